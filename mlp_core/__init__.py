@@ -1,0 +1,7 @@
+"""mlp_core: the NumPy multilayer perceptron behind MLP Playground.
+
+NumPy, the standard library and scikit-learn's estimator base classes only —
+never streamlit or plotly (``tests/test_layout.py`` enforces it).
+"""
+
+__version__ = "0.1.0"
