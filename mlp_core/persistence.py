@@ -1,0 +1,239 @@
+"""Models as JSON, never pickle: write a fitted ``MLPBinaryClassifier``, read it back validated.
+
+The file holds the format and its version, the architecture, the weights (Python's float repr
+round-trips every double exactly), the class labels, the preprocessing that new data must go
+through, and the training settings. ``load_model`` checks every field and raises ``ValueError``
+naming the first one that is wrong, so a hostile or damaged file is refused, not half-loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .estimator import MLPBinaryClassifier
+from .training import MAX_LAYERS, MAX_UNITS, TrainingConfig
+
+FORMAT = "mlp-playground-model"
+FORMAT_VERSION = 1
+MAX_FEATURES = 10_000
+MAX_CURVE = 1_000_000
+MAX_BYTES = 64 * 1024 * 1024
+MAX_NAME = 500
+# Trained weights stay far below this; larger ones only come from a damaged or crafted file and would
+# overflow the forward pass.
+MAX_ABS_WEIGHT = 1e8
+_SETTINGS = [f.name for f in fields(TrainingConfig) if f.name not in ("hidden_layer_sizes", "activation")]
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model read from JSON: the estimator, ready to predict, and the preprocessing to apply first."""
+
+    estimator: MLPBinaryClassifier
+    preprocessing: dict | None
+
+
+def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: dict | None = None) -> dict:
+    """A JSON-ready description of a fitted estimator (and its data preprocessing)."""
+    if not hasattr(estimator, "coefs_"):
+        raise ValueError("the model is not trained yet: fit it before saving")
+    params = estimator.get_params()
+    settings = {name: params[name] for name in _SETTINGS}
+    if not (settings["random_state"] is None or isinstance(settings["random_state"], int)):
+        settings["random_state"] = None  # a RandomState object has no JSON form
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "architecture": {
+            "n_features_in": int(estimator.n_features_in_),
+            "hidden_layer_sizes": [int(W.shape[1]) for W in estimator.coefs_[:-1]],
+            "activation": estimator.activation,
+            "output_activation": "logistic",
+        },
+        "classes": [_json_scalar(c) for c in estimator.classes_],
+        "coefs": [W.tolist() for W in estimator.coefs_],
+        "intercepts": [b.tolist() for b in estimator.intercepts_],
+        "training": {
+            "settings": settings,
+            "n_iter": int(estimator.n_iter_),
+            "stop_rule": estimator.stop_rule_,
+            "stop_reason": estimator.stop_reason_,
+            "loss_curve": [float(v) for v in getattr(estimator, "loss_curve_", [])],
+        },
+        "preprocessing": preprocessing,
+    }
+
+
+def dump_model(estimator: MLPBinaryClassifier, preprocessing: dict | None = None) -> str:
+    """The model as a JSON text."""
+    return json.dumps(model_to_dict(estimator, preprocessing), allow_nan=False, indent=1)
+
+
+def load_model(text: str | bytes) -> LoadedModel:
+    """Read a model written by ``dump_model``; raise ``ValueError`` naming the first bad field."""
+    size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
+    if size > MAX_BYTES:
+        raise ValueError(f"not a model file: larger than {MAX_BYTES // 2**20} MB")
+    try:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except _NotANumber as exc:
+        raise ValueError(f"not a model file: {exc}") from None
+    except RecursionError:
+        raise ValueError("not a model file: the JSON is nested too deeply") from None
+    except ValueError as exc:  # invalid JSON or text, or an integer too long to read
+        raise ValueError(f"not a model file: the text is not valid JSON ({exc})") from None
+    return model_from_dict(doc)
+
+
+def model_from_dict(doc: Any) -> LoadedModel:
+    """Validate a parsed model document field by field and build the estimator."""
+    _expect(isinstance(doc, dict), "the model file", "a JSON object")
+    _expect(doc.get("format") == FORMAT, "format", f'"{FORMAT}" (this is not an MLP Playground model)')
+    version = doc.get("format_version")
+    _expect(_is_int(version), "format_version", "an integer")
+    if version != FORMAT_VERSION:
+        raise ValueError(f"format_version: version {version} is not supported (this app reads {FORMAT_VERSION})")
+
+    arch = doc.get("architecture")
+    _expect(isinstance(arch, dict), "architecture", "an object")
+    d = arch.get("n_features_in")
+    _expect(_is_int(d) and 1 <= d <= MAX_FEATURES, "architecture.n_features_in", f"an integer 1..{MAX_FEATURES}")
+    hidden = arch.get("hidden_layer_sizes")
+    _expect(
+        isinstance(hidden, list) and len(hidden) <= MAX_LAYERS
+        and all(_is_int(h) and 1 <= h <= MAX_UNITS for h in hidden),
+        "architecture.hidden_layer_sizes",
+        f"a list of at most {MAX_LAYERS} integers 1..{MAX_UNITS}",
+    )
+    activation = arch.get("activation")
+    _expect(
+        isinstance(activation, str) and activation in ACTIVATIONS,
+        "architecture.activation", f"one of {sorted(ACTIVATIONS)}",
+    )
+    _expect(arch.get("output_activation") == "logistic", "architecture.output_activation", '"logistic"')
+
+    classes = doc.get("classes")
+    _expect(
+        isinstance(classes, list) and len(classes) == 2
+        and all(isinstance(c, str | int | float | bool) and _finite_scalar(c) for c in classes)
+        and classes[0] != classes[1] and len({type(c) for c in classes}) == 1,
+        "classes", "two distinct labels of one type",
+    )
+
+    units = [d, *hidden, 1]
+    coefs = _arrays(doc.get("coefs"), "coefs", [(a, b) for a, b in zip(units[:-1], units[1:], strict=True)])
+    intercepts = _arrays(doc.get("intercepts"), "intercepts", [(b,) for b in units[1:]])
+
+    training = doc.get("training")
+    _expect(isinstance(training, dict), "training", "an object")
+    settings = training.get("settings")
+    _expect(isinstance(settings, dict), "training.settings", "an object")
+    unknown = sorted(set(settings) - set(_SETTINGS))
+    if unknown:
+        raise ValueError(f"training.settings: unknown setting(s) {unknown}")
+    estimator = MLPBinaryClassifier(hidden_layer_sizes=tuple(hidden), activation=activation)
+    try:
+        estimator.set_params(**settings)
+        estimator.training_config()
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"training.settings: {exc}") from None
+    n_iter = training.get("n_iter")
+    _expect(_is_int(n_iter) and n_iter >= 0, "training.n_iter", "an integer >= 0")
+    reason = training.get("stop_reason")
+    _expect(reason is None or isinstance(reason, str), "training.stop_reason", "a string or null")
+    rule = training.get("stop_rule")
+    _expect(rule in (None, "max_iter", "tol", "weight_tol"), "training.stop_rule",
+            "null, 'max_iter', 'tol' or 'weight_tol'")
+    curve = training.get("loss_curve")
+    _expect(
+        isinstance(curve, list) and len(curve) <= MAX_CURVE and all(_finite_number(v) for v in curve),
+        "training.loss_curve", "a list of finite numbers",
+    )
+    preprocessing = _preprocessing(doc.get("preprocessing"), d)
+
+    estimator.coefs_ = coefs
+    estimator.intercepts_ = intercepts
+    estimator.classes_ = np.array(classes)
+    estimator.n_features_in_ = d
+    estimator.n_iter_ = n_iter
+    estimator.stop_rule_ = rule
+    estimator.stop_reason_ = reason
+    estimator.loss_curve_ = [float(v) for v in curve]
+    return LoadedModel(estimator, preprocessing)
+
+
+def _preprocessing(value, d: int) -> dict | None:
+    """Check the data preprocessing stored with the model: input feature names, for now."""
+    if value is None:
+        return None
+    _expect(isinstance(value, dict), "preprocessing", "an object or null")
+    unknown = sorted(set(value) - {"feature_names"})
+    if unknown:
+        raise ValueError(f"preprocessing: unknown field(s) {unknown}")
+    names = value.get("feature_names")
+    _expect(
+        isinstance(names, list) and len(names) == d
+        and all(isinstance(n, str) and 0 < len(n) <= MAX_NAME for n in names) and len(set(names)) == d,
+        "preprocessing.feature_names", f"{d} distinct, non-empty names",
+    )
+    return value
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _refuse_constant(name):
+    raise _NotANumber(f"{name} is not a number a model may hold")
+
+
+def _expect(ok: bool, field: str, what: str) -> None:
+    if not ok:
+        raise ValueError(f"{field}: expected {what}")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _finite_number(v) -> bool:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _finite_scalar(v) -> bool:
+    return not isinstance(v, float) or math.isfinite(v)
+
+
+def _json_scalar(value):
+    """A class label as a JSON scalar (NumPy scalars become Python ones)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _arrays(value, field: str, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    """Check a list of nested number lists against the expected shapes; return float arrays."""
+    _expect(isinstance(value, list) and len(value) == len(shapes), field, f"a list of {len(shapes)} arrays")
+    out = []
+    for i, (item, shape) in enumerate(zip(value, shapes, strict=True)):
+        name = f"{field}[{i}]"
+        _expect(_has_shape(item, shape), name, f"numbers in shape {shape}")
+        arr = np.array(item, dtype=float)
+        _expect(bool(np.all(np.abs(arr) <= MAX_ABS_WEIGHT)), name, f"finite numbers within ±{MAX_ABS_WEIGHT:g}")
+        out.append(arr)
+    return out
+
+
+def _has_shape(item, shape) -> bool:
+    if not shape:
+        return _finite_number(item)
+    return isinstance(item, list) and len(item) == shape[0] and all(_has_shape(x, shape[1:]) for x in item)
