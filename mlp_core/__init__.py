@@ -1,7 +1,7 @@
 """mlp_core: the NumPy multilayer perceptron behind MLP Playground.
 
-NumPy, the standard library and scikit-learn's estimator base classes only —
-never streamlit or plotly (``tests/test_layout.py`` enforces it).
+NumPy, numba (for the fused training kernel), the standard library and scikit-learn's estimator
+base classes only — never streamlit or plotly (``tests/test_layout.py`` enforces it).
 """
 
 from .estimator import MLPBinaryClassifier

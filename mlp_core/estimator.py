@@ -102,13 +102,19 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
         config = self.training_config()
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=False)
         y01 = self.encode_target(y)
-        final = None
-        for final in train(X, y01, config, evaluate_every=0):
-            losses = self._record(final)
-        if final.stop_rule == "diverged":
-            raise ValueError(final.stop_reason)
+        losses = []
+        for snap in train(X, y01, config, evaluate_every=0):
+            if snap.epoch > 0 and snap.stop_rule != "diverged":
+                losses.append(snap.loss)
+        if snap.stop_rule == "diverged":
+            raise ValueError(snap.stop_reason)
+        self.coefs_ = [np.array(W) for W in snap.coefs]
+        self.intercepts_ = [np.array(b) for b in snap.intercepts]
+        self.n_iter_ = snap.epoch
+        self.stop_rule_ = snap.stop_rule
+        self.stop_reason_ = snap.stop_reason
         self.loss_curve_ = losses
-        if final.stop_rule == "max_iter":
+        if snap.stop_rule == "max_iter":
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) reached and the "
                 "optimization hasn't converged yet.",
@@ -116,19 +122,6 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
-
-    def _record(self, snap):
-        """Keep a snapshot's weights and stop fields as fitted attributes; grow the loss curve."""
-        if snap.epoch == 0:
-            self._losses = []
-        elif snap.stop_rule != "diverged":
-            self._losses.append(snap.loss)
-        self.coefs_ = [np.array(W) for W in snap.coefs]
-        self.intercepts_ = [np.array(b) for b in snap.intercepts]
-        self.n_iter_ = snap.epoch
-        self.stop_rule_ = snap.stop_rule
-        self.stop_reason_ = snap.stop_reason
-        return self._losses
 
     def _validated(self, X):
         check_is_fitted(self)

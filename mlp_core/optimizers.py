@@ -25,6 +25,8 @@ class SGD:
 
     def updates(self, grads) -> list[np.ndarray]:
         mu, lr = self.momentum, self.learning_rate
+        if mu == 0:  # 0·v − η·g is exactly −η·g: skip the arithmetic on v
+            return [-lr * g for g in grads]
         self.velocities = [mu * v - lr * g for v, g in zip(self.velocities, grads, strict=True)]
         if self.nesterov:
             return [mu * v - lr * g for v, g in zip(self.velocities, grads, strict=True)]

@@ -16,8 +16,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from . import kernels
 from .activations import ACTIVATIONS
-from .network import as_random_state, forward, init_params, layer_units, log_loss, loss_and_gradients
+from .network import as_random_state, init_params, layer_units, log_loss
 from .optimizers import apply_updates, make_optimizer
 
 MAX_LAYERS = 20
@@ -116,6 +117,39 @@ def _check_real(name, value, low=None, high=None, strict=False, high_open=False)
         raise ValueError(f"{name} must be {'<' if high_open else '<='} {high:g}, got {value!r}")
 
 
+class FlatLayout:
+    """The network's shape and hidden activation, and where each layer's W and b sit in one flat
+    parameter vector: W (fan_in × fan_out, row-major), then b."""
+
+    def __init__(self, units, activation: str = "relu"):
+        self.units = [int(u) for u in units]
+        self.activation = activation
+        self.code = kernels.ACTIVATION_CODES[activation]
+        self.table = kernels.layout(self.units)
+        self.size = int(self.table[-1, 3] + self.table[-1, 1])
+        self.weight_mask = np.zeros(self.size)
+        for fan_in, fan_out, w_off, _ in self.table:
+            self.weight_mask[w_off:w_off + fan_in * fan_out] = 1.0
+        self.weight_index = np.flatnonzero(self.weight_mask)
+        # Start of each layer's block (its W then b) for per-layer sums of squares.
+        self.layer_starts = self.table[:, 2].copy()
+
+    def coefs(self, flat) -> tuple[np.ndarray, ...]:
+        return tuple(flat[w:w + i * o].reshape(i, o) for i, o, w, _ in self.table)
+
+    def intercepts(self, flat) -> tuple[np.ndarray, ...]:
+        return tuple(flat[b:b + o] for _, o, _, b in self.table)
+
+    def predict_proba(self, flat, X) -> np.ndarray:
+        """Probability of the positive class for the rows of X (n, d), with parameters ``flat``."""
+        X = np.ascontiguousarray(X, dtype=float)
+        return kernels.predict_proba(X, flat, self.table, self.code, sum(self.units))
+
+    def flatten(self, coefs, intercepts) -> np.ndarray:
+        return np.concatenate([np.concatenate([np.ravel(W), np.ravel(b)]) for W, b in zip(coefs, intercepts,
+                                                                                            strict=True)])
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The network after ``epoch`` epochs (0: the initial weights). Arrays are read-only copies.
@@ -125,15 +159,14 @@ class Snapshot:
     of the initial weights. ``accuracy``, ``val_loss`` and ``val_accuracy`` are measured on the
     snapshot's own weights when evaluation was asked for this epoch, else None. Gradients are those of
     the epoch's last batch (full batch: the gradient that produced this epoch's update).
+    ``params`` and ``grads`` are flat vectors; ``coefs``, ``intercepts`` and their gradients are views.
     """
 
     epoch: int
-    coefs: tuple[np.ndarray, ...]
-    intercepts: tuple[np.ndarray, ...]
-    coef_grads: tuple[np.ndarray, ...]
-    intercept_grads: tuple[np.ndarray, ...]
+    params: np.ndarray
+    grads: np.ndarray
+    layout: FlatLayout
     loss: float
-    grad_norms: tuple[float, ...]
     max_weight_change: float | None = None
     accuracy: float | None = None
     val_loss: float | None = None
@@ -141,18 +174,36 @@ class Snapshot:
     stop_rule: str | None = None
     stop_reason: str | None = None
 
+    @property
+    def coefs(self) -> tuple[np.ndarray, ...]:
+        return self.layout.coefs(self.params)
 
-def _frozen(arrays) -> tuple[np.ndarray, ...]:
-    out = []
-    for a in arrays:
-        c = np.array(a, dtype=float, copy=True)
-        c.flags.writeable = False
-        out.append(c)
-    return tuple(out)
+    @property
+    def intercepts(self) -> tuple[np.ndarray, ...]:
+        return self.layout.intercepts(self.params)
+
+    @property
+    def coef_grads(self) -> tuple[np.ndarray, ...]:
+        return self.layout.coefs(self.grads)
+
+    @property
+    def intercept_grads(self) -> tuple[np.ndarray, ...]:
+        return self.layout.intercepts(self.grads)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probability of the positive class for the rows of X (n, d) at this epoch's weights, shape (n,)."""
+        return self.layout.predict_proba(self.params, X)
+
+    @property
+    def grad_norms(self) -> tuple[float, ...]:
+        """Per layer, the Euclidean norm of all its weight and bias gradients together."""
+        return tuple(float(v) for v in np.sqrt(np.add.reduceat(self.grads**2, self.layout.layer_starts)))
 
 
-def _accuracy(y, p) -> float:
-    return float(np.mean((p.ravel() > 0.5) == (y.ravel() == 1)))
+def _frozen(flat) -> np.ndarray:
+    c = flat.copy()
+    c.flags.writeable = False
+    return c
 
 
 def train(
@@ -170,74 +221,81 @@ def train(
     every k epochs, and on the first and last; 0 never. ``initial_params``: ``(coefs, intercepts)``
     to start from instead of drawing them from ``config.random_state``.
     The inputs are trusted: validate them at the boundary (the estimator's ``fit`` does).
+    Each batch's loss and gradients come from one fused pass (``kernels``); the optimizer steps follow
+    scikit-learn's formulas on the flat parameter vector, element by element.
     """
     X = np.ascontiguousarray(X, dtype=float)
-    Y = np.asarray(y, dtype=float).reshape(-1, 1)
+    y = np.ascontiguousarray(y, dtype=float).ravel()
     n, d = X.shape
-    if X_val is not None:
-        X_val = np.ascontiguousarray(X_val, dtype=float)
-        Y_val = np.asarray(y_val, dtype=float).reshape(-1, 1)
     act, alpha = config.activation, config.alpha
     rng = as_random_state(config.random_state)
+    units = layer_units(d, config.hidden_layer_sizes)
+    lay = FlatLayout(units, act)
     if initial_params is None:
-        coefs, intercepts = init_params(layer_units(d, config.hidden_layer_sizes), act, rng)
-    else:
-        coefs = [np.array(W, dtype=float) for W in initial_params[0]]
-        intercepts = [np.array(b, dtype=float) for b in initial_params[1]]
-    params = coefs + intercepts
-    optimizer = make_optimizer(config, params)
+        initial_params = init_params(units, act, rng)
+    theta = lay.flatten(*initial_params).astype(float)
+    optimizer = make_optimizer(config, [theta])
+    code, total_units = lay.code, sum(units)
+    partial = np.zeros((kernels.N_CHUNKS, lay.size + 1))
     batch_size = n if config.batch_size is None else min(config.batch_size, n)
     # Reordering a full batch changes nothing but the rounding of sums, so only mini-batches shuffle.
     shuffle = config.shuffle and batch_size < n
-    sample_idx = np.arange(n)
+    sample_idx = np.arange(n) if shuffle else None
 
-    def snapshot(epoch, loss, coef_grads, intercept_grads, max_change, evaluate, **stop):
-        with np.errstate(over="ignore", invalid="ignore"):
-            return _snapshot(epoch, loss, coef_grads, intercept_grads, max_change, evaluate, **stop)
+    def loss_and_grad(lo, hi, rows):
+        sums = kernels.loss_and_gradient_sums(X, y, lo, hi, theta, lay.table, code, total_units, partial, rows)
+        m = hi - lo
+        grad = sums[:-1]
+        loss = sums[-1] / m
+        if alpha:
+            w = theta[lay.weight_index]
+            loss += (0.5 * alpha) * np.dot(w, w) / m
+            grad += alpha * theta * lay.weight_mask
+        grad /= m
+        return float(loss), grad
 
-    def _snapshot(epoch, loss, coef_grads, intercept_grads, max_change, evaluate, **stop):
+    def evaluate(snap_theta):
         metrics = {}
-        if evaluate:
-            metrics["accuracy"] = _accuracy(Y, forward(coefs, intercepts, X, act)[-1])
-            if X_val is not None and len(X_val):
-                p_val = forward(coefs, intercepts, X_val, act)[-1]
-                metrics["val_loss"] = log_loss(Y_val, p_val)
-                metrics["val_accuracy"] = _accuracy(Y_val, p_val)
-        norms = tuple(
-            float(np.sqrt(np.sum(gW**2) + np.sum(gb**2)))
-            for gW, gb in zip(coef_grads, intercept_grads, strict=True)
-        )
-        return Snapshot(
-            epoch=epoch, coefs=_frozen(coefs), intercepts=_frozen(intercepts),
-            coef_grads=_frozen(coef_grads), intercept_grads=_frozen(intercept_grads),
-            loss=float(loss), grad_norms=norms, max_weight_change=max_change, **metrics, **stop,
-        )
+        p = lay.predict_proba(snap_theta, X)
+        metrics["accuracy"] = float(np.mean((p > 0.5) == (y == 1)))
+        if X_val is not None and len(X_val):
+            p_val = lay.predict_proba(snap_theta, X_val)
+            metrics["val_loss"] = log_loss(y_val_col, p_val.reshape(-1, 1))
+            metrics["val_accuracy"] = float(np.mean((p_val > 0.5) == (y_val_col.ravel() == 1)))
+        return metrics
+
+    if X_val is not None:
+        X_val = np.ascontiguousarray(X_val, dtype=float)
+        y_val_col = np.asarray(y_val, dtype=float).reshape(-1, 1)
 
     def evaluate_at(epoch, final=False):
         return evaluate_every > 0 and (final or epoch % evaluate_every == 0)
 
-    initial_loss, coef_grads, intercept_grads, _ = loss_and_gradients(coefs, intercepts, X, Y, act, alpha)
-    last = snapshot(0, initial_loss, coef_grads, intercept_grads, None, evaluate_at(0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        initial_loss, grad = loss_and_grad(0, n, kernels.NO_ROWS)
+    params = _frozen(theta)
+    last = Snapshot(0, params, _frozen(grad), lay, initial_loss, **(evaluate(params) if evaluate_at(0) else {}))
     yield last
 
     best_loss, no_improvement = np.inf, 0
     for epoch in range(1, config.max_iter + 1):
+        rows = kernels.NO_ROWS
         if shuffle:
             perm = np.arange(n)
             rng.shuffle(perm)
             sample_idx = sample_idx[perm]
+            rows = sample_idx
         accumulated = 0.0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for start in range(0, n, batch_size):
-                rows = sample_idx[start:start + batch_size] if shuffle else slice(start, start + batch_size)
-                Xb, Yb = X[rows], Y[rows]
-                batch_loss, coef_grads, intercept_grads, _ = loss_and_gradients(
-                    coefs, intercepts, Xb, Yb, act, alpha
-                )
-                accumulated += batch_loss * Xb.shape[0]
-                apply_updates(params, optimizer.updates(coef_grads + intercept_grads))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for lo in range(0, n, batch_size):
+                hi = min(n, lo + batch_size)
+                batch_loss, grad = loss_and_grad(lo, hi, rows)
+                accumulated += batch_loss * (hi - lo)
+                apply_updates([theta], optimizer.updates([grad]))
             epoch_loss = accumulated / n
-            finite = math.isfinite(epoch_loss) and all(np.isfinite(p).all() for p in params)
+            # A NaN or infinite weight makes the largest change NaN or infinite too.
+            max_change = float(np.abs(theta - last.params).max())
+            finite = math.isfinite(epoch_loss) and math.isfinite(max_change)
         if not finite or epoch_loss > DIVERGENCE_FACTOR * initial_loss:
             what = (
                 "weights became infinite or NaN" if math.isfinite(epoch_loss) and not finite
@@ -255,8 +313,6 @@ def train(
                 ),
             )
             return
-        previous = last.coefs + last.intercepts
-        max_change = float(max(np.max(np.abs(p - q)) for p, q in zip(params, previous, strict=True)))
 
         stop = {}
         if config.tol is not None:
@@ -281,9 +337,9 @@ def train(
             )
         if not stop and epoch == config.max_iter:
             stop = dict(stop_rule="max_iter", stop_reason=f"Reached max_iter={config.max_iter} epochs.")
-        last = snapshot(
-            epoch, epoch_loss, coef_grads, intercept_grads, max_change, evaluate_at(epoch, bool(stop)), **stop
-        )
+        params = _frozen(theta)
+        metrics = evaluate(params) if evaluate_at(epoch, bool(stop)) else {}
+        last = Snapshot(epoch, params, _frozen(grad), lay, epoch_loss, max_change, **metrics, **stop)
         yield last
         if stop:
             return
