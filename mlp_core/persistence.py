@@ -17,6 +17,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .estimator import MLPBinaryClassifier
+from .preprocessing import Preprocessing
 from .training import MAX_LAYERS, MAX_UNITS, TrainingConfig
 
 FORMAT = "mlp-playground-model"
@@ -24,7 +25,6 @@ FORMAT_VERSION = 1
 MAX_FEATURES = 10_000
 MAX_CURVE = 1_000_000
 MAX_BYTES = 64 * 1024 * 1024
-MAX_NAME = 500
 # Trained weights stay far below this; larger ones only come from a damaged or crafted file and would
 # overflow the forward pass.
 MAX_ABS_WEIGHT = 1e8
@@ -36,10 +36,10 @@ class LoadedModel:
     """A model read from JSON: the estimator, ready to predict, and the preprocessing to apply first."""
 
     estimator: MLPBinaryClassifier
-    preprocessing: dict | None
+    preprocessing: Preprocessing | None
 
 
-def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: dict | None = None) -> dict:
+def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: Preprocessing | None = None) -> dict:
     """A JSON-ready description of a fitted estimator (and its data preprocessing)."""
     if not hasattr(estimator, "coefs_"):
         raise ValueError("the model is not trained yet: fit it before saving")
@@ -66,11 +66,11 @@ def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: dict | None = N
             "stop_reason": estimator.stop_reason_,
             "loss_curve": [float(v) for v in getattr(estimator, "loss_curve_", [])],
         },
-        "preprocessing": preprocessing,
+        "preprocessing": None if preprocessing is None else preprocessing.to_dict(),
     }
 
 
-def dump_model(estimator: MLPBinaryClassifier, preprocessing: dict | None = None) -> str:
+def dump_model(estimator: MLPBinaryClassifier, preprocessing: Preprocessing | None = None) -> str:
     """The model as a JSON text."""
     return json.dumps(model_to_dict(estimator, preprocessing), allow_nan=False, indent=1)
 
@@ -155,7 +155,8 @@ def model_from_dict(doc: Any) -> LoadedModel:
         isinstance(curve, list) and len(curve) <= MAX_CURVE and all(_finite_number(v) for v in curve),
         "training.loss_curve", "a list of finite numbers",
     )
-    preprocessing = _preprocessing(doc.get("preprocessing"), d)
+    raw = doc.get("preprocessing")
+    preprocessing = None if raw is None else Preprocessing.from_dict(raw, d)
 
     estimator.coefs_ = coefs
     estimator.intercepts_ = intercepts
@@ -166,23 +167,6 @@ def model_from_dict(doc: Any) -> LoadedModel:
     estimator.stop_reason_ = reason
     estimator.loss_curve_ = [float(v) for v in curve]
     return LoadedModel(estimator, preprocessing)
-
-
-def _preprocessing(value, d: int) -> dict | None:
-    """Check the data preprocessing stored with the model: input feature names, for now."""
-    if value is None:
-        return None
-    _expect(isinstance(value, dict), "preprocessing", "an object or null")
-    unknown = sorted(set(value) - {"feature_names"})
-    if unknown:
-        raise ValueError(f"preprocessing: unknown field(s) {unknown}")
-    names = value.get("feature_names")
-    _expect(
-        isinstance(names, list) and len(names) == d
-        and all(isinstance(n, str) and 0 < len(n) <= MAX_NAME for n in names) and len(set(names)) == d,
-        "preprocessing.feature_names", f"{d} distinct, non-empty names",
-    )
-    return value
 
 
 class _NotANumber(ValueError):

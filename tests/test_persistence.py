@@ -1,7 +1,6 @@
 """Models saved as JSON come back exactly, and damaged or hostile model files are refused with a ValueError
 that names the field at fault."""
 
-import copy
 import functools
 import json
 import re
@@ -15,13 +14,19 @@ from sklearn.exceptions import ConvergenceWarning
 
 from mlp_core import MLPBinaryClassifier
 from mlp_core.persistence import MAX_BYTES, LoadedModel, dump_model, load_model, model_from_dict, model_to_dict
+from mlp_core.preprocessing import InputSpec, Preprocessing
 from mlp_core.training import MAX_LAYERS
 
 X = np.random.RandomState(0).randn(200, 3)
 XOR = (X[:, 0] > 0) ^ (X[:, 1] > 0)
 X_NEW = np.random.RandomState(1).randn(50, 3)  # data the models never saw
 LABELS = {"str": np.where(XOR, "yes", "no"), "int": np.where(XOR, 7, -3), "bool": XOR}
-FEATURES = {"feature_names": ["a", "b", "c"]}
+FEATURES = Preprocessing(
+    (InputSpec("a", "a", "number"), InputSpec("b is yes", "b", "binary", "yes", "no", fill=0.0),
+     InputSpec("c=red", "c", "category", "red")),
+    mean=np.array([0.5, -1.25, 3.0]), scale=np.array([2.0, 0.1, 1e-3]), target="label", positive="yes",
+    negative="no", decimal_comma=True,
+)
 
 
 def _fit(y=LABELS["int"], **params) -> MLPBinaryClassifier:
@@ -33,7 +38,7 @@ def _fit(y=LABELS["int"], **params) -> MLPBinaryClassifier:
 
 @functools.cache
 def _valid_text() -> str:
-    return dump_model(_fit(), preprocessing=copy.deepcopy(FEATURES))
+    return dump_model(_fit(), preprocessing=FEATURES)
 
 
 def _valid_doc() -> dict:
@@ -79,8 +84,10 @@ def test_round_trip_keeps_non_default_training_settings():
 
 def test_round_trip_keeps_the_preprocessing():
     model = _fit()
-    loaded = load_model(dump_model(model, preprocessing={"feature_names": ["a", "b", "c"]}))
-    assert loaded.preprocessing == {"feature_names": ["a", "b", "c"]}
+    loaded = load_model(dump_model(model, preprocessing=FEATURES))
+    assert loaded.preprocessing.to_dict() == FEATURES.to_dict()
+    assert loaded.preprocessing.inputs == FEATURES.inputs
+    np.testing.assert_array_equal(loaded.preprocessing.scale, FEATURES.scale)
     _assert_same_fit(loaded.estimator, model)
 
 
@@ -94,7 +101,7 @@ def test_round_trip_of_a_network_without_hidden_layers():
 def test_model_dict_round_trips_without_json():
     model = _fit(activation="tanh")
     loaded = model_from_dict(model_to_dict(model, FEATURES))
-    assert loaded.preprocessing == FEATURES
+    assert loaded.preprocessing.to_dict() == FEATURES.to_dict()
     _assert_same_fit(loaded.estimator, model)
 
 
@@ -284,24 +291,34 @@ MALFORMED = [
     ("preprocessing a list", _set("preprocessing", ["a", "b", "c"]), r"^preprocessing:"),
     ("preprocessing a string", _set("preprocessing", "standardize"), r"^preprocessing:"),
     ("preprocessing unknown key", _set("preprocessing", "scaler", "standard"), r"^preprocessing:"),
-    ("feature_names missing", _set("preprocessing", {}), r"^preprocessing\.feature_names:"),
-    ("feature_names too short", _set("preprocessing", "feature_names", ["a", "b"]), r"^preprocessing\.feature_names:"),
-    ("feature_names too long", _set("preprocessing", "feature_names", ["a", "b", "c", "d"]),
-     r"^preprocessing\.feature_names:"),
-    ("duplicate feature_names", _set("preprocessing", "feature_names", ["a", "b", "a"]),
-     r"^preprocessing\.feature_names:"),
-    ("empty feature name", _set("preprocessing", "feature_names", ["a", "", "c"]), r"^preprocessing\.feature_names:"),
-    ("number as a feature name", _set("preprocessing", "feature_names", ["a", 2, "c"]),
-     r"^preprocessing\.feature_names:"),
-    ("list as a feature name", _set("preprocessing", "feature_names", ["a", ["b"], "c"]),
-     r"^preprocessing\.feature_names:"),
+    ("inputs missing", _drop("preprocessing", "inputs"), r"^preprocessing\.inputs:"),
+    ("inputs too short", lambda d: d["preprocessing"]["inputs"].pop(), r"^preprocessing\.inputs:"),
+    ("inputs a string", _set("preprocessing", "inputs", "abc"), r"^preprocessing\.inputs:"),
+    ("input a list", _set("preprocessing", "inputs", 0, ["a"]), r"^preprocessing\.inputs\[0\]:"),
+    ("input name a number", _set("preprocessing", "inputs", 0, "name", 2), r"^preprocessing\.inputs\[0\]\.name:"),
+    ("input name a list", _set("preprocessing", "inputs", 0, "name", ["a"]), r"^preprocessing\.inputs\[0\]\.name:"),
+    ("input name empty", _set("preprocessing", "inputs", 0, "name", ""), r"^preprocessing\.inputs\[0\]\.name:"),
+    ("input name huge", _set("preprocessing", "inputs", 0, "name", "x" * 10_000),
+     r"^preprocessing\.inputs\[0\]\.name:"),
+    ("input kind unknown", _set("preprocessing", "inputs", 0, "kind", "eval"), r"^preprocessing\.inputs\[0\]\.kind:"),
+    ("binary input without other", _drop("preprocessing", "inputs", 1, "other"),
+     r"^preprocessing\.inputs\[1\]\.other:"),
+    ("input fill a string", _set("preprocessing", "inputs", 1, "fill", "0"), r"^preprocessing\.inputs\[1\]\.fill:"),
+    ("input unknown field", _set("preprocessing", "inputs", 0, "code", "x"), r"^preprocessing\.inputs\[0\]:"),
+    ("duplicate input names", _set("preprocessing", "inputs", 2, "name", "a"), r"^preprocessing\.inputs:"),
+    ("mean too short", _set("preprocessing", "mean", [0.0, 1.0]), r"^preprocessing\.mean:"),
+    ("mean with a string", _set("preprocessing", "mean", [0.0, "1", 2.0]), r"^preprocessing\.mean:"),
+    ("scale zero", _set("preprocessing", "scale", [1.0, 0.0, 1.0]), r"^preprocessing\.scale:"),
+    ("scale negative", _set("preprocessing", "scale", [1.0, -2.0, 1.0]), r"^preprocessing\.scale:"),
+    ("target a number", _set("preprocessing", "target", 5), r"^preprocessing\.target:"),
+    ("decimal_comma a string", _set("preprocessing", "decimal_comma", "yes"), r"^preprocessing\.decimal_comma:"),
 ]
 
 
 def test_the_corpus_base_document_loads():
     # Each malformed case below differs from this document in one place only.
     loaded = load_model(_as_text(_valid_doc()))
-    assert loaded.preprocessing == FEATURES
+    assert loaded.preprocessing.to_dict() == FEATURES.to_dict()
 
 
 @pytest.mark.parametrize(("source", "match"), [pytest.param(s, m, id=name) for name, s, m in MALFORMED])

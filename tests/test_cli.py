@@ -1,0 +1,155 @@
+"""``python -m mlp_core inspect``: JSON on stdout and exit 0 for a usable file; exit 2 and one ``error:`` line on
+stderr for anything else — never a traceback. Each case runs the real command in a subprocess."""
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ("a,b,smoker,color,label\n"
+         "1,2,yes,red,yes\n"
+         "3,4,no,green,no\n"
+         "5,,yes,blue,yes\n"
+         "7,8,no,red,no\n"
+         "9,10,no,green,yes\n")
+IRIS_LIKE = "x,y_,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mlp_core", *args], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def _write(tmp_path: Path, name: str, data: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+def _inspect(*args: str) -> dict:
+    result = _run("inspect", *args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+def test_inspect_prints_the_report_as_json(tmp_path):
+    report = _inspect(_write(tmp_path, "small.csv", SMALL))
+    for key in ("rows_read", "rows_used", "dropped", "target", "classes", "positive", "features", "notices"):
+        assert key in report
+    assert report["rows_read"] == 5
+    assert report["rows_used"] == 4
+    assert report["dropped"]["rows"] == 1 and report["dropped"]["by_column"] == {"b": 1}
+    assert report["target"] == "label"
+    assert report["classes"] == {"yes": 3, "no": 2}
+    assert report["positive"] == "yes"
+    assert [f["name"] for f in report["features"]] == ["a", "b", "smoker", "color=blue", "color=green", "color=red"]
+    encodings = {f["name"]: f["encoding"] for f in report["features"]}
+    assert encodings["a"] == "number"
+    assert encodings["smoker"].startswith("0/1: 'yes' = 1")
+    assert "one-hot" in encodings["color=red"]
+    assert all(isinstance(n, str) and n for n in report["notices"])
+
+
+def test_inspect_target_and_positive_options(tmp_path):
+    report = _inspect(_write(tmp_path, "small.csv", SMALL), "--target", "SMOKER", "--positive", "no")
+    assert report["target"] == "smoker"
+    assert report["positive"] == "no"
+    assert report["classes"] == {"no": 3, "yes": 2}
+    assert "smoker" not in [f["column"] for f in report["features"]]
+
+
+def test_inspect_positive_makes_three_classes_one_vs_rest(tmp_path):
+    report = _inspect(_write(tmp_path, "iris.csv", IRIS_LIKE), "--positive", "virginica")
+    assert report["positive"] == "virginica"
+    assert report["classes"] == {"setosa": 2, "versicolor": 1, "virginica": 1}
+    assert any("One-vs-rest" in n for n in report["notices"])
+
+
+def test_inspect_features_option(tmp_path):
+    report = _inspect(_write(tmp_path, "small.csv", SMALL), "--features", "color,a")
+    assert [f["name"] for f in report["features"]] == ["color=blue", "color=green", "color=red", "a"]
+    assert report["rows_used"] == 5  # the incomplete column b is not used, so no row is dropped
+
+
+def test_inspect_impute_option(tmp_path):
+    report = _inspect(_write(tmp_path, "small.csv", SMALL), "--impute")
+    assert report["rows_used"] == 5
+    assert "filled with" in next(f["encoding"] for f in report["features"] if f["name"] == "b")
+
+
+def test_inspect_keeps_names_verbatim(tmp_path):
+    text = "<script>alert(1)</script>,größe,label\n1,2,yes\n3,5,no\n4,4,yes\n6,1,no\n"
+    report = _inspect(_write(tmp_path, "markup.csv", text))
+    assert [f["name"] for f in report["features"]] == ["<script>alert(1)</script>", "größe"]
+
+
+def _refused(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and len(lines[0]) > len("error: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize(("make_args", "words"), [
+    (lambda tmp: ["inspect", str(tmp / "missing.csv")], ["missing.csv"]),
+    (lambda tmp: ["inspect", str(tmp)], ["cannot read"]),
+    (lambda tmp: ["inspect", _write(tmp, "empty.csv", b"")], ["empty"]),
+    (lambda tmp: ["inspect", _write(tmp, "bom.csv", b"\xef\xbb\xbf\r\n")], ["empty"]),
+    (lambda tmp: ["inspect", _write(tmp, "binary.csv", bytes(np.random.default_rng(0).integers(0, 256, 4096,
+                                                                                               dtype=np.uint8)))],
+     ["binary"]),
+    (lambda tmp: ["inspect", _write(tmp, "image.csv", b"\x89PNG\r\n\x1a\n\x00\x00")], ["PNG"]),
+    (lambda tmp: ["inspect", _write(tmp, "iris.csv", IRIS_LIKE)], ["setosa", "versicolor", "virginica", "--positive"]),
+    (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--target", "nope"], ["'nope'", "'label'"]),
+    (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--positive", "maybe"], ["'maybe'", "yes", "no"]),
+    (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--features", "a,zz"], ["'zz'"]),
+    (lambda tmp: ["inspect", _write(tmp, "newline.csv", 'a,"multi\nline name",label\n1,x,yes\n2,x,no\n'),
+                  "--target", "bad\nname"], ["'bad\\nname'"]),
+    (lambda tmp: [], ["command"]),
+    (lambda tmp: ["inspect"], ["file"]),
+    (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--bogus"], ["--bogus"]),
+    (lambda tmp: ["frobnicate"], ["frobnicate"]),
+], ids=["missing-file", "directory", "empty", "bom-only", "binary", "png", "three-classes", "unknown-target",
+        "unknown-positive", "unknown-feature", "newline-in-names", "no-arguments", "no-file", "unknown-option",
+        "unknown-command"])
+def test_unusable_input_gives_one_error_line_and_exit_2(tmp_path, make_args, words):
+    line = _refused(_run(*make_args(tmp_path)))
+    for word in words:
+        assert word in line
+
+
+@pytest.mark.parametrize("args", [[], ["inspect", "x.csv", "--bogus"], ["inspect"]])
+def test_usage_error_points_to_a_help_command_that_works(args):
+    line = _refused(_run(*args))
+    match = re.search(r"see (python -m mlp_core[^)]*--help)", line)
+    assert match, line
+    suggested = shlex.split(match.group(1))[3:]
+    result = _run(*suggested)
+    assert result.returncode == 0, f"{match.group(1)!r} fails: {result.stderr.strip()}"
+    assert "usage:" in result.stdout
+
+
+def test_closed_stdout_gives_no_traceback(tmp_path):
+    # Like `| head -1`: the reader goes away while the report (well over a pipe buffer) is being written.
+    rng = np.random.default_rng(0)
+    names = [f"a_rather_long_and_descriptive_feature_name_number_{j:04d}" for j in range(900)]
+    rows = [",".join([*map(str, row), "yes" if i % 2 else "no"]) for i, row in enumerate(rng.normal(size=(30, 900)))]
+    path = _write(tmp_path, "wide.csv", "\n".join([",".join([*names, "label"]), *rows]) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "mlp_core", "inspect", path], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"{\n"
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=120)
+    proc.stderr.close()
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
