@@ -1,50 +1,229 @@
-"""MLP Playground — main page.
+"""MLP Playground — watch the article's network learn. Run with ``streamlit run app.py``.
 
-Run with ``streamlit run app.py``. The live training dashboard arrives with its own issue;
-for now this page introduces the article's network.
+The page reads top to bottom: settings (sidebar), data, the recorded run, the controls, the live views.
+Training is recorded ahead of the playback; the browser plays it back and redraws every view in place.
 """
 
 import streamlit as st
 
+from mlp_core.csv_data import CSVError
+from ui import controls
+from ui.config import Experiment, from_query, to_query
+from ui.data import from_csv, synthetic
+from ui.live import live_views
+from ui.recording import Recording
+from ui.state import Session, get_session
+from ui.views import live_payload
+
+INTRO = (
+    "A small neural network learns while you watch: three inputs, a hidden layer of three ReLU units, "
+    "a hidden layer of two, and one sigmoid output — the network of the article *Building a Multi layer "
+    "Perceptron model* — trained by gradient descent on the logistic loss. Press **Train** and watch the "
+    "weights change colour and thickness, the loss fall, and the decision boundary bend around the data."
+)
+HOW_TO_READ = """
+- **Network**: edge width is the weight's size, colour its sign (purple positive, orange negative);
+  a node's fill is its bias. Hover an edge or a node for the value and its gradient.
+- **Loss and accuracy**: log loss (solid) and accuracy (dashed) on the training and the test split.
+- **Weights and biases**: every W and b, colour symmetric about 0, value in the cell.
+- **Decision boundary**: the probability of the positive class over two inputs, with the third held at
+  the value in each panel's title; the dark line is p = 0.5; dots are the training points near that slice.
+- **3-D**: the p = 0.5 surface among the points; drag to rotate.
+"""
+
+
+def settings(session: Session) -> tuple[Experiment, dict | None]:
+    """The sidebar: every setting of the experiment."""
+    exp = session.experiment
+    with st.sidebar:
+        data, csv_choices = controls.data_controls(session, exp.data)
+        network = controls.network_controls(exp.network)
+        train = controls.training_controls()
+        names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
+        view = controls.view_controls(names)
+    return Experiment(data, network, train, view), csv_choices
+
+
+def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
+    """Build the train/test data when its settings changed; keep the old data when the new cannot be used."""
+    key = ("csv", csv_choices, hash(session.csv_bytes)) if exp.data.source == "csv" else ("synthetic", exp.data)
+    if key == session.data_key:
+        return
+    if exp.data.source == "csv":
+        if csv_choices is None:
+            return
+        try:
+            loaded = controls.load_user_csv(session, csv_choices)
+        except CSVError as exc:
+            st.error(f"{session.csv_name}: {exc}")
+            return
+        session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
+    else:
+        session.data = synthetic(exp.data)
+    session.data_key = key
+
+
+def prepare_run(session: Session, exp: Experiment) -> None:
+    """Start a new recording when the data, the network or the training settings changed."""
+    key = (session.data_key, exp.network, exp.train)
+    if key == session.run_key or session.data is None:
+        return
+    try:
+        config = exp.train.training_config(exp.network)
+    except ValueError as exc:
+        st.error(f"These training settings cannot be used: {exc}")
+        return
+    if session.run_key is not None:
+        changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
+        session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
+    d = session.data
+    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
+    session.recording.extend(seconds=0.5)
+    session.run_key = key
+    session.run_id += 1
+    session.playback.pause_at(0)
+
+
+def last_epoch(session: Session) -> int:
+    return session.recording.n_epochs - 1
+
+
+def on_train() -> None:
+    s = get_session()
+    start = s.playback.current(last_epoch(s))
+    if s.recording.done and start >= last_epoch(s):
+        start = 0  # at the end: play the run again from the start
+    s.playback.play(start, s.experiment.view.speed)
+
+
+def on_pause() -> None:
+    s = get_session()
+    epoch = s.playback.current(last_epoch(s))
+    # The browser froze the playback on the click and sent the epoch it shows: pause exactly there.
+    shown = (st.session_state.get("live") or {}).get("paused_at")
+    if isinstance(shown, dict) and isinstance(shown.get("epoch"), int) and shown.get("at") != s.pause_report:
+        s.pause_report = shown.get("at")
+        epoch = min(max(shown["epoch"], 0), last_epoch(s))
+    s.playback.pause_at(epoch)
+
+
+def on_step(k: int) -> None:
+    s = get_session()
+    target = s.playback.current(last_epoch(s)) + k
+    s.recording.extend(until_epoch=target)
+    s.playback.pause_at(min(target, last_epoch(s)))
+
+
+def on_reset() -> None:
+    s = get_session()
+    s.recording.reset()
+    s.recording.extend(seconds=0.5)
+    s.playback.pause_at(0)
+    s.notices.append("Reset: back to the same initial weights, epoch 0.")
+
+
+def on_replay() -> None:
+    s = get_session()
+    if s.replay_enabled:  # a disabled slider can still report its stale value along with another click
+        s.playback.pause_at(int(st.session_state["w_replay"]))
+
+
+def toolbar(session: Session) -> None:
+    """Train, Pause, Step, Reset, and the replay slider over the recorded epochs."""
+    pb, last = session.playback, last_epoch(session)
+    cols = st.columns([1, 1, 1, 1, 1, 4])
+    cols[0].button("Train", icon=":material/play_arrow:", on_click=on_train, type="primary", key="b_train",
+                   disabled=pb.playing, use_container_width=True)
+    cols[1].button("Pause", icon=":material/pause:", on_click=on_pause, disabled=not pb.playing, key="b_pause",
+                   use_container_width=True)
+    cols[2].button("Step", icon=":material/skip_next:", on_click=on_step, args=(1,), key="b_step",
+                   use_container_width=True,
+                   help="One epoch forward")
+    cols[3].button("+10", icon=":material/fast_forward:", on_click=on_step, args=(10,), key="b_step10",
+                   use_container_width=True,
+                   help="Ten epochs forward")
+    cols[4].button("Reset", icon=":material/restart_alt:", on_click=on_reset, key="b_reset",
+                   use_container_width=True,
+                   help="Back to the same initial weights")
+    shown = pb.current(last)
+    snap = session.recording.snapshots[shown]
+    if pb.playing:
+        status = f"Training, {pb.speed:g} epochs per second. Pause to inspect an epoch."
+    else:
+        status = f"Epoch {shown} · loss {snap.loss:.4f}"
+        if snap.accuracy is not None:
+            status += f" · train accuracy {snap.accuracy:.1%}"
+        if snap.val_accuracy is not None:
+            status += f" · test accuracy {snap.val_accuracy:.1%}"
+    cols[5].markdown(f"<div style='padding-top:0.45rem'>{status}</div>", unsafe_allow_html=True)
+    session.replay_enabled = not pb.playing and last > 0
+    if not pb.playing:
+        st.session_state["w_replay"] = shown
+    st.slider("Replay", 0, max(last, 1), key="w_replay", on_change=on_replay, disabled=not session.replay_enabled,
+              help="Drag to see every view at an earlier epoch. Pause first.")
+    final = session.recording.final
+    if final is not None and not pb.playing and shown == last:
+        (st.error if final.stop_rule == "diverged" else st.success)(f"Stopped at epoch {last}: {final.stop_reason}")
+
+
+def live_panel(session: Session) -> None:
+    """The live views; while playing, a fragment keeps the recording ahead of the playback."""
+    pb = session.playback
+
+    @st.fragment(run_every=0.5 if pb.playing else None)
+    def panel():
+        last = last_epoch(session)
+        if pb.playing:
+            shown = pb.current(last)
+            if not session.recording.done:
+                session.recording.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.25)
+            elif shown >= last:
+                pb.pause_at(last)
+                st.rerun(scope="app")
+        payload = live_payload(session.recording, session.data, str(session.run_id), session.experiment.view,
+                               pb.as_dict(), session.experiment.train.max_epochs)
+        live_views(payload)
+
+    panel()
+
 
 def playground() -> None:
-    st.title("MLP Playground")
-    st.write(
-        "Watch a small neural network learn, check it against scikit-learn, and point it at your own CSV. "
-        "The network is the one from the article *Building a Multi layer Perceptron model*: "
-        "three inputs, a hidden layer of three ReLU units, a hidden layer of two ReLU units, "
-        "and one sigmoid output, trained with logistic loss by gradient descent."
-    )
+    session = get_session()
+    if not session.url_loaded:
+        session.experiment, notices = from_query(st.query_params.to_dict())
+        session.notices.extend(notices)
+        controls.seed_widgets(session.experiment)
+        session.url_loaded = True
 
-    st.subheader("The article's network")
-    st.graphviz_chart(
-        """
-        digraph mlp {
-          rankdir=LR; splines=line; nodesep=0.35; ordering=out;
-          node [shape=circle, style=filled, fontname="Helvetica", fontsize=11, width=0.55, fixedsize=true];
-          subgraph cluster_in  { label="inputs"; color=white; x1; x2; x3; }
-          subgraph cluster_h1  { label="hidden 1 (ReLU)"; color=white; h11; h12; h13; }
-          subgraph cluster_h2  { label="hidden 2 (ReLU)"; color=white; h21; h22; }
-          subgraph cluster_out { label="output (sigmoid)"; color=white; p; }
-          x1 [label="x₁", fillcolor="#e8eef7"]; x2 [label="x₂", fillcolor="#e8eef7"];
-          x3 [label="x₃", fillcolor="#e8eef7"];
-          h11 [label="", fillcolor="#f4e3c1"]; h12 [label="", fillcolor="#f4e3c1"];
-          h13 [label="", fillcolor="#f4e3c1"];
-          h21 [label="", fillcolor="#f4e3c1"]; h22 [label="", fillcolor="#f4e3c1"];
-          p [label="p", fillcolor="#d7ecd9"];
-          x1 -> {h11 h12 h13} [color="#8a8a8a", arrowsize=0.5];
-          x2 -> {h11 h12 h13} [color="#8a8a8a", arrowsize=0.5];
-          x3 -> {h11 h12 h13} [color="#8a8a8a", arrowsize=0.5];
-          {h11 h12 h13} -> {h21 h22} [color="#8a8a8a", arrowsize=0.5];
-          {h21 h22} -> p [color="#8a8a8a", arrowsize=0.5];
-        }
-        """
-    )
-    st.caption(
-        "Forward pass: Z = Wᵀx + b in each layer, ReLU in the hidden layers, sigmoid at the output. "
-        "The loss is the logistic loss; its derivative at the output is p − y, "
-        "carried back through the layers."
-    )
+    st.title("MLP Playground")
+    st.markdown(INTRO)
+    with st.expander("How to read the views"):
+        st.markdown(HOW_TO_READ)
+
+    exp, csv_choices = settings(session)
+    prepare_data(session, exp, csv_choices)
+    session.experiment = exp
+    if session.data is None:
+        st.info("Choose a dataset, or upload a CSV file in the sidebar.")
+        return
+    prepare_run(session, exp)
+    if session.recording is None:
+        return
+    for notice in session.notices:
+        st.info(notice, icon=":material/info:")
+    session.notices.clear()
+    pb = session.playback
+    if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
+        pb.play(pb.current(last_epoch(session)), exp.view.speed)
+    if session.data.notices:
+        with st.expander(f"What was done with {session.data.title}"):
+            for notice in session.data.notices:
+                st.text(notice)
+
+    toolbar(session)
+    live_panel(session)
+    if exp.data.source == "synthetic":
+        st.query_params.from_dict(to_query(exp))
 
 
 st.set_page_config(page_title="MLP Playground", page_icon="🧠", layout="wide")

@@ -4,8 +4,16 @@ NumPy, numba (for the fused training kernel), the standard library and scikit-le
 base classes only — never streamlit or plotly (``tests/test_layout.py`` enforces it).
 """
 
-from .estimator import MLPBinaryClassifier
 from .training import Snapshot, TrainingConfig, train
 
 __all__ = ["MLPBinaryClassifier", "Snapshot", "TrainingConfig", "train"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # The estimator pulls in scikit-learn (over a second to import); the dashboard does not need it.
+    if name == "MLPBinaryClassifier":
+        from .estimator import MLPBinaryClassifier
+
+        return MLPBinaryClassifier
+    raise AttributeError(f"module 'mlp_core' has no attribute {name!r}")

@@ -335,12 +335,20 @@ def _choose_target(frame: pd.DataFrame, target: str | None, notices: list[str]) 
         if target.strip().lower() in lowered:
             return lowered[target.strip().lower()]
         raise CSVError(f"There is no column {target!r}. The columns are: {_listing(columns)}.")
+    column = default_target(columns)
+    if column != columns[-1] or column.strip().lower() in TARGET_NAMES:
+        notices.append(f"Target: {column!r} (named like a label). Choose another with --target.")
+    else:
+        notices.append(f"Target: the last column, {column!r}. Choose another with --target.")
+    return column
+
+
+def default_target(columns: list[str]) -> str:
+    """The column used as target when none is named: the first named like a label, else the last."""
     for name in TARGET_NAMES:
         for column in columns:
             if column.strip().lower() == name:
-                notices.append(f"Target: {column!r} (named like a label). Choose another with --target.")
                 return column
-    notices.append(f"Target: the last column, {columns[-1]!r}. Choose another with --target.")
     return columns[-1]
 
 

@@ -1,0 +1,110 @@
+"""How smooth the live dashboard is, measured in headless Chromium on this machine.
+
+    python bench/live_fps.py [--seconds 5]
+
+Starts ``streamlit run app.py`` on loopback, opens it, presses Train with the default settings (the
+article's 3-2 network on the default dataset, all views on screen) and samples the "Epoch N" label of
+every view on every animation frame. Prints: distinct epochs drawn per second per view, frames in
+which a view was blank, how long the views kept moving after Pause, and how long the page took to
+become interactive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_probe import FIND, START_SAMPLING, distinct_epochs_per_second, epoch_of  # noqa: E402
+from tests.conftest import CHROMIUM_FLAGS, StreamlitServer, _free_port, wait_until_idle  # noqa: E402
+
+
+def open_app(page, url: str) -> float:
+    """Seconds from opening the URL until the app is connected, idle, and the views are drawn."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    wait_until_idle(page)
+    page.wait_for_function(f"() => (({FIND})()[0] || {{}}).dataset?.epoch !== undefined", timeout=30_000)
+    return time.perf_counter() - started
+
+
+def measure(page, url: str, seconds: float) -> dict:
+    interactive = open_app(page, url)
+
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_timeout(800)  # the rerun that starts playback
+    page.evaluate(START_SAMPLING, seconds)
+    samples = page.evaluate("window.__samples")
+    rates = distinct_epochs_per_second(samples)
+    blank = sum(1 for s in samples if s["blank"] or len(s["labels"]) < len(rates))
+    frame_ms = [b["t"] - a["t"] for a, b in zip(samples, samples[1:], strict=False)]
+
+    # Pause: sample while clicking, then find the last label change after the click.
+    page.evaluate("(s) => { window.__done = (SAMPLER)(s); }".replace("SAMPLER", START_SAMPLING), 2.5)
+    page.wait_for_timeout(500)
+    click_t = page.evaluate("() => performance.now() - window.__t0")
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(2300)
+    pause_samples = page.evaluate("window.__samples")
+    last_change = click_t
+    for a, b in zip(pause_samples, pause_samples[1:], strict=False):
+        if b["t"] > click_t and b["labels"] != a["labels"]:
+            last_change = b["t"]
+    final = {v: epoch_of(label) for v, label in pause_samples[-1]["labels"].items()}
+    return {
+        "interactive_s": interactive,
+        "rates": rates,
+        "frames": len(samples),
+        "frame_ms_median": statistics.median(frame_ms) if frame_ms else float("nan"),
+        "blank_frames": blank,
+        "pause_hold_s": (last_change - click_t) / 1000,
+        "paused_at": final,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5.0, help="how long to sample the playing views")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=3200, help="viewport height; the default shows every view")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    log = Path(tempfile.mkdtemp()) / "streamlit.log"
+    server = StreamlitServer(_free_port(), log)
+    server.start()
+    try:
+        with tempfile.TemporaryDirectory() as home, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS,
+                                         env={**os.environ, "HOME": home})
+            # The first visitor after a server start also pays for Python's imports; measure it apart.
+            first = browser.new_page(viewport={"width": args.width, "height": args.height})
+            first_visit = open_app(first, server.url)
+            first.close()
+            # Tall enough that every view is inside the viewport, so each one is painted on every frame.
+            page = browser.new_context(viewport={"width": args.width, "height": args.height}).new_page()
+            result = measure(page, server.url, args.seconds)
+            browser.close()
+    finally:
+        server.stop()
+    print(f"live dashboard, default settings, headless Chromium, {args.width} × {args.height} viewport "
+          "(every view inside it)")
+    print(f"  interactive after          {result['interactive_s']:.2f} s   (goal ≤ 3 s; a new visitor)")
+    print(f"  first visit after start    {first_visit:.2f} s   (includes the server's one-time imports)")
+    for view, rate in result["rates"].items():
+        print(f"  {view:>9}: distinct epochs drawn per second {rate:6.1f}   (goal ≥ 15)")
+    print(f"  frames sampled             {result['frames']} (median {result['frame_ms_median']:.1f} ms apart)")
+    print(f"  frames with a blank view   {result['blank_frames']}")
+    print(f"  views moved after Pause    {result['pause_hold_s']:.2f} s   (goal ≤ 0.3 s)")
+    print(f"  paused at epochs           {sorted(set(result['paused_at'].values()))}")
+
+
+if __name__ == "__main__":
+    main()

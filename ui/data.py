@@ -1,0 +1,60 @@
+"""Turn the chosen data (a teaching dataset or an uploaded CSV) into standardized train and test splits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlp_core.csv_data import LoadedCSV, fit_scaling
+from mlp_core.datasets import make_dataset, stratified_split
+from mlp_core.preprocessing import Preprocessing
+
+from .config import DataConfig
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Train and test splits in original units (X_*) and standardized (Z_*), with what they mean."""
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, str]  # (negative, positive)
+    title: str
+    preprocessing: Preprocessing | None = None  # for CSV data: how to score new files
+    notices: tuple[str, ...] = ()
+
+    @property
+    def Z_train(self) -> np.ndarray:
+        return (self.X_train - self.mean) / self.scale
+
+    @property
+    def Z_test(self) -> np.ndarray:
+        return (self.X_test - self.mean) / self.scale
+
+
+def synthetic(config: DataConfig) -> Prepared:
+    ds = make_dataset(config.dataset, n=config.n, noise=config.noise, seed=config.seed)
+    X_train, X_test, y_train, y_test = stratified_split(ds.X, ds.y, test_size=config.test_size, seed=config.seed)
+    mean, scale = _scaler(X_train)
+    return Prepared(X_train, X_test, y_train, y_test, mean, scale, tuple(ds.feature_names), ("class 0", "class 1"),
+                    ds.spec.title)
+
+
+def from_csv(loaded: LoadedCSV, test_size: float, seed: int, title: str) -> Prepared:
+    """Split a loaded CSV (stratified) and fit the standardization on the training part only."""
+    X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=test_size, seed=seed)
+    pre = fit_scaling(loaded.preprocessing, X_train)
+    return Prepared(X_train, X_test, y_train, y_test, pre.mean, pre.scale, tuple(pre.feature_names),
+                    (str(pre.negative), str(pre.positive)), title, pre, tuple(loaded.report["notices"]))
+
+
+def _scaler(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    return mean, np.where(std > 0, std, 1.0)

@@ -1,0 +1,189 @@
+// MLP Playground live views: the core. It keeps the views mounted between reruns, decodes the
+// recorded run, and plays it back on the client with requestAnimationFrame, so that every view
+// redraws in place at the same epoch. View files (concatenated before this one) each define a
+// create*View(element, spec) function returning {update(frame)}.
+
+const ACT = { 0: (z) => z, 1: (z) => 1 / (1 + Math.exp(-z)), 2: Math.tanh, 3: (z) => (z > 0 ? z : 0) };
+
+function decodeFloats(b64) {
+  // Python sends float32 arrays as base64 (little-endian): 4 bytes a number instead of ~20 in JSON.
+  if (!b64) return new Float32Array(0);
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+// The network's forward pass for many points: X is a Float64Array of n rows of d standardized inputs.
+// layout rows are [fan_in, fan_out, w_offset, b_offset] into theta (W row-major, then b).
+function makeForward(layout, actCode) {
+  const act = ACT[actCode];
+  const widest = Math.max(...layout.map((r) => Math.max(r[0], r[1])));
+  let a = new Float64Array(widest), z = new Float64Array(widest);
+  return function forward(theta, X, n, d, out) {
+    for (let s = 0; s < n; s++) {
+      for (let k = 0; k < d; k++) a[k] = X[s * d + k];
+      for (let li = 0; li < layout.length; li++) {
+        const [fin, fout, w, b] = layout[li];
+        const last = li === layout.length - 1;
+        for (let j = 0; j < fout; j++) {
+          let acc = theta[b + j];
+          for (let k = 0; k < fin; k++) acc += theta[w + k * fout + j] * a[k];
+          z[j] = last ? 1 / (1 + Math.exp(-acc)) : act(acc);
+        }
+        const t = a; a = z; z = t;
+      }
+      out[s] = a[0];
+    }
+    return out;
+  };
+}
+
+const DIVERGING = {
+  // Colour-blind-safe diverging palette (ColorBrewer PuOr): orange for negative, purple for positive.
+  neg: [179, 88, 6], mid: [247, 247, 247], pos: [84, 39, 136],
+};
+
+function divergingColor(t) {
+  // t in [-1, 1] -> rgb string; 0 is the light middle colour.
+  const c = t < 0 ? DIVERGING.neg : DIVERGING.pos;
+  const u = Math.min(1, Math.abs(t));
+  const m = DIVERGING.mid;
+  return `rgb(${Math.round(m[0] + (c[0] - m[0]) * u)},${Math.round(m[1] + (c[1] - m[1]) * u)},${Math.round(m[2] + (c[2] - m[2]) * u)})`;
+}
+
+function svgEl(tag, attrs, parent) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function fmt(v) {
+  if (!isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 0.01 || a >= 1000) ? v.toExponential(1) : v.toFixed(2);
+}
+
+function makePanel(root, view, title) {
+  // A titled panel whose header carries the "Epoch N" label the tests and the bench sample.
+  const panel = document.createElement("section");
+  panel.className = "panel panel-" + view;
+  const head = document.createElement("header");
+  const h = document.createElement("span");
+  h.className = "panel-title";
+  h.textContent = title;
+  const label = document.createElement("span");
+  label.className = "epoch-label";
+  label.dataset.view = view;
+  label.textContent = "Epoch 0";
+  head.append(h, label);
+  const body = document.createElement("div");
+  body.className = "panel-body";
+  panel.append(head, body);
+  root.appendChild(panel);
+  return { panel, body, label };
+}
+
+function buildViews(root, data) {
+  root.replaceChildren();
+  const grid = document.createElement("div");
+  grid.className = "live-grid";
+  root.appendChild(grid);
+  const views = [];
+  const add = (key, title, create, spec, cls) => {
+    if (!spec) return;
+    const p = makePanel(grid, key, title);
+    if (cls) p.panel.classList.add(cls);
+    views.push({ key, label: p.label, view: create(p.body, spec, data) });
+  };
+  add("graph", "Network", createGraphView, data.graph, "wide");
+  add("loss", "Loss and accuracy", createLossView, data.loss, "wide");
+  add("heatmaps", "Weights and biases", createHeatmapView, data.heatmaps, "full");
+  add("slices", "Decision boundary: slices", createSlicesView, data.slices, "full");
+  add("view3d", "Decision boundary in 3-D", createView3d, data.view3d, "full");
+  return views;
+}
+
+function hookPauseButton() {
+  // Pause answers at once: a click on Streamlit's Pause button freezes the playback here, and the
+  // epoch on screen travels to the server with the click, so the server pauses at the same epoch.
+  if (window.__mlpPauseHook) return;
+  window.__mlpPauseHook = true;
+  document.addEventListener("click", (e) => {
+    const st = window.__mlpLiveState;
+    const hit = e.target && e.target.closest && e.target.closest(".st-key-b_pause");
+    if (!st || !hit || !st.playing) return;
+    st.e0 = st.drawn;
+    st.playing = false;
+    st.dirty = true;
+    st.setStateValue("paused_at", { epoch: st.drawn, at: Date.now() });
+  }, true);
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  hookPauseButton();
+  let st = parentElement.__mlpLive;
+  if (!st || st.runId !== data.run_id || st.viewsKey !== data.views_key) {
+    if (st && st.raf) cancelAnimationFrame(st.raf);
+    const root = document.createElement("div");
+    root.className = "mlp-live";
+    if (st && st.root) st.root.remove();
+    parentElement.appendChild(root);
+    st = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
+    st.views = buildViews(root, data);
+  }
+  st.data = data;
+  st.setStateValue = component.setStateValue;
+  window.__mlpLiveState = st;
+  st.P = data.n_params;
+  st.params = decodeFloats(data.params);
+  st.grads = decodeFloats(data.grads);
+  st.E = data.n_epochs;
+  for (const v of st.views) if (v.view.setData) v.view.setData(data);
+  const pb = data.playback;
+  if (pb.token !== st.token) {
+    st.token = pb.token;
+    st.t0 = performance.now();
+    st.e0 = pb.epoch;
+    st.playing = pb.playing;
+    st.speed = pb.speed;
+  }
+  st.dirty = true;
+  const tick = () => {
+    const now = performance.now();
+    let epoch = st.e0;
+    if (st.playing) epoch = st.e0 + Math.floor(((now - st.t0) / 1000) * st.speed);
+    epoch = Math.max(0, Math.min(st.E - 1, epoch));
+    if (epoch !== st.drawn || st.dirty) {
+      const P = st.P;
+      const frame = {
+        epoch,
+        theta: st.params.subarray(epoch * P, (epoch + 1) * P),
+        grad: st.grads.subarray(epoch * P, (epoch + 1) * P),
+        data: st.data,
+      };
+      for (const v of st.views) {
+        v.view.update(frame);
+        v.label.textContent = "Epoch " + epoch;
+      }
+      st.root.dataset.epoch = String(epoch);
+      st.drawn = epoch;
+      st.dirty = false;
+    }
+    st.raf = requestAnimationFrame(tick);
+  };
+  if (st.raf) cancelAnimationFrame(st.raf);
+  st.raf = requestAnimationFrame(tick);
+  // Tests and the bench read the playback through this hook; it is not used by the app itself.
+  window.mlpPlayground = {
+    epoch: () => st.drawn,
+    predict: (epoch, X) => {
+      const f = makeForward(data.forward.layout, data.forward.activation);
+      const out = new Float64Array(X.length);
+      const d = X[0].length;
+      return Array.from(f(st.params.subarray(epoch * st.P, (epoch + 1) * st.P), Float64Array.from(X.flat()), X.length, d, out));
+    },
+  };
+}

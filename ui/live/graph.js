@@ -1,0 +1,327 @@
+// Network graph: inputs, hidden units and output as columns; each edge's width is |w| and its colour
+// the sign of w; each unit's fill and the number under it are its bias. Built once per payload;
+// update() only sets attributes, and only those that changed.
+function createGraphView(element, spec, data) {
+  const ACT_NAMES = { 0: "identity", 1: "logistic", 2: "tanh", 3: "ReLU" };
+  const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
+  // The palette's ends; on a dark theme they are lifted a little towards the light middle to stay visible.
+  const colors = { pos: rgb(DIVERGING.pos), neg: rgb(DIVERGING.neg), dark: false };
+  const MAX_LABEL = 110; // px; longer feature names are cut with an ellipsis (full name on hover)
+
+  const root = document.createElement("div");
+  root.className = "graph-view";
+  const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, root);
+  const legend = document.createElement("div");
+  legend.className = "view-legend";
+  const tip = makeTip(root);
+  root.appendChild(legend);
+  element.appendChild(root);
+
+  const measure = textMeasurer(root);
+  let g = null; // what build() made: scales, edge and node records
+  let last = null; // the last frame drawn, for hover refreshes
+  let hover = null; // the hovered edge or node record
+
+  function build(spec, data) {
+    themeColors();
+    svg.replaceChildren();
+    const nodes = spec.nodes, layout = data.forward.layout;
+    const act = ACT_NAMES[data.forward.activation] || "activation " + data.forward.activation;
+
+    // Columns are the nodes sharing an x; the radius follows the tightest spacing.
+    const byX = new Map();
+    nodes.forEach((n, i) => {
+      const k = Math.round(n.x);
+      if (!byX.has(k)) byX.set(k, []);
+      byX.get(k).push(i);
+    });
+    const cols = [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, ids]) => ({ x, ids }));
+    let rowGap = 1e9, colGap = 1e9;
+    for (const c of cols) {
+      const ys = c.ids.map((i) => nodes[i].y).sort((a, b) => a - b);
+      for (let i = 1; i < ys.length; i++) rowGap = Math.min(rowGap, ys[i] - ys[i - 1]);
+    }
+    for (let i = 1; i < cols.length; i++) colGap = Math.min(colGap, cols[i].x - cols[i - 1].x);
+    const r = Math.max(4, Math.min(15, rowGap * 0.3, colGap * 0.12));
+    const roomy = rowGap >= 2 * r + 18; // room for the bias value under each unit
+
+    // The drawing's extent grows with what is drawn; the viewBox is fitted to it at the end.
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    const extend = (xa, xb, ya, yb) => {
+      x0 = Math.min(x0, xa); x1 = Math.max(x1, xb); y0 = Math.min(y0, ya); y1 = Math.max(y1, yb);
+    };
+    for (const n of nodes) extend(n.x - r, n.x + r, n.y - r, n.y + r);
+
+    // Column captions, on one baseline above the highest node; on two lines when columns are close.
+    const caps = svgEl("g", { class: "graph-captions" }, svg);
+    let hidden = 0;
+    const capLines = cols.map((c) => {
+      const kinds = new Set(c.ids.map((i) => nodes[i].kind));
+      if (kinds.has("input")) return ["inputs"];
+      if (kinds.has("output")) return ["output", "(sigmoid)"];
+      hidden += 1;
+      return ["hidden " + hidden, "(" + act + ")"];
+    });
+    const oneLine = capLines.every((l) => measure(l.join(" "), 12) + 24 < colGap);
+    const capY = y0 - 12 - (oneLine ? 0 : 14);
+    cols.forEach((c, ci) => {
+      const lines = oneLine ? [capLines[ci].join(" ")] : capLines[ci];
+      lines.forEach((s, li) => {
+        const t = svgEl("text", { x: c.x, y: capY + li * 14, class: li ? "caption sub" : "caption" }, caps);
+        t.textContent = s;
+        const w = measure(s, 12) / 2;
+        extend(c.x - w, c.x + w, capY - 12, capY);
+      });
+    });
+
+    const edgeLayer = svgEl("g", { class: "graph-edges" }, svg);
+    const hitLayer = svgEl("g", { class: "graph-hits" }, svg);
+    const nodeLayer = svgEl("g", { class: "graph-nodes" }, svg);
+
+    const edges = spec.edges.map((e, i) => {
+      const a = nodes[e.from], b = nodes[e.to];
+      const xa = a.x + r, xb = b.x - r, xm = (xa + xb) / 2;
+      const d = `M${xa},${a.y} C${xm},${a.y} ${xm},${b.y} ${xb},${b.y}`;
+      const path = svgEl("path", { d, class: "edge", stroke: colors.pos, "stroke-width": 1 }, edgeLayer);
+      svgEl("path", { d, class: "edge-hit", "data-edge": i }, hitLayer);
+      return { param: e.param, path, width: -1, pos: true, name: "weight " + a.label + " \u2192 " + b.label,
+        where: layerName(layout, e.param) };
+    });
+
+    const recs = nodes.map((n, i) => {
+      const grp = svgEl("g", { class: "node node-" + n.kind, "data-node": i }, nodeLayer);
+      const hasBias = n.bias !== null && n.bias !== undefined;
+      const rec = { param: hasBias ? n.bias : null, shape: null, value: null, inner: null, fill: "", text: "",
+        dark: false, name: n.title || String(n.label), where: hasBias ? layerName(layout, n.bias) : "" };
+      const label = String(n.label);
+      if (n.kind === "input") {
+        rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 3 }, grp);
+        const shown = ellipsize(label, MAX_LABEL, measure);
+        const t = svgEl("text", { x: n.x - r - 7, y: n.y, class: "node-label input-label" }, grp);
+        t.textContent = shown;
+        extend(n.x - r - 7 - measure(shown, 12), n.x, n.y - 8, n.y + 8);
+      } else {
+        rec.shape = svgEl("circle", { cx: n.x, cy: n.y, r, fill: divergingColor(0) }, grp);
+        if (measure(label, 9.5) <= 2 * r - 5) {
+          rec.inner = svgEl("text", { x: n.x, y: n.y, class: "node-inner" }, grp);
+          rec.inner.textContent = label;
+        }
+        if (n.kind === "output") {
+          const t = svgEl("text", { x: n.x + r + 7, y: n.y, class: "node-label output-label" }, grp);
+          t.textContent = "P(y=1)";
+          extend(n.x, n.x + r + 7 + measure(t.textContent, 12), n.y - 8, n.y + 8);
+        }
+      }
+      if (roomy && hasBias) {
+        rec.value = svgEl("text", { x: n.x, y: n.y + r + 12, class: "node-bias" }, grp);
+        extend(n.x - 16, n.x + 16, n.y, n.y + r + 16);
+      }
+      return rec;
+    });
+
+    const pad = 4;
+    svg.setAttribute("viewBox", `${x0 - pad} ${y0 - pad} ${x1 - x0 + 2 * pad} ${y1 - y0 + 2 * pad}`);
+    svg.style.maxWidth = Math.round((x1 - x0 + 2 * pad) * 1.2) + "px";
+    g = { edges, nodes: recs, ws: spec.weight_scale || 1, bs: spec.bias_scale || 1, count: nodes.length,
+      ecount: spec.edges.length, roomy };
+    buildLegend();
+  }
+
+  function buildLegend() {
+    legend.replaceChildren();
+    const item = (swatch, text) => {
+      const span = document.createElement("span");
+      span.className = "legend-item";
+      if (swatch) span.appendChild(swatch);
+      span.appendChild(document.createElement("span")).textContent = text;
+      legend.appendChild(span);
+    };
+    const lines = (color) => {
+      const s = svgEl("svg", { width: 34, height: 14, class: "legend-swatch" });
+      [1, 3, 6].forEach((w, i) => svgEl("line", { x1: 2 + i * 11, x2: 10 + i * 11, y1: 7, y2: 7, stroke: color,
+        "stroke-width": w, "stroke-linecap": "round" }, s));
+      return s;
+    };
+    item(lines(colors.pos), "positive weight");
+    item(lines(colors.neg), "negative weight");
+    item(null, "width \u221D |w| (widest = " + fmt(g.ws) + ")");
+    const dots = svgEl("svg", { width: 46, height: 14, class: "legend-swatch" });
+    [-1, -0.5, 0, 0.5, 1].forEach((t, i) => svgEl("circle", { cx: 6 + i * 8.5, cy: 7, r: 4.2,
+      fill: divergingColor(t), class: "legend-dot" }, dots));
+    item(dots, (g.roomy ? "unit fill and number = bias" : "unit fill = bias (hover for values)") +
+      " (\u00B1" + fmt(g.bs) + ")");
+  }
+
+  function update(frame) {
+    last = frame;
+    if (!g || frame.theta.length === 0) return;
+    const th = frame.theta;
+    for (const e of g.edges) {
+      const w = th[e.param];
+      // Quarter-pixel steps: invisible differences do not touch the DOM.
+      const width = Math.round((1 + 8 * Math.min(1, Math.abs(w) / g.ws)) * 4) / 4;
+      if (width !== e.width) {
+        e.width = width;
+        e.path.setAttribute("stroke-width", width);
+      }
+      const pos = !(w < 0);
+      if (pos !== e.pos) {
+        e.pos = pos;
+        e.path.setAttribute("stroke", pos ? colors.pos : colors.neg);
+      }
+    }
+    for (const n of g.nodes) {
+      if (n.param === null) continue;
+      const b = th[n.param], t = b / g.bs;
+      const fill = divergingColor(t);
+      if (fill !== n.fill) {
+        n.fill = fill;
+        n.shape.setAttribute("fill", fill);
+        const dark = needsLightText(t);
+        if (n.inner && dark !== n.dark) n.inner.classList.toggle("on-dark", dark);
+        n.dark = dark;
+      }
+      const text = n.value ? fmt(b) : "";
+      if (text !== n.text) {
+        n.text = text;
+        n.value.textContent = text;
+      }
+    }
+    if (hover) showTip();
+  }
+
+  function showTip() {
+    const lines = [hover.name];
+    if (hover.where) lines.push(hover.where);
+    if (hover.param === null) {
+      lines.push("input feature, fed in standardized");
+    } else if (last && last.theta.length) {
+      const what = hover.path ? "w" : "b";
+      lines.push(what + " = " + fmt(last.theta[hover.param]));
+      lines.push("\u2202loss/\u2202" + what + " = " + fmt(last.grad[hover.param]) + "  (epoch " + last.epoch + ")");
+    }
+    tip.set(lines);
+  }
+
+  svg.addEventListener("pointermove", (ev) => {
+    const t = ev.target.closest ? ev.target.closest("[data-edge],[data-node]") : null;
+    const rec = !t || !g ? null : t.dataset.edge !== undefined ? g.edges[+t.dataset.edge] : g.nodes[+t.dataset.node];
+    if (rec !== hover) {
+      if (hover && hover.path) hover.path.classList.remove("hovered");
+      hover = rec;
+      if (hover && hover.path) hover.path.classList.add("hovered");
+      if (hover) showTip();
+      else tip.hide();
+    }
+    if (hover) tip.move(ev);
+  });
+  svg.addEventListener("pointerleave", () => {
+    if (hover && hover.path) hover.path.classList.remove("hovered");
+    hover = null;
+    tip.hide();
+  });
+
+  function setData(d) {
+    const s = d.graph;
+    if (!s) return;
+    if (!g || s.nodes.length !== g.count || s.edges.length !== g.ecount) {
+      build(s, d);
+      return;
+    }
+    const ws = s.weight_scale || 1, bs = s.bias_scale || 1;
+    if (themeColors() || ws !== g.ws || bs !== g.bs) {
+      g.ws = ws;
+      g.bs = bs;
+      for (const e of g.edges) {
+        e.width = -1;
+        e.pos = null;
+      }
+      for (const n of g.nodes) n.fill = "";
+      buildLegend();
+    }
+  }
+
+  // Where a parameter sits: "layer 2, W[3, 1]" (row = input of the layer, column = unit) or
+  // "layer 2, b[1]", 1-based as in the heatmaps.
+  function layerName(layout, p) {
+    for (let li = 0; li < layout.length; li++) {
+      const [fin, fout, w, b] = layout[li];
+      if (p >= w && p < w + fin * fout) {
+        return `layer ${li + 1}, W[${Math.floor((p - w) / fout) + 1}, ${((p - w) % fout) + 1}]`;
+      }
+      if (p >= b && p < b + fout) return `layer ${li + 1}, b[${p - b + 1}]`;
+    }
+    return "";
+  }
+
+  // On a dark theme (light text) the palette's dark ends would vanish into the background: lift them.
+  function themeColors() {
+    const m = /(\d+)[, ]+(\d+)[, ]+(\d+)/.exec(getComputedStyle(root).color || "");
+    const dark = !!m && 0.299 * m[1] + 0.587 * m[2] + 0.114 * m[3] > 140;
+    if (dark === colors.dark) return false;
+    colors.dark = dark;
+    colors.pos = dark ? divergingColor(0.7) : rgb(DIVERGING.pos);
+    colors.neg = dark ? divergingColor(-0.7) : rgb(DIVERGING.neg);
+    return true;
+  }
+
+  // Whether text on divergingColor(t) should be light (WCAG contrast).
+  function needsLightText(t) {
+    const c = t < 0 ? DIVERGING.neg : DIVERGING.pos, m = DIVERGING.mid, u = Math.min(1, Math.abs(t));
+    const lin = (k) => {
+      const v = (m[k] + (c[k] - m[k]) * u) / 255;
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    const L = 0.2126 * lin(0) + 0.7152 * lin(1) + 0.0722 * lin(2);
+    return (1.05 / (L + 0.05)) > ((L + 0.05) / 0.05);
+  }
+
+  // Width of a string in px at the view's font (canvas measurement: works before the view is shown).
+  function textMeasurer(el) {
+    const ctx = document.createElement("canvas").getContext("2d");
+    let family = null;
+    return (s, size) => {
+      if (family === null) family = getComputedStyle(el).fontFamily || "sans-serif";
+      ctx.font = size + "px " + family;
+      return ctx.measureText(s).width * 1.05;
+    };
+  }
+
+  function ellipsize(s, maxWidth, measure) {
+    if (measure(s, 12) <= maxWidth) return s;
+    let n = s.length;
+    while (n > 1 && measure(s.slice(0, n) + "\u2026", 12) > maxWidth) n--;
+    return s.slice(0, n) + "\u2026";
+  }
+
+  // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
+  function makeTip(host) {
+    const el = document.createElement("div");
+    el.className = "live-tip";
+    el.hidden = true;
+    host.appendChild(el);
+    const rows = [];
+    return {
+      set(lines) {
+        while (rows.length < lines.length) rows.push(el.appendChild(document.createElement("div")));
+        rows.forEach((d, i) => {
+          d.hidden = i >= lines.length;
+          if (i < lines.length && d.textContent !== lines[i]) d.textContent = lines[i];
+        });
+        el.hidden = false;
+      },
+      move(ev) {
+        const b = host.getBoundingClientRect(), x = ev.clientX - b.left, y = ev.clientY - b.top;
+        const w = el.offsetWidth;
+        el.style.left = (x + 14 + w > b.width ? Math.max(0, x - 14 - w) : x + 14) + "px";
+        el.style.top = y + 14 + "px";
+      },
+      hide() {
+        el.hidden = true;
+      },
+    };
+  }
+
+  build(spec, data);
+  return { update, setData };
+}

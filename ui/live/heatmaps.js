@@ -1,0 +1,200 @@
+// Weights and biases as tables of coloured cells, one block per layer: W (rows = the layer's inputs,
+// columns = its units) and a bias row "b". A cell's colour is its value over the layer's largest |value|
+// in the run, so 0 is always the light middle colour. update() sets colours and numbers in place.
+function createHeatmapView(element, spec, data) {
+  const root = document.createElement("div");
+  root.className = "heatmap-view";
+  const blocks = document.createElement("div");
+  blocks.className = "heatmap-blocks";
+  const note = document.createElement("div");
+  note.className = "view-legend heatmap-note";
+  note.textContent = "Cell colour = value \u00F7 the layer\u2019s largest |value| over the run: " +
+    "orange negative, purple positive, light near 0. Row b holds the biases. Hover a cell for its gradient.";
+  root.append(blocks, note);
+  element.appendChild(root);
+  const tip = makeTip(root);
+
+  let layers = [], cells = [], last = null, hover = null, signature = "";
+
+  function build(spec) {
+    blocks.replaceChildren();
+    cells = [];
+    layers = spec.layers.map((L) => {
+      const block = document.createElement("div");
+      block.className = "heatmap-block";
+      const title = document.createElement("div");
+      title.className = "heatmap-title";
+      title.textContent = L.title;
+      const table = document.createElement("table");
+      table.className = "heatmap";
+      const head = table.createTHead().insertRow();
+      head.appendChild(document.createElement("th"));
+      for (const c of L.cols) {
+        const th = document.createElement("th");
+        th.className = "col-label";
+        th.textContent = c;
+        th.title = c;
+        head.appendChild(th);
+      }
+      const body = table.createTBody();
+      const rowLabels = [...L.rows, "b"];
+      rowLabels.forEach((label, k) => {
+        const bias = k === L.fan_in;
+        if (bias) body.insertRow().className = "gap-row"; // sets the bias row slightly apart
+        const tr = body.insertRow();
+        if (bias) tr.className = "bias-row";
+        const th = document.createElement("th");
+        th.className = "row-label";
+        th.textContent = label;
+        th.title = bias ? "biases" : label;
+        tr.appendChild(th);
+        for (let j = 0; j < L.fan_out; j++) {
+          const td = tr.insertCell();
+          td.className = "cell";
+          const text = document.createTextNode("");
+          td.appendChild(text);
+          const param = bias ? L.b_offset + j : L.w_offset + k * L.fan_out + j;
+          td.dataset.cell = cells.length;
+          cells.push({ td, text, param, scale: L.scale || 1, bg: "", str: "", light: false,
+            name: bias ? `b[${L.cols[j]}]` : `W[${label} \u2192 ${L.cols[j]}]`, where: L.title });
+        }
+      });
+      const bar = document.createElement("div");
+      bar.className = "colorbar";
+      const grad = document.createElement("div");
+      grad.className = "colorbar-ramp";
+      const ticks = document.createElement("div");
+      ticks.className = "colorbar-ticks";
+      const lo = document.createElement("span"), mid = document.createElement("span"),
+        hi = document.createElement("span");
+      mid.textContent = "0";
+      ticks.append(lo, mid, hi);
+      bar.append(grad, ticks);
+      block.append(title, table, bar);
+      blocks.appendChild(block);
+      return { L, lo, hi, grad };
+    });
+    signature = spec.layers.map((L) => [L.fan_in, L.fan_out, L.w_offset].join(",")).join(";");
+    setScales(spec);
+  }
+
+  function setScales(spec) {
+    const stops = [-1, -0.5, 0, 0.5, 1].map((t) => divergingColor(t)).join(", ");
+    layers.forEach((l, i) => {
+      const s = spec.layers[i].scale || 1;
+      l.lo.textContent = "\u2212" + fmt(s);
+      l.hi.textContent = "+" + fmt(s);
+      l.grad.style.background = `linear-gradient(to right, ${stops})`;
+    });
+    let c = 0;
+    spec.layers.forEach((L) => {
+      const n = (L.fan_in + 1) * L.fan_out;
+      for (let i = 0; i < n; i++, c++) {
+        if (cells[c].scale !== (L.scale || 1)) {
+          cells[c].scale = L.scale || 1;
+          cells[c].bg = "";
+        }
+      }
+    });
+  }
+
+  function update(frame) {
+    last = frame;
+    const th = frame.theta;
+    if (th.length === 0) return;
+    for (const c of cells) {
+      const v = th[c.param], t = v / c.scale;
+      const bg = divergingColor(t);
+      if (bg !== c.bg) {
+        c.bg = bg;
+        c.td.style.backgroundColor = bg;
+        const light = needsLightText(t);
+        if (light !== c.light) {
+          c.light = light;
+          c.td.classList.toggle("on-dark", light);
+        }
+      }
+      const s = fmt(v);
+      if (s !== c.str) {
+        c.str = s;
+        c.text.data = s;
+      }
+    }
+    if (hover) showTip();
+  }
+
+  function showTip() {
+    const lines = [hover.name, hover.where];
+    if (last && last.theta.length) {
+      lines.push("value = " + fmt(last.theta[hover.param]));
+      lines.push("\u2202loss/\u2202value = " + fmt(last.grad[hover.param]) + "  (epoch " + last.epoch + ")");
+    }
+    tip.set(lines);
+  }
+
+  blocks.addEventListener("pointermove", (ev) => {
+    const td = ev.target.closest ? ev.target.closest("td[data-cell]") : null;
+    const rec = td ? cells[+td.dataset.cell] : null;
+    if (rec !== hover) {
+      hover = rec;
+      if (hover) showTip();
+      else tip.hide();
+    }
+    if (hover) tip.move(ev);
+  });
+  blocks.addEventListener("pointerleave", () => {
+    hover = null;
+    tip.hide();
+  });
+
+  // Whether text on divergingColor(t) is more legible light than dark (WCAG contrast ratio).
+  function needsLightText(t) {
+    const c = t < 0 ? DIVERGING.neg : DIVERGING.pos, m = DIVERGING.mid, u = Math.min(1, Math.abs(t));
+    const lin = (k) => {
+      const v = (m[k] + (c[k] - m[k]) * u) / 255;
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    const L = 0.2126 * lin(0) + 0.7152 * lin(1) + 0.0722 * lin(2);
+    return 1.05 / (L + 0.05) > (L + 0.05) / 0.05;
+  }
+
+  // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
+  function makeTip(host) {
+    const el = document.createElement("div");
+    el.className = "live-tip";
+    el.hidden = true;
+    host.appendChild(el);
+    const rows = [];
+    return {
+      set(lines) {
+        while (rows.length < lines.length) rows.push(el.appendChild(document.createElement("div")));
+        rows.forEach((d, i) => {
+          d.hidden = i >= lines.length;
+          if (i < lines.length && d.textContent !== lines[i]) d.textContent = lines[i];
+        });
+        el.hidden = false;
+      },
+      move(ev) {
+        const b = host.getBoundingClientRect(), x = ev.clientX - b.left, y = ev.clientY - b.top;
+        const w = el.offsetWidth;
+        el.style.left = (x + 14 + w > b.width ? Math.max(0, x - 14 - w) : x + 14) + "px";
+        el.style.top = y + 14 + "px";
+      },
+      hide() {
+        el.hidden = true;
+      },
+    };
+  }
+
+  build(spec);
+  return {
+    update,
+    setData(d) {
+      const s = d.heatmaps;
+      if (!s) return;
+      const sig = s.layers.map((L) => [L.fan_in, L.fan_out, L.w_offset].join(",")).join(";");
+      if (sig !== signature) build(s);
+      else setScales(s);
+    },
+  };
+}

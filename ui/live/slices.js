@@ -1,0 +1,410 @@
+// Decision-boundary slices: for each panel, the network's probability p over two inputs (the others held
+// fixed), recomputed every frame on a G × G grid, with the p = 0.5 contour and the training points near
+// the slice. Each panel stacks two canvases: the map and contour (redrawn per frame) under the points and
+// axes (redrawn only on resize or new data).
+
+function createSlicesView(element, spec, data) {
+  const CSS = `
+.mlpx-slices { color: inherit; }
+.mlpx-slices-row { display: flex; flex-wrap: wrap; gap: 14px 18px; justify-content: center; }
+.mlpx-slice { margin: 0; }
+.mlpx-slice-head { display: flex; align-items: baseline; gap: 8px; margin: 0 10px 2px 46px; min-height: 1.3em; }
+.mlpx-slice-title { font-weight: 600; font-size: 0.9rem; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; flex: 1 1 auto; min-width: 0; }
+.mlpx-slice-note { font-size: 0.75rem; opacity: 0.7; white-space: nowrap; }
+.mlpx-slice-plot { position: relative; }
+.mlpx-slice-plot canvas { position: absolute; left: 0; top: 0; }
+.mlpx-legend { display: flex; flex-wrap: wrap; align-items: center; justify-content: center;
+  gap: 6px 24px; margin-top: 10px; font-size: 0.8rem; }
+.mlpx-legend-item { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
+.mlpx-legend svg { flex: none; overflow: visible; }
+.mlpx-cbar { display: inline-grid; grid-template-columns: auto auto; align-items: center; column-gap: 8px; }
+.mlpx-cbar-bar { position: relative; width: 150px; height: 10px; border-radius: 2px;
+  box-shadow: inset 0 0 0 1px rgba(128,128,128,0.35); }
+.mlpx-cbar-mid { position: absolute; left: 50%; top: -3px; bottom: -3px; width: 2px; margin-left: -1px;
+  background: #1b1b1b; }
+.mlpx-cbar-ticks { grid-column: 2; position: relative; width: 150px; height: 1.1em; font-size: 0.7rem;
+  opacity: 0.8; }
+.mlpx-cbar-ticks span { position: absolute; transform: translateX(-50%); top: 1px; }
+`;
+  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
+  const M = { left: 46, right: 10, top: 6, bottom: 38 };
+  const GAP = 18;
+  const POINT_R = 3.6;
+  const negRGB = `rgb(${DIVERGING.neg.join(",")})`;
+  const posRGB = `rgb(${DIVERGING.pos.join(",")})`;
+
+  // 256-entry colour table for p, built once from divergingColor(2p − 1); written as whole pixels.
+  const lutBytes = new Uint8ClampedArray(256 * 4);
+  for (let q = 0; q < 256; q++) {
+    const rgb = divergingColor((2 * q) / 255 - 1).match(/\d+/g).map(Number);
+    lutBytes.set([rgb[0], rgb[1], rgb[2], 255], q * 4);
+  }
+  const lut = new Uint32Array(lutBytes.buffer);
+
+  const root = document.createElement("div");
+  root.className = "mlpx-slices";
+  const style = document.createElement("style");
+  style.textContent = CSS;
+  const row = document.createElement("div");
+  row.className = "mlpx-slices-row";
+  const legend = document.createElement("div");
+  legend.className = "mlpx-legend";
+  root.append(style, row, legend);
+  element.appendChild(root);
+
+  let forward = null;
+  let panels = [];          // per panel: {spec, fig, note, map, axes, off, offCtx, img, pix, X, p, logit}
+  let G = 0;
+  let cssSize = 0;          // canvas width in CSS px (the plot is cssSize − margins wide)
+  let dpr = 1;
+  let lastFrame = null;
+  let specKey = "";
+  let font = "sans-serif";
+  let ink = "#31333f";
+
+  function classNames(d) {
+    const c = d.class_names;
+    return Array.isArray(c) && c.length === 2 ? [String(c[0]), String(c[1])] : ["class 0", "class 1"];
+  }
+
+  function buildLegend(d) {
+    const [neg, pos] = classNames(d);
+    legend.replaceChildren();
+    const item = (cls) => {
+      const s = document.createElement("span");
+      s.className = "mlpx-legend-item" + (cls ? " " + cls : "");
+      legend.appendChild(s);
+      return s;
+    };
+    const text = (parent, t) => parent.appendChild(document.createElement("span")).append(t);
+
+    const cb = item("mlpx-cbar");
+    text(cb, "p(" + pos + ")");
+    const bar = cb.appendChild(document.createElement("span"));
+    bar.className = "mlpx-cbar-bar";
+    const stops = [];
+    for (let s = 0; s <= 10; s++) stops.push(divergingColor(s / 5 - 1) + " " + s * 10 + "%");
+    bar.style.background = "linear-gradient(to right, " + stops.join(", ") + ")";
+    bar.appendChild(document.createElement("span")).className = "mlpx-cbar-mid";
+    const ticks = cb.appendChild(document.createElement("span"));
+    ticks.className = "mlpx-cbar-ticks";
+    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) {
+      const t = ticks.appendChild(document.createElement("span"));
+      t.style.left = at;
+      t.textContent = v;
+    }
+
+    const contour = item();
+    // Shown on the map's light middle colour, as in the plots, so it also reads on a dark theme.
+    const svg1 = svgEl("svg", { width: 26, height: 12, "aria-hidden": "true" }, contour);
+    svgEl("rect", { x: 0, y: 0, width: 26, height: 12, rx: 2, fill: divergingColor(0) }, svg1);
+    svgEl("line", { x1: 4, y1: 6, x2: 22, y2: 6, stroke: "#1b1b1b", "stroke-width": 2, "stroke-linecap": "round" }, svg1);
+    text(contour, "p = 0.5 (decision boundary)");
+
+    const one = item();
+    const svg2 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one);
+    svgEl("circle", { cx: 6, cy: 6, r: 4.5, fill: posRGB, stroke: "#fff", "stroke-width": 1.3 }, svg2);
+    text(one, pos + " (class 1)");
+
+    const zero = item();
+    const svg3 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, zero);
+    svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, fill: negRGB, stroke: "#fff", "stroke-width": 1.3 }, svg3);
+    text(zero, neg + " (class 0)");
+    if (neg === "class 0") {
+      // Without class names the "(class k)" suffix would repeat the name.
+      one.lastChild.textContent = pos;
+      zero.lastChild.textContent = neg;
+    }
+  }
+
+  function buildPanels(sl) {
+    row.replaceChildren();
+    panels = sl.panels.map((ps) => {
+      const fig = document.createElement("figure");
+      fig.className = "mlpx-slice";
+      const head = fig.appendChild(document.createElement("div"));
+      head.className = "mlpx-slice-head";
+      const title = head.appendChild(document.createElement("span"));
+      title.className = "mlpx-slice-title";
+      const note = head.appendChild(document.createElement("span"));
+      note.className = "mlpx-slice-note";
+      const plot = fig.appendChild(document.createElement("div"));
+      plot.className = "mlpx-slice-plot";
+      const map = plot.appendChild(document.createElement("canvas"));
+      const axes = plot.appendChild(document.createElement("canvas"));
+      row.appendChild(fig);
+      return { fig, title, note, noteText: "", plot, map, axes, ps };
+    });
+  }
+
+  // Standardized inputs of every grid node, computed once per payload: row j (y, bottom to top), column i.
+  function prepareGrids(sl, d) {
+    G = sl.grid;
+    const nIn = d.forward.layout[0][0];
+    for (const pn of panels) {
+      const ps = pn.ps;
+      const X = new Float64Array(G * G * nIn);
+      for (let j = 0; j < G; j++) {
+        const yv = ps.y.min + ((ps.y.max - ps.y.min) * j) / (G - 1);
+        for (let i = 0; i < G; i++) {
+          const row0 = (j * G + i) * nIn;
+          for (let k = 0; k < nIn; k++) {
+            const v = k === ps.x.index ? ps.x.min + ((ps.x.max - ps.x.min) * i) / (G - 1) : k === ps.y.index ? yv : ps.fixed[k];
+            X[row0 + k] = (v - sl.mean[k]) / sl.scale[k];
+          }
+        }
+      }
+      pn.X = X;
+      pn.nIn = nIn;
+      pn.p = new Float64Array(G * G);
+      pn.logit = new Float64Array(G * G);
+      pn.off = document.createElement("canvas");
+      pn.off.width = pn.off.height = G;
+      pn.offCtx = pn.off.getContext("2d");
+      pn.img = pn.offCtx.createImageData(G, G);
+      pn.pix = new Uint32Array(pn.img.data.buffer);
+    }
+  }
+
+  function niceTicks(lo, hi, target) {
+    const raw = (hi - lo) / target;
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (step / mag === 2.5 ? 1 : 0);
+    const out = [];
+    for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push([v, (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(decimals)]);
+    return out;
+  }
+
+  function fitText(ctx, s, maxW) {
+    if (ctx.measureText(s).width <= maxW) return s;
+    let lo = 0, hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ctx.measureText(s.slice(0, mid) + "…").width <= maxW) lo = mid; else hi = mid - 1;
+    }
+    return s.slice(0, lo) + "…";
+  }
+
+  function layout() {
+    const width = root.clientWidth || element.clientWidth || 960;
+    const n = Math.max(1, panels.length);
+    const size = Math.max(220, Math.min(360, Math.floor((width - GAP * (n - 1)) / n)));
+    const ratio = window.devicePixelRatio || 1;
+    if (size === cssSize && ratio === dpr) return false;
+    cssSize = size;
+    dpr = ratio;
+    const cs = getComputedStyle(root);
+    font = cs.fontFamily || "sans-serif";
+    ink = cs.color || ink;
+    const h = plotSize() + M.top + M.bottom;
+    for (const pn of panels) {
+      pn.fig.style.width = size + "px";
+      pn.plot.style.width = size + "px";
+      pn.plot.style.height = h + "px";
+      for (const c of [pn.map, pn.axes]) {
+        c.width = Math.round(size * dpr);
+        c.height = Math.round(h * dpr);
+        c.style.width = size + "px";
+        c.style.height = h + "px";
+      }
+      drawAxes(pn);
+    }
+    return true;
+  }
+
+  const plotSize = () => cssSize - M.left - M.right;
+
+  // Static layer: training points, frame, ticks and axis names. Names come from users' files: drawn as
+  // canvas text (never parsed as markup) and shortened to fit.
+  function drawAxes(pn) {
+    const ctx = pn.axes.getContext("2d");
+    const ps = pn.ps, S = plotSize(), x0 = M.left, y0 = M.top;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cssSize, S + M.top + M.bottom);
+    const sx = (v) => x0 + ((v - ps.x.min) / (ps.x.max - ps.x.min)) * S;
+    const sy = (v) => y0 + S - ((v - ps.y.min) / (ps.y.max - ps.y.min)) * S;
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, y0, S, S);
+    ctx.clip();
+    const pts = ps.points, n = pts.label.length;
+    ctx.lineWidth = 1.3;
+    ctx.strokeStyle = "#fff";
+    // Class 0 first, so the (usually fewer) class 1 circles stay visible where classes mix.
+    for (const cls of [0, 1]) {
+      ctx.fillStyle = cls ? posRGB : negRGB;
+      for (let i = 0; i < n; i++) {
+        if (pts.label[i] !== cls) continue;
+        const px = sx(pts.x[i]), py = sy(pts.y[i]);
+        ctx.beginPath();
+        if (cls) ctx.arc(px, py, POINT_R, 0, 2 * Math.PI);
+        else ctx.rect(px - POINT_R + 0.4, py - POINT_R + 0.4, 2 * POINT_R - 0.8, 2 * POINT_R - 0.8);
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+
+    ctx.strokeStyle = "rgba(128,128,128,0.55)";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 - 0.5, y0 - 0.5, S + 1, S + 1);
+    ctx.fillStyle = ink;
+    ctx.strokeStyle = ink;
+    ctx.font = `11px ${font}`;
+    ctx.globalAlpha = 0.8;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.beginPath();
+    for (const [v, s] of niceTicks(ps.x.min, ps.x.max, 5)) {
+      const px = Math.round(sx(v)) + 0.5;
+      ctx.moveTo(px, y0 + S + 0.5);
+      ctx.lineTo(px, y0 + S + 4.5);
+      ctx.fillText(s, px, y0 + S + 6);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const [v, s] of niceTicks(ps.y.min, ps.y.max, 5)) {
+      const py = Math.round(sy(v)) + 0.5;
+      ctx.moveTo(x0 - 0.5, py);
+      ctx.lineTo(x0 - 4.5, py);
+      ctx.fillText(s, x0 - 6, py);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.font = `600 12px ${font}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText(fitText(ctx, ps.x.name, S), x0 + S / 2, y0 + S + 33);
+    ctx.save();
+    ctx.translate(13, y0 + S / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle";
+    ctx.fillText(fitText(ctx, ps.y.name, S), 0, 0);
+    ctx.restore();
+  }
+
+  // Marching squares on the logit, which a ReLU network makes piecewise linear, so linear interpolation
+  // puts the p = 0.5 line where the network has it. Corners: c0 (i,j), c1 (i+1,j), c2 (i+1,j+1), c3 (i,j+1);
+  // edges: 0 = c0c1, 1 = c1c2, 2 = c3c2, 3 = c0c3. SEGMENTS[case] lists edge pairs; saddles (5, 10) are
+  // resolved by the cell-centre value in contourPath.
+  const SEGMENTS = [[], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2], [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], []];
+
+  const ex = new Float64Array(4), ey = new Float64Array(4);
+
+  function contourPath(ctx, L, x0, y0, cell) {
+    const S = cell * (G - 1);
+    let any = false;
+    for (let j = 0; j < G - 1; j++) {
+      for (let i = 0; i < G - 1; i++) {
+        const a = L[j * G + i], b = L[j * G + i + 1], c = L[(j + 1) * G + i + 1], d = L[(j + 1) * G + i];
+        const cs = (a > 0) | ((b > 0) << 1) | ((c > 0) << 2) | ((d > 0) << 3);
+        if (cs === 0 || cs === 15) continue;
+        let seg = SEGMENTS[cs];
+        if (!seg) {
+          const centre = a + b + c + d > 0;
+          seg = cs === 5 ? (centre ? [0, 1, 2, 3] : [3, 0, 1, 2]) : centre ? [3, 0, 1, 2] : [0, 1, 2, 3];
+        }
+        ex[0] = i + a / (a - b); ey[0] = j;
+        ex[1] = i + 1; ey[1] = j + b / (b - c);
+        ex[2] = i + d / (d - c); ey[2] = j + 1;
+        ex[3] = i; ey[3] = j + a / (a - d);
+        for (let s = 0; s < seg.length; s += 2) {
+          ctx.moveTo(x0 + ex[seg[s]] * cell, y0 + S - ey[seg[s]] * cell);
+          ctx.lineTo(x0 + ex[seg[s + 1]] * cell, y0 + S - ey[seg[s + 1]] * cell);
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  function drawPanel(pn, theta) {
+    const p = pn.p, L = pn.logit, pix = pn.pix, n = G * G;
+    forward(theta, pn.X, n, pn.nIn, p);
+    let lo = 1, hi = 0;
+    for (let r = 0; r < G; r++) {
+      // Image row 0 is the top of the plot, the largest y.
+      const src = (G - 1 - r) * G;
+      for (let i = 0; i < G; i++) {
+        const v = p[src + i];
+        pix[r * G + i] = lut[(v * 255 + 0.5) | 0];
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const v = p[k];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      // Clamped so that a saturated corner (p rounds to 0 or 1) still interpolates to a finite point.
+      const z = Math.log(v / (1 - v));
+      L[k] = z > 40 ? 40 : z < -40 ? -40 : z;
+    }
+    pn.offCtx.putImageData(pn.img, 0, 0);
+
+    const ctx = pn.map.getContext("2d");
+    const S = plotSize(), x0 = M.left, y0 = M.top, cell = S / (G - 1);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cssSize, S + M.top + M.bottom);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, y0, S, S);
+    ctx.clip();
+    // Grid nodes sit on the plot's edges, so the image is drawn half a cell larger on every side to put
+    // each texel centre on its node; smoothing then interpolates bilinearly between nodes.
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "low";
+    ctx.drawImage(pn.off, x0 - cell / 2, y0 - cell / 2, cell * G, cell * G);
+    ctx.beginPath();
+    const any = contourPath(ctx, L, x0, y0, cell);
+    ctx.strokeStyle = "rgba(20,20,20,0.9)";
+    ctx.lineWidth = 2;
+    ctx.lineCap = "round";
+    ctx.stroke();
+    ctx.restore();
+
+    const note = any ? "" : hi < 0.5 ? "p < 0.5 everywhere" : lo > 0.5 ? "p > 0.5 everywhere" : "";
+    if (note !== pn.noteText) pn.note.textContent = pn.noteText = note;
+  }
+
+  function redraw() {
+    if (!lastFrame) return;
+    for (const pn of panels) drawPanel(pn, lastFrame.theta);
+  }
+
+  function setData(d) {
+    const sl = d.slices;
+    const key = JSON.stringify([sl, d.class_names || null, d.forward.layout]);
+    if (key === specKey) return;
+    specKey = key;
+    forward = makeForward(d.forward.layout, d.forward.activation);
+    if (sl.panels.length !== panels.length) buildPanels(sl);
+    sl.panels.forEach((ps, k) => {
+      panels[k].ps = ps;
+      panels[k].title.textContent = ps.title;
+      panels[k].title.title = ps.title;
+    });
+    prepareGrids(sl, d);
+    buildLegend(d);
+    cssSize = 0;
+    layout();
+    redraw();
+  }
+
+  setData(data);
+  new ResizeObserver(() => {
+    if (layout()) redraw();
+  }).observe(root);
+
+  // Tests read the last computed grids through this hook; the app does not use it.
+  root.mlpProbe = () => ({ grid: G, panels: panels.map((pn) => Array.from(pn.p)) });
+
+  return {
+    update(frame) {
+      lastFrame = frame;
+      redraw();
+    },
+    setData,
+  };
+}

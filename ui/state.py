@@ -1,0 +1,67 @@
+"""The one place where a session's state lives: a small dataclass in ``st.session_state``.
+
+Playback is kept as (playing, the epoch and the time it started from, speed): the browser plays
+the recorded run on its own clock, and the server computes the same epoch when the user pauses.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from .config import Experiment
+from .data import Prepared
+from .recording import Recording
+
+
+@dataclass
+class Playback:
+    playing: bool = False
+    epoch: int = 0  # the shown epoch when paused; the start epoch while playing
+    started: float = 0.0  # time.monotonic() when playing started
+    speed: float = 30.0
+    token: int = 0  # changes with every control action, so the browser restarts its clock
+
+    def current(self, last_epoch: int) -> int:
+        """The epoch on screen now."""
+        if not self.playing:
+            return min(self.epoch, last_epoch)
+        return min(last_epoch, self.epoch + int((time.monotonic() - self.started) * self.speed))
+
+    def play(self, from_epoch: int, speed: float) -> None:
+        self.playing, self.epoch, self.started, self.speed = True, from_epoch, time.monotonic(), speed
+        self.token += 1
+
+    def pause_at(self, epoch: int) -> None:
+        self.playing, self.epoch = False, epoch
+        self.token += 1
+
+    def as_dict(self) -> dict:
+        return {"playing": self.playing, "epoch": self.epoch, "speed": self.speed, "token": self.token}
+
+
+@dataclass
+class Session:
+    experiment: Experiment = field(default_factory=Experiment)
+    data: Prepared | None = None
+    data_key: tuple | None = None  # what the data was built from; a change rebuilds it
+    run_key: tuple | None = None  # what the run was built from (data, network, training); a change resets it
+    recording: Recording | None = None
+    run_id: int = 0
+    playback: Playback = field(default_factory=Playback)
+    csv_bytes: bytes | None = None
+    csv_name: str | None = None
+    csv_table: object = None  # the uploaded file read as a Table, or the message saying why it cannot be
+    notices: list[str] = field(default_factory=list)
+    url_loaded: bool = False
+    replay_enabled: bool = False  # whether the replay slider was usable when last drawn
+    pause_report: object = None  # the last "paused at" message from the browser, used once
+
+
+def get_session() -> Session:
+    """This browser session's state (created on first use)."""
+    if "mlp_session" not in st.session_state:
+        st.session_state["mlp_session"] = Session()
+    return st.session_state["mlp_session"]
