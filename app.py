@@ -204,7 +204,7 @@ def playground() -> None:
     prepare_data(session, exp, csv_choices)
     session.experiment = exp
     if session.data is None:
-        st.info("Choose a dataset, or upload a CSV file in the sidebar.")
+        st.info("Upload a CSV file in the sidebar, or choose a teaching dataset.")
         return
     prepare_run(session, exp)
     if session.recording is None:
@@ -222,8 +222,7 @@ def playground() -> None:
 
     toolbar(session)
     live_panel(session)
-    if exp.data.source == "synthetic":
-        st.query_params.from_dict(to_query(exp))
+    st.query_params.from_dict(to_query(exp))
 
 
 st.set_page_config(page_title="MLP Playground", page_icon="🧠", layout="wide")

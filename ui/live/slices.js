@@ -54,7 +54,7 @@ function createSlicesView(element, spec, data) {
   element.appendChild(root);
 
   let forward = null;
-  let panels = [];          // per panel: {spec, fig, note, map, axes, off, offCtx, img, pix, X, p, logit}
+  let panels = [];          // per panel: its spec ps, DOM, offscreen G × G image, grid inputs X, p, logit
   let G = 0;
   let cssSize = 0;          // canvas width in CSS px (the plot is cssSize − margins wide)
   let dpr = 1;
@@ -291,6 +291,9 @@ function createSlicesView(element, spec, data) {
   // edges: 0 = c0c1, 1 = c1c2, 2 = c3c2, 3 = c0c3. SEGMENTS[case] lists edge pairs; saddles (5, 10) are
   // resolved by the cell-centre value in contourPath.
   const SEGMENTS = [[], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2], [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], []];
+  // A saddle's two segments cut off corners c1 and c3, or c0 and c2: whichever pair is on the other side
+  // from the cell's centre.
+  const CUT_C1_C3 = [0, 1, 2, 3], CUT_C0_C2 = [3, 0, 1, 2];
 
   const ex = new Float64Array(4), ey = new Float64Array(4);
 
@@ -305,7 +308,7 @@ function createSlicesView(element, spec, data) {
         let seg = SEGMENTS[cs];
         if (!seg) {
           const centre = a + b + c + d > 0;
-          seg = cs === 5 ? (centre ? [0, 1, 2, 3] : [3, 0, 1, 2]) : centre ? [3, 0, 1, 2] : [0, 1, 2, 3];
+          seg = (cs === 5) === centre ? CUT_C1_C3 : CUT_C0_C2;
         }
         ex[0] = i + a / (a - b); ey[0] = j;
         ex[1] = i + 1; ey[1] = j + b / (b - c);
@@ -393,9 +396,12 @@ function createSlicesView(element, spec, data) {
   }
 
   setData(data);
-  new ResizeObserver(() => {
-    if (layout()) redraw();
-  }).observe(root);
+  // core.js drops the whole view when the run changes; stop observing then.
+  const resize = new ResizeObserver(() => {
+    if (!root.isConnected) resize.disconnect();
+    else if (layout()) redraw();
+  });
+  resize.observe(root);
 
   // Tests read the last computed grids through this hook; the app does not use it.
   root.mlpProbe = () => ({ grid: G, panels: panels.map((pn) => Array.from(pn.p)) });

@@ -1,8 +1,9 @@
 // Decision boundary in 3-D: the p = 0.5 surface among the training points, over three inputs (the others
 // held fixed). Each frame p is computed on an N × N × N grid, the surface is extracted by marching
-// tetrahedra, and triangles and points are painted back to front by a small software rasterizer into an
-// offscreen layer: it blends translucent faces without the seams canvas paths leave between neighbours,
-// and is faster than thousands of separate canvas fills. Drag (mouse or touch) or arrow keys rotate.
+// tetrahedra, and its triangles are painted back to front by a small software rasterizer into an offscreen
+// layer: it blends translucent faces without the seams canvas paths leave between neighbours, and is
+// faster than thousands of separate canvas fills. Points, box, axes and labels are drawn on the canvas
+// around that layer. Drag (mouse or touch) or the arrow keys rotate.
 
 function createView3d(element, spec, data) {
   const CSS = `
@@ -21,7 +22,7 @@ function createView3d(element, spec, data) {
   const CAM = 7;                        // camera distance in box half-widths: a mild perspective
   const LIGHT = normalize([-0.45, 0.6, 0.66]);   // view space: from the upper left, toward the viewer
   const ALPHA = 0.62;
-  const TAG = 262144;                   // sort keys are depth * TAG + item index (items < TAG)
+  const TAG = 262144;                   // sort keys are depth * TAG + triangle index (fewer than TAG)
   // Surface colour: DIVERGING's middle with a purple tint; faces turned to the light move toward LIT.
   const mix = (a, b, t) => a.map((v, i) => v + (b[i] - v) * t);
   const SHADE = mix(DIVERGING.mid, DIVERGING.pos, 0.8);
@@ -78,9 +79,10 @@ function createView3d(element, spec, data) {
   let X = null, P = null, L = null, coord = null;           // grid: inputs, p, logit, node positions
   let gx = null, gy = null, gz = null;                       // gradient of the logit at the nodes
   let pts = null, ptLabel = null, nPts = 0;                 // points in box coordinates [-1, 1]
+  let pscr = null, pointGroup = null;         // points: screen x, y, depth; depth band * 3 + faces in front
   let cap = 0, nTri = 0, tri = null, vnorm = null, side1 = null;   // triangles, vertex normals, face side
   let faceSeg = null, faceCount = new Int32Array(6);          // the surface's outline on each box face
-  let scr = null, keys = null;                               // per item: screen coordinates and depth; sort keys
+  let scr = null, keys = null;                 // per triangle: screen x, y of its corners and depth; sort keys
   // W × H is the software layer holding the surface, at one pixel per CSS px whatever the screen: a
   // smooth translucent surface gains nothing visible from more, and each pixel costs. The canvas itself is
   // at the device's ratio dpr, so the points, box, outlines and text drawn on it stay crisp.
@@ -158,6 +160,8 @@ function createView3d(element, spec, data) {
     ptLabel = Uint8Array.from(vs.points.label);
     for (let s = 0; s < nPts; s++)
       for (let a = 0; a < 3; a++) pts[s * 3 + a] = -1 + (2 * (src[a][s] - ax[a].min)) / (ax[a].max - ax[a].min);
+    pscr = new Float32Array(nPts * 3);
+    pointGroup = new Uint8Array(nPts);
     faceSeg = new Float32Array(6 * (N - 1) * (N - 1) * 12);
     cap = 0; tri = null;
     grow(4096);
@@ -169,8 +173,8 @@ function createView3d(element, spec, data) {
     const t = new Float32Array(cap * 9), n = new Float32Array(cap * 9), s = new Int8Array(cap);
     if (tri) { t.set(tri); n.set(vnorm); s.set(side1); }
     tri = t; vnorm = n; side1 = s;
-    scr = new Float32Array((cap + nPts) * 7);
-    keys = new Float64Array(cap + nPts);
+    scr = new Float32Array(cap * 7);
+    keys = new Float64Array(cap);
   }
 
   // Marching tetrahedra on the logit: a ReLU network makes it piecewise linear, so linear interpolation
@@ -249,6 +253,7 @@ function createView3d(element, spec, data) {
   // Where the surface meets the box: marching squares on the logits of each of the six faces (face
   // 2a + s lies on axis a at its min, s = 0, or max, s = 1). Saddles are resolved by the cell centre.
   const SQUARE_CASES = [[], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2], [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], []];
+  const CUT_C1_C3 = [0, 1, 2, 3], CUT_C0_C2 = [3, 0, 1, 2];   // a saddle cuts off c1 and c3, or c0 and c2
   const fu = new Float64Array(4), fv = new Float64Array(4);
   function faceContours() {
     const stride = [1, N, N * N], h = 2 / (N - 1);
@@ -266,7 +271,7 @@ function createView3d(element, spec, data) {
           let seg = SQUARE_CASES[cs];
           if (!seg) {
             const centre = c0 + c1 + c2 + c3 > 0;
-            seg = cs === 5 ? (centre ? [0, 1, 2, 3] : [3, 0, 1, 2]) : centre ? [3, 0, 1, 2] : [0, 1, 2, 3];
+            seg = (cs === 5) === centre ? CUT_C1_C3 : CUT_C0_C2;
           }
           fu[0] = i + c0 / (c0 - c1); fv[0] = j;
           fu[1] = i + 1; fv[1] = j + c1 / (c1 - c2);
@@ -422,8 +427,7 @@ function createView3d(element, spec, data) {
   function render() {
     if (!W || !lastFrame) return;
     setCamera();
-    // Project triangles (sorted by the depth of their centroid) and points; build the sort keys.
-    const nItems = nTri + nPts;
+    // Project the triangles and sort them by the depth of their centroids; project the points.
     for (let t = 0; t < nTri; t++) {
       const o = t * 9, s = t * 7;
       project(tri[o], tri[o + 1], tri[o + 2], scr, s);
@@ -435,13 +439,9 @@ function createView3d(element, spec, data) {
       scr[s + 6] = depth;
       keys[t] = Math.floor((depth + 2) * 65536) * TAG + t;
     }
-    for (let q = 0; q < nPts; q++) {
-      const s = (nTri + q) * 7;
-      project(pts[q * 3], pts[q * 3 + 1], pts[q * 3 + 2], scr, s);
-      keys[nTri + q] = Math.floor((scr[s + 2] + 2) * 65536) * TAG + nTri + q;
-    }
-    const order = keys.subarray(0, nItems);
+    const order = keys.subarray(0, nTri);
     order.sort();
+    for (let q = 0; q < nPts; q++) project(pts[q * 3], pts[q * 3 + 1], pts[q * 3 + 2], pscr, q * 3);
 
     // Clear what the last frame wrote, then paint back to front.
     for (let y = dirty[1]; y < dirty[3]; y++) u32.fill(0, y * W + dirty[0], y * W + dirty[2]);
@@ -449,34 +449,30 @@ function createView3d(element, spec, data) {
     const [lx, ly, lz] = LIGHT;
     const [sr, sg, sb] = SHADE, dr = LIT[0] - sr, dg = LIT[1] - sg, db = LIT[2] - sb;
     const wr = NEG[0] - sr, wg = NEG[1] - sg, wb = NEG[2] - sb;
-    for (let k = 0; k < nItems; k++) {
-      const id = order[k] % TAG;
-      const s = id * 7;
-      if (id < nTri) {
-        // A triangle whose normal (v1 - v0) x (v2 - v0) faces the viewer winds clockwise on screen (y down);
-        // side1 says whether that normal points to class 1. Exact under perspective.
-        const o = id * 9;
-        const wind = (scr[s + 2] - scr[s]) * (scr[s + 5] - scr[s + 1]) - (scr[s + 3] - scr[s + 1]) * (scr[s + 4] - scr[s]);
-        const frontIs1 = (wind < 0 ? 1 : -1) * side1[id] > 0;
-        const flip = frontIs1 ? 1 : -1;
-        const warm = frontIs1 ? 0 : 0.15;           // the class 0 side is a touch warmer
-        for (let v = 0, n = o; v < 3; v++, n += 3) {
-          const nx = vnorm[n] * flip, ny = vnorm[n + 1] * flip, nz = vnorm[n + 2] * flip;
-          const n1x = nx * cY - ny * sY, n1y = nx * sY + ny * cY;
-          const dot = n1x * lx + (n1y * sP + nz * cP) * ly + (-n1y * cP + nz * sP) * lz;
-          const lit = dot > 0 ? dot : 0;
-          rgb[3 * v] = sr + dr * lit + wr * warm;
-          rgb[3 * v + 1] = sg + dg * lit + wg * warm;
-          rgb[3 * v + 2] = sb + db * lit + wb * warm;
-        }
-        fillTriangle(scr[s], scr[s + 1], scr[s + 2], scr[s + 3], scr[s + 4], scr[s + 5], scr[s + 6]);
+    for (let k = 0; k < nTri; k++) {
+      const id = order[k] % TAG, s = id * 7, o = id * 9;
+      // A triangle whose normal (v1 - v0) x (v2 - v0) faces the viewer winds clockwise on screen (y down);
+      // side1 says whether that normal points to class 1. Exact under perspective.
+      const wind = (scr[s + 2] - scr[s]) * (scr[s + 5] - scr[s + 1]) - (scr[s + 3] - scr[s + 1]) * (scr[s + 4] - scr[s]);
+      const frontIs1 = (wind < 0 ? 1 : -1) * side1[id] > 0;
+      const flip = frontIs1 ? 1 : -1;
+      const warm = frontIs1 ? 0 : 0.15;             // the class 0 side is a touch warmer
+      for (let v = 0, n = o; v < 3; v++, n += 3) {
+        const nx = vnorm[n] * flip, ny = vnorm[n + 1] * flip, nz = vnorm[n + 2] * flip;
+        const n1x = nx * cY - ny * sY, n1y = nx * sY + ny * cY;
+        const dot = n1x * lx + (n1y * sP + nz * cP) * ly + (-n1y * cP + nz * sP) * lz;
+        const lit = dot > 0 ? dot : 0;
+        rgb[3 * v] = sr + dr * lit + wr * warm;
+        rgb[3 * v + 1] = sg + dg * lit + wg * warm;
+        rgb[3 * v + 2] = sb + db * lit + wb * warm;
       }
+      fillTriangle(scr[s], scr[s + 1], scr[s + 2], scr[s + 3], scr[s + 4], scr[s + 5], scr[s + 6]);
     }
     const ux0 = Math.min(dirty[0], bx0), uy0 = Math.min(dirty[1], by0);
     const ux1 = Math.max(dirty[2], bx1 + 1), uy1 = Math.max(dirty[3], by1 + 1);
     if (ux1 > ux0 && uy1 > uy0) lctx.putImageData(img, 0, 0, ux0, uy0, ux1 - ux0, uy1 - uy0);
     dirty = bx1 >= 0 ? [bx0, by0, bx1 + 1, by1 + 1] : [0, 0, 0, 0];
-    sortPoints();
+    countFaces();
 
     // Compose: the box's hidden edges, the layer, then the other edges, axes and labels on top.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -506,12 +502,9 @@ function createView3d(element, spec, data) {
   // never overlap within one sheet) shows (1 - ALPHA)^n of its colour, which is what drawing it under
   // them would give. Nearer points are stronger: three depth bands.
   const ONE_FACE = Math.round(ALPHA * 255);                 // the layer's opacity where one face was painted
-  let pointGroup = null;                                    // per point: band * 3 + faces in front (0-2)
-  function sortPoints() {
-    if (!pointGroup || pointGroup.length < nPts) pointGroup = new Uint8Array(nPts);
+  function countFaces() {
     for (let q = 0; q < nPts; q++) {
-      const s = (nTri + q) * 7, w = scr[s + 2];
-      const px = Math.floor(scr[s]), py = Math.floor(scr[s + 1]);
+      const w = pscr[q * 3 + 2], px = Math.floor(pscr[q * 3]), py = Math.floor(pscr[q * 3 + 1]);
       let faces = 0;
       if (px >= 0 && py >= 0 && px < W && py < H) {
         const p = py * W + px, a = u8[p * 4 + 3];
@@ -533,8 +526,8 @@ function createView3d(element, spec, data) {
           let any = false;
           for (let q = 0; q < nPts; q++) {
             if (ptLabel[q] !== cls || pointGroup[q] !== band * 3 + faces) continue;
-            const s = (nTri + q) * 7, x = scr[s], y = scr[s + 1];
-            const r = (3.2 * CAM) / (CAM - scr[s + 2]);      // perspective: nearer, larger
+            const x = pscr[q * 3], y = pscr[q * 3 + 1];
+            const r = (3.2 * CAM) / (CAM - pscr[q * 3 + 2]);   // perspective: nearer, larger
             if (cls) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
             else ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
             any = true;
@@ -733,7 +726,12 @@ function createView3d(element, spec, data) {
   }
 
   setData(data);
-  new ResizeObserver(() => { if (layout()) render(); }).observe(root);
+  // core.js drops the whole view when the run changes; stop observing then.
+  const resize = new ResizeObserver(() => {
+    if (!root.isConnected) resize.disconnect();
+    else if (layout()) render();
+  });
+  resize.observe(root);
 
   // Tests read the last computed grid and surface through this hook; the app does not use it.
   root.mlpProbe = () => ({ grid: N, p: Array.from(P), triangles: nTri, yaw, pitch });
