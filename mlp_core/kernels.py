@@ -141,26 +141,12 @@ def _times_derivative(code, delta, a, m):
             delta[s] *= 1.0 - a[s] * a[s]
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
-def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, out):
-    """Add the loss and gradient sums of rows[start:stop] to ``out`` (len(theta) + 1: the loss last)."""
-    m = stop - start
-    d = X.shape[1]
-    n_layers = lay.shape[0]
-    # acts[0:d, :m] holds the block's inputs, transposed; each layer's outputs follow.
-    if rows.shape[0] == 0:  # no row list: the rows start..stop in order
-        for k in range(d):
-            for s in range(m):
-                acts[k, s] = X[start + s, k]
-        for s in range(m):
-            yb[s] = y[start + s]
-    else:
-        for s in range(m):
-            r = rows[start + s]
-            yb[s] = y[r]
-            for k in range(d):
-                acts[k, s] = X[r, k]
+@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+def _hidden_layers(acts, m, theta, lay, code):
+    """Forward pass of a block whose inputs are in acts[0:d, :m]: every layer's Z into the rows that
+    follow, hidden activations applied, the output left as Z. Returns the output row's offset."""
     a_off = 0
+    n_layers = lay.shape[0]
     for li in range(n_layers):
         fan_in, fan_out, w_off, b_off = lay[li, 0], lay[li, 1], lay[li, 2], lay[li, 3]
         z_off = a_off + fan_in
@@ -177,6 +163,28 @@ def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, 
             if li < n_layers - 1:
                 _activate(code, z, m)
         a_off = z_off
+    return a_off
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, out):
+    """Add the loss and gradient sums of rows[start:stop] to ``out`` (len(theta) + 1: the loss last)."""
+    m = stop - start
+    d = X.shape[1]
+    # acts[0:d, :m] holds the block's inputs, transposed; each layer's outputs follow.
+    if rows.shape[0] == 0:  # no row list: the rows start..stop in order
+        for k in range(d):
+            for s in range(m):
+                acts[k, s] = X[start + s, k]
+        for s in range(m):
+            yb[s] = y[start + s]
+    else:
+        for s in range(m):
+            r = rows[start + s]
+            yb[s] = y[r]
+            for k in range(d):
+                acts[k, s] = X[r, k]
+    a_off = _hidden_layers(acts, m, theta, lay, code)
     # Output: sigmoid, clipped log loss, and the delta p − y of sigmoid + log loss.
     _output(acts[a_off], yb, deltas[a_off], losses, m)
     loss = 0.0
@@ -184,7 +192,7 @@ def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, 
         loss += losses[s]
     out[out.shape[0] - 1] -= loss
     # Backward: layer by layer from the output, gradients summed over the block.
-    for li in range(n_layers - 1, -1, -1):
+    for li in range(lay.shape[0] - 1, -1, -1):
         fan_in, fan_out, w_off, b_off = lay[li, 0], lay[li, 1], lay[li, 2], lay[li, 3]
         z_off = a_off
         a_off = z_off - fan_in
@@ -263,29 +271,12 @@ def loss_and_gradient_sums(X, y, lo, hi, theta, lay, code, total_units, partial,
 def _forward_chunk(X, lo, hi, theta, lay, code, total_units, p):
     acts = np.empty((total_units, BLOCK))
     d = X.shape[1]
-    n_layers = lay.shape[0]
     for start in range(lo, hi, BLOCK):
         m = min(hi, start + BLOCK) - start
         for k in range(d):
             for s in range(m):
                 acts[k, s] = X[start + s, k]
-        a_off = 0
-        for li in range(n_layers):
-            fan_in, fan_out, w_off, b_off = lay[li, 0], lay[li, 1], lay[li, 2], lay[li, 3]
-            z_off = a_off + fan_in
-            for j in range(fan_out):
-                z = acts[z_off + j]
-                bj = theta[b_off + j]
-                for s in range(m):
-                    z[s] = bj
-                for k in range(fan_in):
-                    w = theta[w_off + k * fan_out + j]
-                    a = acts[a_off + k]
-                    for s in range(m):
-                        z[s] += w * a[s]
-                if li < n_layers - 1:
-                    _activate(code, z, m)
-            a_off = z_off
+        a_off = _hidden_layers(acts, m, theta, lay, code)
         _sigmoid_rows(acts[a_off], m)
         for s in range(m):
             p[start + s] = acts[a_off, s]

@@ -65,6 +65,34 @@ function fmt(v) {
   return a !== 0 && (a < 0.01 || a >= 1000) ? v.toExponential(1) : v.toFixed(2);
 }
 
+// A hover tooltip inside `host` showing lines of text (set with textContent: names are data).
+function makeTip(host) {
+  const el = document.createElement("div");
+  el.className = "live-tip";
+  el.hidden = true;
+  host.appendChild(el);
+  const rows = [];
+  return {
+    set(lines) {
+      while (rows.length < lines.length) rows.push(el.appendChild(document.createElement("div")));
+      rows.forEach((d, i) => {
+        d.hidden = i >= lines.length;
+        if (i < lines.length && d.textContent !== lines[i]) d.textContent = lines[i];
+      });
+      el.hidden = false;
+    },
+    move(ev) {
+      const b = host.getBoundingClientRect(), x = ev.clientX - b.left, y = ev.clientY - b.top;
+      const w = el.offsetWidth;
+      el.style.left = (x + 14 + w > b.width ? Math.max(0, x - 14 - w) : x + 14) + "px";
+      el.style.top = y + 14 + "px";
+    },
+    hide() {
+      el.hidden = true;
+    },
+  };
+}
+
 function makePanel(root, view, title) {
   // A titled panel whose header carries the "Epoch N" label the tests and the bench sample.
   const panel = document.createElement("section");

@@ -295,33 +295,6 @@ function createGraphView(element, spec, data) {
   }
 
   // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
-  function makeTip(host) {
-    const el = document.createElement("div");
-    el.className = "live-tip";
-    el.hidden = true;
-    host.appendChild(el);
-    const rows = [];
-    return {
-      set(lines) {
-        while (rows.length < lines.length) rows.push(el.appendChild(document.createElement("div")));
-        rows.forEach((d, i) => {
-          d.hidden = i >= lines.length;
-          if (i < lines.length && d.textContent !== lines[i]) d.textContent = lines[i];
-        });
-        el.hidden = false;
-      },
-      move(ev) {
-        const b = host.getBoundingClientRect(), x = ev.clientX - b.left, y = ev.clientY - b.top;
-        const w = el.offsetWidth;
-        el.style.left = (x + 14 + w > b.width ? Math.max(0, x - 14 - w) : x + 14) + "px";
-        el.style.top = y + 14 + "px";
-      },
-      hide() {
-        el.hidden = true;
-      },
-    };
-  }
-
   build(spec, data);
   return { update, setData };
 }
