@@ -167,24 +167,33 @@ def toolbar(session: Session) -> None:
 
 
 def live_panel(session: Session) -> None:
-    """The live views; while playing, a fragment keeps the recording ahead of the playback."""
+    """The live views, and while playing a small fragment that keeps the recording ahead of the playback.
+
+    The views sit outside the fragment: a widget inside a fragment reruns only the fragment, and the
+    browser's "paused at" message must reach the same full rerun as the Pause click.
+    """
     pb = session.playback
+    payload = live_payload(session.recording, session.data, str(session.run_id), session.experiment.view,
+                           pb.as_dict(), session.experiment.train.max_epochs)
+    live_views(payload)
+    session.sent_epochs = session.recording.n_epochs
+    if not pb.playing:
+        return
 
-    @st.fragment(run_every=0.5 if pb.playing else None)
-    def panel():
+    @st.fragment(run_every=0.5)
+    def keep_up():
         last = last_epoch(session)
-        if pb.playing:
-            shown = pb.current(last)
-            if not session.recording.done:
-                session.recording.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.25)
-            elif shown >= last:
-                pb.pause_at(last)
+        shown = pb.current(last)
+        if not session.recording.done:
+            session.recording.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.4)
+            # Send the new epochs before the browser runs out of the ones it has (one second ahead).
+            if shown + pb.speed >= session.sent_epochs and session.recording.n_epochs > session.sent_epochs:
                 st.rerun(scope="app")
-        payload = live_payload(session.recording, session.data, str(session.run_id), session.experiment.view,
-                               pb.as_dict(), session.experiment.train.max_epochs)
-        live_views(payload)
+        elif shown >= last:
+            pb.pause_at(last)
+            st.rerun(scope="app")
 
-    panel()
+    keep_up()
 
 
 def playground() -> None:
@@ -230,5 +239,6 @@ st.navigation(
     [
         st.Page(playground, title="Playground", icon=":material/hub:", default=True),
         st.Page("pages/1_About.py", title="About", icon=":material/menu_book:"),
+        st.Page("pages/2_Compare.py", title="Compare with scikit-learn", icon=":material/compare_arrows:"),
     ]
 ).run()

@@ -43,8 +43,12 @@ def test_training_animates_every_view_in_step_and_pause_holds(app_page, artifact
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(artifacts_dir / "dashboard-paused.png"), full_page=True)
 
-    # The browser's forward pass gives the core's probabilities at the paused epoch.
+    # The server paused too, at the very epoch the browser froze on.
     epoch = epoch_of(next(iter(held.values())))
+    assert page.get_by_role("button", name="Train").is_enabled()
+    assert page.get_by_text(f"Epoch {epoch} · loss").count() == 1
+
+    # The browser's forward pass gives the core's probabilities at the paused epoch.
     exp = Experiment()
     data = synthetic(exp.data)
     run = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)

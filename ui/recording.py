@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import time
 
+import numba
 import numpy as np
 
 from mlp_core.training import Snapshot, TrainingConfig, train
+
+EVALUATED_ROWS_PER_EPOCH = 50_000
 
 
 class Recording:
@@ -20,11 +23,16 @@ class Recording:
     def __init__(self, X, y, config: TrainingConfig, X_val=None, y_val=None, initial_params=None):
         self._args = (X, y, config, X_val, y_val)
         self.config = config
+        # Accuracy and test loss cost a forward pass each: on big data, measure them every few epochs
+        # so that training stays ahead of the playback (the loss itself is recorded every epoch).
+        rows = len(X) + (0 if X_val is None else len(X_val))
+        self.evaluate_every = max(1, -(-rows // EVALUATED_ROWS_PER_EPOCH))
         self._start(initial_params)
 
     def _start(self, initial_params) -> None:
         X, y, config, X_val, y_val = self._args
-        self._run = train(X, y, config, X_val, y_val, evaluate_every=1, initial_params=initial_params)
+        self._run = train(X, y, config, X_val, y_val, evaluate_every=self.evaluate_every,
+                          initial_params=initial_params)
         self.snapshots: list[Snapshot] = [next(self._run)]
         self.initial_params = (self.snapshots[0].coefs, self.snapshots[0].intercepts)
         self._arrays: dict[str, np.ndarray] = {}
@@ -50,6 +58,17 @@ class Recording:
     def extend(self, until_epoch: int | None = None, seconds: float | None = None) -> None:
         """Record more epochs: up to ``until_epoch`` (all when None), for at most ``seconds``."""
         deadline = None if seconds is None else time.perf_counter() + seconds
+        # One thread per session: the server shares its cores between visitors (and, on a laptop, the
+        # browser drawing the views); a parallel kernel waiting for a busy core stalls every epoch.
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)
+        try:
+            self._record(until_epoch, deadline)
+        finally:
+            numba.set_num_threads(threads)
+        self._arrays.clear()
+
+    def _record(self, until_epoch, deadline) -> None:
         while not self.done and (until_epoch is None or self.snapshots[-1].epoch < until_epoch):
             snap = next(self._run)
             if snap.stop_rule == "diverged":
@@ -59,7 +78,6 @@ class Recording:
                 self.snapshots.append(snap)
             if deadline is not None and time.perf_counter() > deadline:
                 break
-        self._arrays.clear()
 
     def array(self, name: str) -> np.ndarray:
         """A field of every snapshot stacked: 'params', 'grads' (E, P); 'loss', 'accuracy', ... (E,)."""

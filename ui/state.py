@@ -58,6 +58,7 @@ class Session:
     url_loaded: bool = False
     replay_enabled: bool = False  # whether the replay slider was usable when last drawn
     pause_report: object = None  # the last "paused at" message from the browser, used once
+    sent_epochs: int = 0  # how many recorded epochs the browser has
 
 
 def get_session() -> Session:
