@@ -108,7 +108,8 @@ function createView3d(element, spec, data) {
     const rgb = (c) => `rgb(${c.map(Math.round).join(",")})`;
     item((s) => svgEl("path", { d: "M1 11 L6 2 L15 4 L11 13 Z", fill: rgb(mix(SHADE, LIT, 0.5)), stroke: rgb(SHADE) }, s),
       "p = 0.5 surface (decision boundary)");
-    const named = Array.isArray(d.class_names) && d.class_names.length === 2;
+    // "yes (class 1)" for a CSV's labels; plain "class 1" when the classes have no other name.
+    const named = Array.isArray(d.class_names) && d.class_names.length === 2 && String(d.class_names[1]) !== "class 1";
     item((s) => svgEl("circle", { cx: 8, cy: 7, r: 4.5, fill: rgb(POS), stroke: "#fff", "stroke-width": 1.3 }, s),
       className(d, 1) + (named ? " (class 1)" : ""));
     item((s) => svgEl("rect", { x: 3.5, y: 2.5, width: 9, height: 9, fill: rgb(NEG), stroke: "#fff", "stroke-width": 1.3 }, s),
