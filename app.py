@@ -52,6 +52,7 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
     if exp.data.source == "csv":
         if csv_choices is None:
             return
+        session.csv_choices = csv_choices
         try:
             loaded = controls.load_user_csv(session, csv_choices)
         except CSVError as exc:
@@ -203,6 +204,8 @@ def playground() -> None:
         session.notices.extend(notices)
         controls.seed_widgets(session.experiment)
         session.url_loaded = True
+    elif "w_hidden" not in st.session_state:  # back from another page: the widgets were forgotten
+        controls.seed_widgets(session.experiment, session.csv_choices)
 
     st.title("MLP Playground")
     st.markdown(INTRO)

@@ -125,3 +125,18 @@ def test_every_activation_runs(activation):
     at = _app({"act": activation})
     assert not at.exception
     assert _session(at).recording.config.activation == activation
+
+
+def test_settings_and_the_run_survive_a_visit_to_another_page():
+    at = _app()
+    at.number_input(key="w_epochs").set_value(300)
+    at.text_input(key="w_hidden").input("4,2")
+    at = at.run()
+    at = _click(at, "b_step10")
+    run = _session(at).run_id
+    at.switch_page("pages/1_About.py").run()
+    at.switch_page("app.py").run()
+    assert not at.exception
+    s = _session(at)
+    assert at.number_input(key="w_epochs").value == 300 and at.text_input(key="w_hidden").value == "4,2"
+    assert s.run_id == run and s.playback.epoch == 10  # the run was not reset

@@ -22,8 +22,10 @@ ACTIVATIONS = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity"
 AUTO = "(automatic)"
 
 
-def seed_widgets(exp: Experiment) -> None:
-    """Put an experiment's values into the widgets' state (before they are drawn)."""
+def seed_widgets(exp: Experiment, csv_choices: dict | None = None) -> None:
+    """Put an experiment's values (and the CSV reading choices) into the widgets' state before they
+    are drawn: at the first visit (from the URL), and when coming back from another page, since
+    Streamlit forgets the widgets a page did not draw."""
     d, net, tr, v = exp.data, exp.network, exp.train, exp.view
     values = {
         "w_source": "Your CSV file" if d.source == "csv" else "Teaching dataset",
@@ -34,7 +36,13 @@ def seed_widgets(exp: Experiment) -> None:
         "w_batch": next((k for k, b in BATCHES.items() if b == tr.batch_size), "full batch"),
         "w_epochs": tr.max_epochs, "w_seed": tr.seed, "w_stop": tr.stop,
         "w_speed": _nearest(SPEEDS, v.speed), "w_log": v.log_scale, "w_slices": v.slices,
+        "w_x": v.x_input, "w_y": v.y_input,
     }
+    if csv_choices is not None:
+        values.update({
+            "w_target": csv_choices["target"] or AUTO, "w_positive": csv_choices["positive"] or AUTO,
+            "w_features": list(csv_choices["features"] or []), "w_impute": csv_choices["impute"],
+        })
     st.session_state.update(values)
 
 

@@ -53,6 +53,7 @@ class Session:
     playback: Playback = field(default_factory=Playback)
     csv_bytes: bytes | None = None
     csv_name: str | None = None
+    csv_choices: dict | None = None  # target, positive class, features, imputation last used
     csv_table: object = None  # the uploaded file read as a Table, or the message saying why it cannot be
     notices: list[str] = field(default_factory=list)
     url_loaded: bool = False

@@ -1,0 +1,72 @@
+"""The Compare page under Streamlit's AppTest: it reports, in its own text, that the two networks are equal."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from mlp_core.csv_data import load_csv
+from ui.config import Experiment, TrainConfig, ViewConfig
+from ui.data import from_csv
+from ui.state import Session
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_Compare.py")
+
+
+def _page(session: Session | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    if session is not None:
+        at.session_state["mlp_session"] = session
+    return at.run()
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _number(text: str) -> float:
+    return float(re.search(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text).group())
+
+
+def test_default_configuration_reports_equal_weights_and_full_agreement():
+    at = _page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Compare with scikit-learn"
+    assert _number(_metric(at, "Largest weight difference")) < 1e-9
+    assert _number(_metric(at, "Test predictions that agree")) == 100.0
+    assert _metric(at, "Initial weights") == "identical"
+    assert _number(_metric(at, "Wall time, ours")) > 0 and _number(_metric(at, "Wall time, scikit-learn")) > 0
+    assert any(s.value.startswith("Equal.") for s in at.success)
+    assert not at.error
+
+
+def test_defaults_mode_runs_and_explains_why_there_is_no_weight_difference():
+    at = _page()
+    at.radio(key="c_mode").set_value("defaults")
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Largest weight difference" not in [m.label for m in at.metric]
+    assert _metric(at, "Initial weights") == "identical"
+    assert 0 <= _number(_metric(at, "Test predictions that agree")) <= 100
+    assert any("No weight difference to plot" in m.value for m in at.markdown)
+
+
+def test_uploaded_csv_with_one_input_and_a_markup_name_is_compared_as_plain_text():
+    rng = np.random.RandomState(0)
+    x = rng.randn(120)
+    rows = ["**dose**,outcome", *(f"{v:.4f},{'yes' if v > 0.2 else 'no'}" for v in x)]
+    data = from_csv(load_csv("\n".join(rows).encode()), 0.25, 0, "[trial](http://example.com).csv")
+    exp = Experiment(view=ViewConfig(x_input=0, y_input=0))
+    at = _page(Session(experiment=exp, data=data, data_key=("csv",)))
+    assert not at.exception, [e.value for e in at.exception]
+    assert _number(_metric(at, "Largest weight difference")) < 1e-9
+    assert any("[trial](http://example.com).csv" in t.value for t in at.text)  # shown as text, not a link
+    assert not any("example.com" in m.value for m in [*at.markdown, *at.caption])
+    assert any("one input" in c.value for c in at.caption)
+
+
+def test_diverging_settings_show_an_error_instead_of_a_traceback():
+    at = _page(Session(experiment=Experiment(train=TrainConfig(learning_rate=10.0))))
+    assert not at.exception, [e.value for e in at.exception]
+    assert "diverged" in at.error[0].value

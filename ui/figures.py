@@ -1,0 +1,145 @@
+"""Plotly figures for the Compare page, built by pure functions from arrays (plotly, no streamlit).
+
+Colours follow the dashboard's colour-blind-safe purple/orange palette (ColorBrewer PuOr): ours purple
+and solid, scikit-learn orange and dashed; p runs from orange (0) through white (0.5) to purple (1).
+Feature and class names come from users' files: they pass through ``plain`` before plotly sees them,
+because plotly reads tags such as <a> and <br> in its text.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+OURS = "#5e3c99"
+SKLEARN = "#e66101"
+OURS_NAME = "ours (mlp_core)"
+SKLEARN_NAME = "scikit-learn MLPClassifier"
+ZERO_FLOOR = 1e-18  # where an exact zero is drawn on a log axis
+# Classes: a symbol each, filled light and outlined dark, so they read on either end of the colour scale.
+CLASS_STYLES = (
+    dict(symbol="circle", color="#fdb863", line=dict(color="#7f3b08", width=1.2)),
+    dict(symbol="diamond", color="#d8daeb", line=dict(color="#2d004b", width=1.2)),
+)
+
+
+def _power(value: float) -> str:
+    """1e-09 -> 1e-9."""
+    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def plain(text: str) -> str:
+    """A user's text as plotly shows it literally (its tags escaped)."""
+    return html.escape(str(text), quote=False)
+
+
+def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
+    fig.update_layout(
+        height=height, template="plotly_white", margin=dict(l=60, r=20, t=40, b=50),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+    )
+    return fig.update_layout(**extra)
+
+
+def loss_figure(loss_ours: np.ndarray, loss_sklearn: np.ndarray) -> go.Figure:
+    """Training loss per epoch (1..E) of both runs, overlaid: ours solid, scikit-learn dashed on top."""
+    fig = go.Figure([
+        go.Scatter(x=np.arange(1, len(loss_ours) + 1), y=loss_ours, mode="lines", name=OURS_NAME,
+                   line=dict(color=OURS, width=4)),
+        go.Scatter(x=np.arange(1, len(loss_sklearn) + 1), y=loss_sklearn, mode="lines", name=SKLEARN_NAME,
+                   line=dict(color=SKLEARN, width=2, dash="dash")),
+    ])
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="training log loss")
+    return _layout(fig, 360)
+
+
+def weight_difference_figure(difference: np.ndarray, tolerance: float = 1e-9) -> go.Figure:
+    """The largest |ours − scikit-learn| over all weights and biases after each epoch 0..E, on a log axis.
+
+    Exact zeros have no logarithm: they are drawn at ``ZERO_FLOOR`` and marked by a trace of their own.
+    """
+    difference = np.asarray(difference, dtype=float)
+    epochs = np.arange(len(difference))
+    shown = np.where(difference > 0, difference, ZERO_FLOOR)
+    zero = difference == 0
+    traces = [
+        go.Scatter(x=epochs, y=shown, mode="lines+markers" if len(epochs) <= 60 else "lines",
+                   name="largest |ours − scikit-learn|", line=dict(color=OURS, width=2), marker=dict(size=4)),
+    ]
+    if zero.any():
+        traces.append(go.Scatter(x=epochs[zero], y=np.full(zero.sum(), ZERO_FLOOR), mode="markers",
+                                 name=f"exactly 0 (drawn at {_power(ZERO_FLOOR)})",
+                                 marker=dict(color=SKLEARN, size=8, symbol="circle-open", line=dict(width=2))))
+    traces.append(go.Scatter(x=[0, max(len(difference) - 1, 1)], y=[tolerance, tolerance], mode="lines",
+                             name=f"tolerance of the tests ({_power(tolerance)})",
+                             line=dict(color="#555555", width=1.5, dash="dot")))
+    fig = go.Figure(traces)
+    top = max(np.log10(tolerance) + 1.5, np.log10(shown.max()) + 0.5)
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="largest weight difference", type="log", range=[np.log10(ZERO_FLOOR) - 0.7, top],
+                     dtick=3, exponentformat="power")
+    return _layout(fig, 360)
+
+
+def boundary_figure(x: np.ndarray, y: np.ndarray, p_ours: np.ndarray, p_sklearn: np.ndarray, points: dict,
+                    x_name: str, y_name: str, class_names: tuple[str, str], held: tuple[str, ...] = ()) -> go.Figure:
+    """p of the positive class over a grid, ours and scikit-learn's side by side: heatmap on 0..1 (PuOr),
+    the p = 0.5 line, and the training points by class (``points``: x, y, label lists).
+
+    ``p_*`` have shape (len(y), len(x)); ``held`` names the inputs held at their mean, for the title.
+    """
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=(OURS_NAME, SKLEARN_NAME))
+    labels = np.asarray(points["label"], dtype=int)
+    px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
+    for col, p in ((1, p_ours), (2, p_sklearn)):
+        first = col == 1
+        fig.add_trace(go.Heatmap(
+            x=x, y=y, z=p, zmin=0.0, zmax=1.0, colorscale="PuOr", showscale=first, name="p", zsmooth="best",
+            colorbar=dict(title=dict(text=f"p({plain(class_names[1])})", side="right"), len=0.9),
+            hovertemplate="%{x:.3g}, %{y:.3g}: p = %{z:.3f}<extra></extra>",
+        ), row=1, col=col)
+        fig.add_trace(go.Contour(
+            x=x, y=y, z=p, name="p = 0.5", showscale=False, showlegend=first, legendgroup="contour",
+            contours=dict(start=0.5, end=0.5, size=1.0, coloring="lines"), line=dict(color="#111111", width=2.5),
+            colorscale=[[0, "#111111"], [1, "#111111"]], hoverinfo="skip",
+        ), row=1, col=col)
+        for label, style in enumerate(CLASS_STYLES):
+            mask = labels == label
+            fig.add_trace(go.Scatter(
+                x=px[mask], y=py[mask], mode="markers", name=plain(class_names[label]), legendgroup=f"class{label}",
+                showlegend=first, marker=dict(size=8, opacity=0.9, **style),
+            ), row=1, col=col)
+    fig.update_xaxes(title_text=plain(x_name))
+    fig.update_yaxes(title_text=plain(y_name), row=1, col=1)
+    title = f"{plain(', '.join(held))} held at {'their' if len(held) > 1 else 'its'} mean" if held else None
+    return _layout(fig, 470, title=dict(text=title, x=0.5, xanchor="center", y=0.97, yanchor="top",
+                                        font=dict(size=13)),
+                   margin=dict(l=60, r=20, t=70 if title else 40, b=50),
+                   legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="center", x=0.5))
+
+
+def probability_figure(x: np.ndarray, p_ours: np.ndarray, p_sklearn: np.ndarray, points: dict, x_name: str,
+                       class_names: tuple[str, str]) -> go.Figure:
+    """For data with one input: p over that input, both models (ours solid, scikit-learn dashed), the p = 0.5
+    line, and the training points at p = their class (``points``: x, label lists)."""
+    labels = np.asarray(points["label"], dtype=int)
+    px = np.asarray(points["x"], dtype=float)
+    traces = [
+        go.Scatter(x=x, y=p_ours, mode="lines", name=OURS_NAME, line=dict(color=OURS, width=4)),
+        go.Scatter(x=x, y=p_sklearn, mode="lines", name=SKLEARN_NAME, line=dict(color=SKLEARN, width=2, dash="dash")),
+        go.Scatter(x=[x[0], x[-1]], y=[0.5, 0.5], mode="lines", name="p = 0.5",
+                   line=dict(color="#111111", width=1.5, dash="dot")),
+    ]
+    for label, style in enumerate(CLASS_STYLES):
+        mask = labels == label
+        traces.append(go.Scatter(x=px[mask], y=np.full(mask.sum(), float(label)), mode="markers",
+                                 name=plain(class_names[label]), marker=dict(size=8, opacity=0.6, **style)))
+    fig = go.Figure(traces)
+    fig.update_xaxes(title_text=plain(x_name))
+    fig.update_yaxes(title_text=f"p({plain(class_names[1])})", range=[-0.08, 1.08])
+    return _layout(fig, 380)
