@@ -1,12 +1,21 @@
-"""Command line: ``python -m mlp_core inspect FILE [--target COL] [--positive VALUE] [--features A,B,C]``.
+"""Command line: ``python -m mlp_core inspect|train|predict``.
 
-Prints a JSON description on stdout and exits 0; a file it cannot use gives exit status 2 and one
-line on stderr starting with ``error:`` — never a traceback.
+- ``inspect FILE``: how a CSV would be used for training, as JSON on stdout.
+- ``train FILE --out MODEL.json``: train on a CSV, save the model as JSON, print the metrics as JSON.
+  A progress bar is drawn on stderr when stderr is a terminal.
+- ``predict MODEL.json FILE [--out PRED.csv]``: every row of FILE plus ``probability``, ``prediction``
+  and ``reason`` (why a row could not be scored; such rows keep an empty probability and prediction),
+  with formula-looking cells neutralized. With ``--out`` the metrics (when FILE has the target column)
+  go to stdout as JSON; when the CSV itself goes to stdout they go to stderr as one ``metrics:`` line.
+
+A file or option it cannot use gives exit status 2 and one line on stderr starting with ``error:``
+— never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -30,6 +39,25 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="describe how a CSV file would be used for training")
     inspect.add_argument("file", help="the CSV file")
     _data_options(inspect)
+
+    fit = commands.add_parser("train", help="train on a CSV file and save the model as JSON")
+    fit.add_argument("file", help="the CSV file")
+    fit.add_argument("--out", required=True, help="where to write the model (JSON)")
+    _data_options(fit)
+    fit.add_argument("--hidden", type=_sizes, default=(3, 2), help="hidden layer sizes, e.g. 3,2 (default)")
+    fit.add_argument("--activation", default="relu", help="relu (default), logistic, tanh or identity")
+    fit.add_argument("--solver", default="sgd", help="sgd (plain gradient descent, default) or adam")
+    fit.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
+    fit.add_argument("--alpha", type=float, default=0.0, help="L2 penalty (default 0)")
+    fit.add_argument("--batch-size", type=int, default=None, help="rows per batch (default: all, full batch)")
+    fit.add_argument("--epochs", type=int, default=1000, help="at most this many epochs (default 1000)")
+    fit.add_argument("--seed", type=int, default=0, help="seed of the split and the initial weights (default 0)")
+    fit.add_argument("--test-size", type=float, default=0.25, help="share of rows held out for testing (0.25)")
+
+    predict = commands.add_parser("predict", help="score a CSV file with a saved model")
+    predict.add_argument("model", help="the model file (JSON, from train)")
+    predict.add_argument("file", help="the CSV file to score")
+    predict.add_argument("--out", help="where to write the predictions (CSV; default: stdout)")
     return parser
 
 
@@ -41,33 +69,118 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--impute", action="store_true", help="fill missing cells instead of dropping rows")
 
 
-def _load(args):
-    features = None if args.features is None else [f for f in args.features.split(",") if f.strip()]
+def _sizes(text: str) -> tuple[int, ...]:
     try:
-        with open(args.file, "rb") as handle:
-            data = handle.read()
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}") from None
+
+
+def _features(args) -> list[str] | None:
+    return None if args.features is None else [f for f in args.features.split(",") if f.strip()]
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        _fail(f"cannot read {args.file}: {exc.strerror or exc}")
-    return load_csv(data, target=args.target, positive=args.positive, features=features, impute=args.impute)
+        _fail(f"cannot read {path}: {exc.strerror or exc}")
 
 
-def inspect(args) -> dict:
-    loaded = _load(args)
-    return loaded.report
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def inspect(args) -> str:
+    loaded = load_csv(_read(args.file), target=args.target, positive=args.positive, features=_features(args),
+                      impute=args.impute)
+    return json.dumps(loaded.report, indent=2, ensure_ascii=False)
+
+
+class _ProgressBar:
+    """A one-line bar on stderr, redrawn in place, only when stderr is a terminal; ``close`` erases it so
+    that an error message that follows is still a line of its own."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.drawn = -1
+
+    def __call__(self, epoch: int, total: int) -> None:
+        percent = 100 * epoch // max(total, 1)
+        if self.active and percent != self.drawn:
+            bar = "#" * (percent // 4)
+            sys.stderr.write(f"\rtraining [{bar:<25}] epoch {epoch}/{total}")
+            sys.stderr.flush()
+            self.drawn = percent
+
+    def close(self) -> None:
+        if self.active and self.drawn >= 0:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def train(args) -> str:
+    from .persistence import dump_model
+    from .scoring import train_on_table
+
+    data = _read(args.file)
+    bar = _ProgressBar()
+    try:
+        trained = train_on_table(
+            data, target=args.target, positive=args.positive, features=_features(args), impute=args.impute,
+            hidden=args.hidden, activation=args.activation, solver=args.solver, lr=args.lr, alpha=args.alpha,
+            batch_size=args.batch_size, epochs=args.epochs, seed=args.seed, test_size=args.test_size, progress=bar,
+        )
+    finally:
+        bar.close()
+    _write(args.out, dump_model(trained.estimator, trained.preprocessing) + "\n")
+    return json.dumps(trained.metrics, indent=2, ensure_ascii=False)
+
+
+def predict(args) -> str | None:
+    from .persistence import load_model
+    from .scoring import neutralize_formulas, score_table
+
+    model = load_model(_read(args.model))
+    scored = score_table(model, _read(args.file))
+    frame = neutralize_formulas(scored.frame)
+    column = scored.columns["probability"]
+    # repr is the shortest text that reads back as the same double
+    frame[column] = [repr(float(p)) if p == p else "" for p in scored.frame[column]]
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    if scored.reasons:
+        first = sorted(scored.reasons.items())[:3]
+        print(f"notice: {len(scored.reasons)} of {len(frame)} rows could not be scored; they are kept with an empty "
+              f"probability and the reason (data row {', data row '.join(f'{i + 1}: {r}' for i, r in first)}"
+              f"{', …' if len(scored.reasons) > 3 else ''})", file=sys.stderr)
+    metrics = None if scored.metrics is None else json.dumps(scored.metrics, ensure_ascii=False)
+    if args.out is None:
+        if metrics is not None:
+            print(f"metrics: {metrics}", file=sys.stderr)
+        return buffer.getvalue().removesuffix("\n")
+    _write(args.out, buffer.getvalue())
+    return None if metrics is None else json.dumps(scored.metrics, indent=2, ensure_ascii=False)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    sys.stdout.reconfigure(errors="backslashreplace")  # a terminal that cannot show a name still gets it
     try:
-        result = {"inspect": inspect}[args.command](args)
+        output = {"inspect": inspect, "train": train, "predict": predict}[args.command](args)
     except (CSVError, ValueError) as exc:
         _fail(str(exc))
     except MemoryError:
         _fail("the file is too large for this machine's memory; use a smaller sample of its rows")
-    sys.stdout.reconfigure(errors="backslashreplace")  # a terminal that cannot show a name still gets it
+    if output is None:
+        return 0
     try:
-        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
-        print(flush=True)
+        print(output, flush=True)
     except BrokenPipeError:  # the reader stopped early (| head): not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

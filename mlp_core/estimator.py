@@ -97,8 +97,11 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
             )
         return (y == self.classes_[1]).astype(float)
 
-    def fit(self, X, y):
-        """Train on ``X`` (n, d) and ``y`` (n,) with two distinct labels. Returns self."""
+    def fit(self, X, y, progress=None):
+        """Train on ``X`` (n, d) and ``y`` (n,) with two distinct labels. Returns self.
+
+        ``progress``: optional callable ``progress(epoch, max_iter)``, called after every epoch.
+        """
         config = self.training_config()
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=False)
         y01 = self.encode_target(y)
@@ -106,6 +109,8 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
         for snap in train(X, y01, config, evaluate_every=0):
             if snap.epoch > 0 and snap.stop_rule != "diverged":
                 losses.append(snap.loss)
+            if progress is not None:
+                progress(snap.epoch, config.max_iter)
         if snap.stop_rule == "diverged":
             raise ValueError(snap.stop_reason)
         self.coefs_ = [np.array(W) for W in snap.coefs]

@@ -1,0 +1,224 @@
+"""Training on a CSV and scoring new CSVs (``mlp_core.scoring``): accuracy against scikit-learn's logistic
+regression on real data, metrics against scikit-learn's, scores against the estimator itself, and every
+row accounted for."""
+
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.preprocessing import StandardScaler
+
+from mlp_core import MLPBinaryClassifier
+from mlp_core.csv_data import load_csv, read_table
+from mlp_core.datasets import stratified_split
+from mlp_core.persistence import dump_model, load_model
+from mlp_core.scoring import (
+    binary_metrics,
+    fit_with_progress,
+    neutralize_formulas,
+    roc_auc,
+    score_table,
+    train_on_table,
+)
+
+DATA = os.path.join(os.path.dirname(sklearn.__file__), "datasets", "data")
+BREAST_CANCER = os.path.join(DATA, "breast_cancer.csv")
+WINE = os.path.join(DATA, "wine_data.csv")
+
+
+def _logistic_regression_auc(path: str, **load) -> float:
+    loaded = load_csv(path, **load)
+    X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=0.25, seed=0)
+    scaler = StandardScaler().fit(X_train)
+    model = LogisticRegression(max_iter=10_000).fit(scaler.transform(X_train), y_train)
+    return roc_auc_score(y_test, model.predict_proba(scaler.transform(X_test))[:, 1])
+
+
+@pytest.fixture(scope="module")
+def breast_cancer():
+    with open(BREAST_CANCER, "rb") as handle:
+        return train_on_table(handle.read())
+
+
+def _saved(trained) -> object:
+    return load_model(dump_model(trained.estimator, trained.preprocessing))
+
+
+def test_defaults_match_logistic_regression_on_breast_cancer(breast_cancer):
+    reference = _logistic_regression_auc(BREAST_CANCER)
+    ours = breast_cancer.metrics["test"]["roc_auc"]
+    assert reference > 0.98
+    assert ours >= reference - 0.03, (ours, reference)
+
+
+def test_defaults_match_logistic_regression_on_wine_one_vs_rest():
+    for positive in ("class_0", "class_1", "class_2"):
+        with open(WINE, "rb") as handle:
+            trained = train_on_table(handle.read(), positive=positive)
+        reference = _logistic_regression_auc(WINE, positive=positive)
+        assert trained.metrics["test"]["roc_auc"] >= reference - 0.03, (positive, trained.metrics, reference)
+
+
+def test_training_reports_metrics_epochs_and_stop_reason(breast_cancer):
+    metrics = breast_cancer.metrics
+    assert metrics["train"]["rows"] + metrics["test"]["rows"] == 569
+    assert metrics["test"]["rows"] == round(0.25 * 212) + round(0.25 * 357)
+    for part in ("train", "test"):
+        assert set(metrics[part]) == {"rows", "accuracy", "log_loss", "roc_auc"}
+        assert 0.9 < metrics[part]["accuracy"] <= 1
+    assert metrics["epochs"] == breast_cancer.estimator.n_iter_ > 0
+    assert metrics["stop_rule"] in ("tol", "weight_tol", "max_iter")
+    assert metrics["stop_reason"]
+
+
+def test_standardization_is_fitted_on_the_training_split_only(breast_cancer):
+    loaded = load_csv(BREAST_CANCER)
+    X_train, _, _, _ = stratified_split(loaded.X, loaded.y, test_size=0.25, seed=0)
+    np.testing.assert_allclose(breast_cancer.preprocessing.mean, X_train.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(breast_cancer.preprocessing.scale, X_train.std(axis=0), rtol=1e-12)
+
+
+def test_fit_with_progress_equals_fit_and_reports_every_epoch():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    y = (X[:, 0] - X[:, 1] > 0).astype(int)
+    calls = []
+    ours = fit_with_progress(MLPBinaryClassifier(random_state=3, max_iter=50), X, y,
+                             lambda e, total: calls.append((e, total)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = MLPBinaryClassifier(random_state=3, max_iter=50).fit(X, y)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert ours.loss_curve_ == reference.loss_curve_
+    assert (ours.n_iter_, ours.stop_rule_, ours.stop_reason_) == (reference.n_iter_, reference.stop_rule_,
+                                                                 reference.stop_reason_)
+    assert calls == [(e, 50) for e in range(ours.n_iter_ + 1)]
+
+
+def test_training_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        trained = train_on_table(SMALL.encode(), epochs=3)
+    assert trained.metrics["stop_rule"] == "max_iter"
+
+
+def test_metrics_match_scikit_learn():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    p = np.clip(0.3 * y + rng.uniform(size=300) * 0.7, 0, 1)
+    p[:40] = np.round(p[:40], 1)  # ties
+    p[40] = 0.0  # clipped in the log loss
+    metrics = binary_metrics(y, p)
+    np.testing.assert_allclose(metrics["roc_auc"], roc_auc_score(y, p), rtol=1e-12)
+    np.testing.assert_allclose(metrics["log_loss"], log_loss(y, p), rtol=1e-12)
+    assert metrics["accuracy"] == np.mean((p > 0.5) == y)
+    assert roc_auc(np.ones(5), np.linspace(0, 1, 5)) is None
+
+
+SMALL = ("a,b,color,label\n"
+         "1.0,2.0,red,yes\n3.5,4.0,green,no\n5.0,1.0,red,yes\n7.0,8.5,blue,no\n"
+         "2.0,3.0,green,yes\n6.0,7.0,blue,no\n1.5,2.5,red,yes\n8.0,9.0,green,no\n")
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    return _saved(train_on_table(SMALL.encode(), hidden=(3,), seed=1, epochs=200))
+
+
+def test_scores_equal_the_estimator_on_the_same_rows(small_model):
+    scored = score_table(small_model, read_table(SMALL.encode()))
+    loaded = load_csv(SMALL.encode())
+    pre = small_model.preprocessing
+    expected = small_model.estimator.predict_proba(pre.standardize(loaded.X))[:, 1]
+    np.testing.assert_array_equal(scored.frame["probability"].to_numpy(), expected)
+    assert list(scored.frame["prediction"]) == ["yes" if p > 0.5 else "no" for p in expected]
+    assert list(scored.frame.columns) == ["a", "b", "color", "label", "probability", "prediction", "reason"]
+    assert scored.reasons == {} and (scored.frame["reason"] == "").all()
+
+
+def test_columns_are_matched_by_name_in_any_order(small_model):
+    frame = read_table(SMALL.encode()).frame
+    shuffled = frame[["label", "color", "b", "a"]].to_csv(index=False).encode()
+    a = score_table(small_model, SMALL.encode()).frame["probability"].to_numpy()
+    b = score_table(small_model, shuffled).frame["probability"].to_numpy()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_mapping_overrides_column_names(small_model):
+    renamed = SMALL.replace("a,b,color,label", "width,b,colour,truth").encode()
+    with pytest.raises(ValueError, match="'a'"):
+        score_table(small_model, renamed)
+    scored = score_table(small_model, renamed, mapping={"a": "width", "color": "colour", "label": "truth"})
+    np.testing.assert_array_equal(scored.frame["probability"].to_numpy(),
+                                  score_table(small_model, SMALL.encode()).frame["probability"].to_numpy())
+    assert scored.metrics is not None and scored.metrics["rows"] == 8
+    with pytest.raises(ValueError, match="'nope'"):
+        score_table(small_model, renamed, mapping={"nope": "width"})
+
+
+def test_unscorable_rows_are_kept_with_their_reason(small_model):
+    text = "a,b,color\n1.0,2.0,red\n,4.0,green\n5.0,abc,red\n7.0,8.5,purple\n"
+    scored = score_table(small_model, text.encode())
+    assert len(scored.frame) == 4
+    assert set(scored.reasons) == {1, 2}
+    assert "'a' is missing" in scored.reasons[1]
+    assert "'b' is not a finite number" in scored.reasons[2]
+    assert list(scored.unscorable.index) == [1, 2] and list(scored.scored.index) == [0, 3]
+    assert scored.frame["probability"].isna().tolist() == [False, True, True, False]
+    assert scored.frame["prediction"].tolist()[1:3] == ["", ""]
+    assert scored.metrics is None  # no target column
+
+
+def test_metrics_when_the_target_is_present(small_model):
+    text = SMALL + "2.0,,red,yes\n3.0,3.0,red,maybe\n"
+    scored = score_table(small_model, text.encode())
+    metrics = scored.metrics
+    p = scored.frame["probability"].to_numpy()[:8]
+    y = (read_table(SMALL.encode()).frame["label"] == "yes").to_numpy().astype(int)
+    assert metrics["rows"] == 8  # the unscorable row and the unknown label are left out
+    assert metrics["rows_without_known_label"] == 1
+    np.testing.assert_allclose(metrics["log_loss"], log_loss(y, p, labels=[0, 1]), rtol=1e-12)
+    assert metrics["accuracy"] == np.mean((p > 0.5) == y)
+    (tn, fp), (fn, tp) = metrics["confusion_matrix"]["rows_true_columns_predicted"]
+    assert metrics["confusion_matrix"]["labels"] == ["no", "yes"]
+    assert tp == np.sum((p > 0.5) & (y == 1)) and tn == np.sum((p <= 0.5) & (y == 0))
+    assert tn + fp + fn + tp == 8
+
+
+def test_a_missing_column_names_it_and_lists_the_file_columns(small_model):
+    with pytest.raises(ValueError) as info:
+        score_table(small_model, b"a,colour,label\n1,red,yes\n2,blue,no\n")
+    message = str(info.value)
+    assert "'b'" in message and "'a', 'colour', 'label'" in message
+
+
+def test_existing_output_column_names_are_not_overwritten(small_model):
+    text = "a,b,color,probability\n1.0,2.0,red,mine\n3.5,4.0,green,mine\n"
+    scored = score_table(small_model, text.encode())
+    assert scored.frame["probability"].tolist() == ["mine", "mine"]
+    assert scored.columns["probability"] == "probability_2"
+    assert scored.frame["probability_2"].notna().all()
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("=SUM(A1)", "'=SUM(A1)"), ("+1+1", "'+1+1"), ("-cmd", "'-cmd"), ("@x", "'@x"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("-1.5", "-1.5"), ("+3", "+3"), ("-2e-5", "-2e-5"), ("-1,5", "-1,5"),
+    ("hello", "hello"), ("a=b", "a=b"), ("", ""),
+])
+def test_neutralize_formulas(cell, expected):
+    frame = pd.DataFrame({"text": [cell], "number": [-1.5]})
+    out = neutralize_formulas(frame)
+    assert out["text"].iloc[0] == expected
+    assert out["number"].iloc[0] == -1.5
+    assert frame["text"].iloc[0] == cell  # the input is not changed
+
+
+def test_neutralize_formulas_covers_column_names():
+    assert list(neutralize_formulas(pd.DataFrame({"=cmd": ["x"], "ok": ["y"]})).columns) == ["'=cmd", "ok"]
