@@ -10,6 +10,7 @@ from mlp_core.csv_data import CSVError
 from ui import controls
 from ui.config import Experiment, from_query, to_query
 from ui.data import from_csv, synthetic
+from ui.export import model_filename, model_json
 from ui.live import live_views
 from ui.recording import Recording
 from ui.state import Session, get_session
@@ -167,6 +168,18 @@ def toolbar(session: Session) -> None:
         (st.error if final.stop_rule == "diverged" else st.success)(f"Stopped at epoch {last}: {final.stop_reason}")
 
 
+def model_download(session: Session) -> None:
+    """The network at the epoch on screen as a model file (JSON) that the Classify page and
+    ``python -m mlp_core predict`` read."""
+    pb = session.playback
+    epoch = pb.current(last_epoch(session))
+    text = "" if pb.playing else model_json(session.recording, session.data, epoch)
+    st.download_button("Download the model (JSON)", text, file_name=model_filename(epoch), mime="application/json",
+                       on_click="ignore", icon=":material/download:", disabled=pb.playing, key="b_model",
+                       help="Pause first. Score a file with it on the Classify a CSV page or by "
+                            "`python -m mlp_core predict`.")
+
+
 def live_panel(session: Session) -> None:
     """The live views, and while playing a small fragment that keeps the recording ahead of the playback.
 
@@ -233,6 +246,7 @@ def playground() -> None:
                 st.text(notice)
 
     toolbar(session)
+    model_download(session)
     live_panel(session)
     st.query_params.from_dict(to_query(exp))
 
@@ -243,5 +257,6 @@ st.navigation(
         st.Page(playground, title="Playground", icon=":material/hub:", default=True),
         st.Page("pages/1_About.py", title="About", icon=":material/menu_book:"),
         st.Page("pages/2_Compare.py", title="Compare with scikit-learn", icon=":material/compare_arrows:"),
+        st.Page("pages/3_Classify.py", title="Classify a CSV", icon=":material/table_view:"),
     ]
 ).run()

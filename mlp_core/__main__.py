@@ -15,7 +15,6 @@ A file or option it cannot use gives exit status 2 and one line on stderr starti
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -144,27 +143,22 @@ def train(args) -> str:
 
 def predict(args) -> str | None:
     from .persistence import load_model
-    from .scoring import neutralize_formulas, score_table
+    from .scoring import score_table, scored_csv
 
     model = load_model(_read(args.model))
     scored = score_table(model, _read(args.file))
-    frame = neutralize_formulas(scored.frame)
-    column = scored.columns["probability"]
-    # repr is the shortest text that reads back as the same double
-    frame[column] = [repr(float(p)) if p == p else "" for p in scored.frame[column]]
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    text = scored_csv(scored)
     if scored.reasons:
-        first = sorted(scored.reasons.items())[:3]
-        print(f"notice: {len(scored.reasons)} of {len(frame)} rows could not be scored; they are kept with an empty "
-              f"probability and the reason (data row {', data row '.join(f'{i + 1}: {r}' for i, r in first)}"
+        first = ", data row ".join(f"{i + 1}: {r}" for i, r in sorted(scored.reasons.items())[:3])
+        print(f"notice: {len(scored.reasons)} of {len(scored.frame)} rows could not be scored; they are kept "
+              f"with an empty probability and the reason (data row {first}"
               f"{', …' if len(scored.reasons) > 3 else ''})", file=sys.stderr)
     metrics = None if scored.metrics is None else json.dumps(scored.metrics, ensure_ascii=False)
     if args.out is None:
         if metrics is not None:
             print(f"metrics: {metrics}", file=sys.stderr)
-        return buffer.getvalue().removesuffix("\n")
-    _write(args.out, buffer.getvalue())
+        return text.removesuffix("\n")
+    _write(args.out, text)
     return None if metrics is None else json.dumps(scored.metrics, indent=2, ensure_ascii=False)
 
 

@@ -10,6 +10,7 @@ against scikit-learn's.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from collections.abc import Callable
@@ -152,7 +153,7 @@ def score_table(model: LoadedModel, table: Table | bytes | str | Path,
     metrics = None
     target = mapping.get(pre.target, pre.target) if pre.target else None
     if target is not None and target in frame.columns:
-        y, labelled = _labels(frame[target].astype(str), pre)
+        y, labelled = read_labels(frame[target].astype(str), pre)
         use = ok & labelled
         metrics = binary_metrics(y[use], p[use]) if use.any() else {"rows": 0}
         metrics["rows_without_known_label"] = int((ok & ~labelled).sum())
@@ -199,7 +200,7 @@ def roc_auc(y: np.ndarray, p: np.ndarray) -> float | None:
     return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def _labels(cells: pd.Series, pre: Preprocessing) -> tuple[np.ndarray, np.ndarray]:
+def read_labels(cells: pd.Series, pre: Preprocessing) -> tuple[np.ndarray, np.ndarray]:
     """y (n,) of 0/1 and whether each row's label is known (one-vs-rest: any other value is negative)."""
     values = cells.str.strip().to_numpy()
     present = ~missing_mask(cells)
@@ -228,3 +229,15 @@ def _neutral(text: str) -> str:
     if text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def scored_csv(scored: Scored) -> str:
+    """The scored table as CSV text, as ``predict`` writes it and the Classify page downloads it: formula
+    cells neutralized, the probability in full precision (repr reads back as the same double), empty for
+    a row that could not be scored."""
+    frame = neutralize_formulas(scored.frame)
+    column = scored.columns["probability"]
+    frame[column] = [repr(float(p)) if p == p else "" for p in scored.frame[column]]
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()

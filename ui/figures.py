@@ -1,4 +1,4 @@
-"""Plotly figures for the Compare page, built by pure functions from arrays (plotly, no streamlit).
+"""Plotly figures for the Compare and Classify pages, built by pure functions from arrays (plotly, no streamlit).
 
 Colours follow the dashboard's colour-blind-safe purple/orange palette (ColorBrewer PuOr): ours purple
 and solid, scikit-learn orange and dashed; p runs from orange (0) through white (0.5) to purple (1).
@@ -97,30 +97,82 @@ def boundary_figure(x: np.ndarray, y: np.ndarray, p_ours: np.ndarray, p_sklearn:
     labels = np.asarray(points["label"], dtype=int)
     px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
     for col, p in ((1, p_ours), (2, p_sklearn)):
-        first = col == 1
-        fig.add_trace(go.Heatmap(
+        for trace in _slice_traces(x, y, p, px, py, labels, class_names, first=col == 1):
+            fig.add_trace(trace, row=1, col=col)
+    fig.update_xaxes(title_text=plain(x_name))
+    fig.update_yaxes(title_text=plain(y_name), row=1, col=1)
+    return _slice_layout(fig, held)
+
+
+def scored_boundary_figure(x: np.ndarray, y: np.ndarray, p: np.ndarray, points: dict, x_name: str, y_name: str,
+                           class_names: tuple[str, str], held: tuple[str, ...] = ()) -> go.Figure:
+    """One model's p over a grid (heatmap on 0..1, PuOr), the p = 0.5 line, and scored rows as markers by
+    their predicted class (``points``: x, y, label lists). ``p`` has shape (len(y), len(x))."""
+    labels = np.asarray(points["label"], dtype=int)
+    px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
+    names = tuple(f"predicted {name}" for name in class_names)
+    fig = go.Figure(_slice_traces(x, y, p, px, py, labels, names, first=True, colorbar=f"p({plain(class_names[1])})"))
+    fig.update_xaxes(title_text=plain(x_name))
+    fig.update_yaxes(title_text=plain(y_name))
+    return _slice_layout(fig, held)
+
+
+def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: str | None = None) -> list:
+    """Heatmap of p, its 0.5 contour, and the points by class, for one panel."""
+    traces = [
+        go.Heatmap(
             x=x, y=y, z=p, zmin=0.0, zmax=1.0, colorscale="PuOr", showscale=first, name="p", zsmooth="best",
-            colorbar=dict(title=dict(text=f"p({plain(class_names[1])})", side="right"), len=0.9),
+            colorbar=dict(title=dict(text=colorbar or f"p({plain(class_names[1])})", side="right"), len=0.9),
             hovertemplate="%{x:.3g}, %{y:.3g}: p = %{z:.3f}<extra></extra>",
-        ), row=1, col=col)
-        fig.add_trace(go.Contour(
+        ),
+        go.Contour(
             x=x, y=y, z=p, name="p = 0.5", showscale=False, showlegend=first, legendgroup="contour",
             contours=dict(start=0.5, end=0.5, size=1.0, coloring="lines"), line=dict(color="#111111", width=2.5),
             colorscale=[[0, "#111111"], [1, "#111111"]], hoverinfo="skip",
-        ), row=1, col=col)
-        for label, style in enumerate(CLASS_STYLES):
-            mask = labels == label
-            fig.add_trace(go.Scatter(
-                x=px[mask], y=py[mask], mode="markers", name=plain(class_names[label]), legendgroup=f"class{label}",
-                showlegend=first, marker=dict(size=8, opacity=0.9, **style),
-            ), row=1, col=col)
-    fig.update_xaxes(title_text=plain(x_name))
-    fig.update_yaxes(title_text=plain(y_name), row=1, col=1)
+        ),
+    ]
+    for label, style in enumerate(CLASS_STYLES):
+        mask = labels == label
+        traces.append(go.Scatter(
+            x=px[mask], y=py[mask], mode="markers", name=plain(class_names[label]), legendgroup=f"class{label}",
+            showlegend=first, marker=dict(size=8, opacity=0.9, **style),
+        ))
+    return traces
+
+
+def _slice_layout(fig: go.Figure, held: tuple[str, ...]) -> go.Figure:
     title = f"{plain(', '.join(held))} held at {'their' if len(held) > 1 else 'its'} mean" if held else None
     return _layout(fig, 470, title=dict(text=title, x=0.5, xanchor="center", y=0.97, yanchor="top",
                                         font=dict(size=13)),
                    margin=dict(l=60, r=20, t=70 if title else 40, b=50),
                    legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="center", x=0.5))
+
+
+def confusion_figure(matrix, labels: tuple[str, str]) -> go.Figure:
+    """The confusion matrix ``matrix`` (2, 2), rows the true class and columns the predicted one, as an
+    annotated heatmap (darker: more rows)."""
+    matrix = np.asarray(matrix, dtype=int)
+    names = [plain(label) for label in labels]
+    fig = go.Figure(go.Heatmap(
+        x=[f"predicted {n}" for n in names], y=[f"true {n}" for n in names], z=matrix, text=matrix,
+        texttemplate="%{text}", textfont=dict(size=18), colorscale="Purples", showscale=False,
+        hovertemplate="%{y}, %{x}: %{z} rows<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 340)
+
+
+def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float | None) -> go.Figure:
+    """The ROC curve (true against false positive rate) with the diagonal of a model that guesses."""
+    name = "this model" if auc is None else f"this model (AUC {auc:.3f})"
+    fig = go.Figure([
+        go.Scatter(x=fpr, y=tpr, mode="lines", name=name, line=dict(color=OURS, width=3)),
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="guessing", line=dict(color="#888888", width=1.5,
+                                                                                   dash="dot")),
+    ])
+    fig.update_xaxes(title_text="false positive rate", range=[-0.02, 1.02])
+    fig.update_yaxes(title_text="true positive rate", range=[-0.02, 1.02])
+    return _layout(fig, 340)
 
 
 def probability_figure(x: np.ndarray, p_ours: np.ndarray, p_sklearn: np.ndarray, points: dict, x_name: str,

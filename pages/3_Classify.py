@@ -1,0 +1,181 @@
+"""Classify a CSV: score a file with the main page's network (at the epoch on screen) or a saved model file."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from mlp_core.csv_data import CSVError, Table, read_table
+from mlp_core.persistence import LoadedModel, load_model
+from mlp_core.scoring import Scored, score_table
+from ui import classify, figures
+from ui.export import model_at_epoch
+from ui.state import get_session
+
+INTRO = (
+    "Score a new CSV file with a trained network: the one on the main page, at the epoch it shows, or a model "
+    "file downloaded from there or written by `python -m mlp_core train`. Columns are matched to the model's "
+    "inputs by name, the preprocessing saved with the model is applied, and every row comes back with the "
+    "probability of the positive class and the predicted class, or with the reason it could not be scored. "
+    "When the file has the target column, the page also says how good the predictions are."
+)
+SOURCES = {"main": "The main page's network", "file": "A model file (JSON)"}
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal(text: object) -> str:
+    """A message that may quote a file's names, escaped so that st.error shows it as plain text."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def model_controls() -> LoadedModel | None:
+    """The model to score with: the main page's at the epoch on screen, or an uploaded model file."""
+    session = get_session()
+    trained = session.recording is not None and session.data is not None
+    if not trained:
+        st.info("Train a model on the main page or upload a model file.", icon=":material/info:")
+    source = st.radio("Model", list(SOURCES) if trained else ["file"], format_func=SOURCES.get, horizontal=True,
+                      key="cl_source")
+    if source == "main":
+        epoch = session.playback.current(session.recording.n_epochs - 1)
+        st.text(f"The main page's network at epoch {epoch}, trained on {session.data.title}.")
+        return LoadedModel(*model_at_epoch(session.recording, session.data, epoch))
+    upload = st.file_uploader("Model file (JSON)", type=["json"], key="cl_model")
+    if upload is None:
+        return None
+    try:
+        model = load_model(upload.getvalue())
+    except ValueError as exc:
+        st.error(f"This model file cannot be used: {literal(exc)}")
+        return None
+    if model.preprocessing is None:
+        st.error("This model file holds no preprocessing (it was not trained on a CSV file), so it cannot score "
+                 "a CSV file.")
+        return None
+    st.text(f"Model file {upload.name}: {model.estimator.n_iter_} epochs, inputs "
+            f"{', '.join(model.preprocessing.feature_names)}.")
+    return model
+
+
+def column_controls(model: LoadedModel, table: Table, file_id: str) -> dict[str, str]:
+    """``{model column: file column}``: by name, with a choice for every column the file lacks, and
+    every match changeable by hand."""
+    pre, names = model.preprocessing, list(table.frame.columns)
+    missing = classify.unmatched(pre, names)
+    if missing:
+        st.warning("The file has no column of the same name for some of the model's inputs: choose the file's "
+                   "column for each.", icon=":material/warning:")
+    mapping = {}
+    by_hand = st.expander("Match columns by hand")
+    for i, column in enumerate(classify.model_columns(pre)):
+        where = st.container() if column in missing else by_hand
+        left, right = where.columns([1, 2])
+        left.text(column + (" (target)" if column == pre.target else ""))
+        chosen = right.selectbox("File column", names, index=names.index(column) if column in names else None,
+                                 placeholder="not in this file", key=f"cl_map_{file_id}_{i}",
+                                 label_visibility="collapsed")
+        if chosen is not None and chosen != column:
+            mapping[column] = chosen
+    return mapping
+
+
+def results_section(scored: Scored, file_name: str) -> None:
+    st.subheader("Predictions")
+    n, bad = len(scored.frame), len(scored.reasons)
+    st.text(f"{n - bad} of {n} rows scored." + (f" {bad} could not be; see below." if bad else ""))
+    st.dataframe(scored.frame.set_axis(range(1, n + 1)), column_config={
+        scored.columns["probability"]: st.column_config.NumberColumn(format="%.4f")})
+    st.download_button("Download the predictions (CSV)", classify.scored_csv(scored), on_click="ignore",
+                       file_name=f"{Path(file_name).stem}-predictions.csv", mime="text/csv",
+                       icon=":material/download:", key="cl_download")
+    st.caption("Every row of the file plus probability (in full precision), prediction and reason, exactly as "
+               "`python -m mlp_core predict` writes them; cells a spreadsheet would run as a formula start with '.")
+    if bad:
+        st.subheader("Rows that could not be scored")
+        st.text(f"{bad} row(s) have a missing or invalid cell. They stay in the table and the download, with an "
+                "empty probability and the reason.")
+        rows = scored.unscorable
+        reason = scored.columns["reason"]
+        st.dataframe(pd.concat([rows[[reason]], rows.drop(columns=reason)], axis=1).set_axis(rows.index + 1),
+                     column_config={"_index": st.column_config.NumberColumn("data row")})
+
+
+def metrics_section(scored: Scored, model: LoadedModel, mapping: dict[str, str]) -> None:
+    """Accuracy, log loss, ROC AUC, the confusion matrix and the ROC curve, when the file has the target."""
+    metrics, pre = scored.metrics, model.preprocessing
+    if metrics is None:
+        return
+    st.subheader("How good the predictions are")
+    if metrics["rows"] == 0:
+        st.text("No scored row has a known label, so there is nothing to measure.")
+        return
+    cols = st.columns(4)
+    cols[0].metric("Rows with a label", f"{metrics['rows']}")
+    cols[1].metric("Accuracy", f"{metrics['accuracy']:.1%}")
+    cols[2].metric("Log loss", f"{metrics['log_loss']:.4f}")
+    cols[3].metric("ROC AUC", "—" if metrics["roc_auc"] is None else f"{metrics['roc_auc']:.4f}",
+                   help="Needs rows of both classes." if metrics["roc_auc"] is None else None)
+    if metrics["rows_without_known_label"]:
+        st.text(f"{metrics['rows_without_known_label']} scored row(s) have a label the model does not know; "
+                "they are not counted.")
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(figures.confusion_figure(metrics["confusion_matrix"]["rows_true_columns_predicted"],
+                                                 (pre.negative, pre.positive)))
+        st.caption("Rows by true class (down) and predicted class (across), at the threshold p = 0.5.")
+    with right:
+        y, p = classify.labelled_rows(scored, pre, mapping)
+        st.plotly_chart(figures.roc_figure(*classify.roc_curve(y, p), metrics["roc_auc"]))
+        st.caption("The share of each class found above every threshold; the dotted diagonal is guessing.")
+
+
+def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: dict[str, str]) -> None:
+    """The scored rows on a slice of the model's decision boundary."""
+    pre = model.preprocessing
+    names = pre.feature_names
+    st.subheader("The scored rows on the decision boundary")
+    if len(names) < 2:
+        st.text("The model has one input, so there is no two-input slice to draw.")
+        return
+    first, second = classify.strongest_inputs(model)
+    left, right = st.columns(2)
+    x_input = left.selectbox("Across", range(len(names)), index=first, format_func=names.__getitem__, key="cl_x")
+    y_input = right.selectbox("Up", range(len(names)), index=second, format_func=names.__getitem__, key="cl_y")
+    if x_input == y_input:
+        st.text("Choose two different inputs.")
+        return
+    predicted = scored.frame[scored.columns["probability"]].to_numpy(dtype=float) > 0.5
+    cut = classify.boundary_slice(model, classify.encoded_inputs(pre, table, mapping), predicted, x_input, y_input)
+    classes = tuple(str(c) for c in model.estimator.classes_)
+    st.plotly_chart(figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, classes,
+                                                   cut.held))
+    st.caption("The probability of the positive class over two inputs (at first the two the model weighs most), "
+               "every other input held at its training mean: orange 0, white 0.5, purple 1; the black line is "
+               "p = 0.5. Markers are the scored rows, by predicted class, wherever their other inputs lie.")
+
+
+st.title("Classify a CSV")
+st.markdown(INTRO)
+model = model_controls()
+if model is None:
+    st.stop()
+upload = st.file_uploader("CSV file to classify", type=["csv", "txt", "tsv"], key="cl_csv")
+if upload is None:
+    st.stop()
+try:
+    table = read_table(upload.getvalue())
+except CSVError as exc:
+    st.error(f"This file cannot be read: {literal(exc)}")
+    st.stop()
+for notice in table.notices:
+    st.text(notice)
+mapping = column_controls(model, table, upload.file_id)
+try:
+    scored = score_table(model, table, mapping)
+except ValueError as exc:
+    st.error(f"The file cannot be scored with this model: {literal(exc)}")
+    st.stop()
+results_section(scored, upload.name)
+metrics_section(scored, model, mapping)
+boundary_section(scored, model, table, mapping)

@@ -1,0 +1,193 @@
+"""The Classify page under Streamlit's AppTest: a file scored by the main page's network or a model file,
+every row accounted for, metrics when the target is present, and bad files refused with a named reason."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from mlp_core.csv_data import load_csv
+from mlp_core.persistence import load_model
+from mlp_core.scoring import score_table
+from ui import classify, figures
+from ui.config import DataConfig, Experiment
+from ui.data import from_csv, synthetic
+from ui.export import model_json
+from ui.recording import Recording
+from ui.state import Session
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Classify.py")
+
+
+def _fruit(n: int = 160, seed: int = 0, header: str = "size,colour,weight,label") -> str:
+    rng = np.random.RandomState(seed)
+    rows = [header]
+    for _ in range(n):
+        size, weight, colour = rng.rand() * 7, rng.rand() * 11, "red" if rng.rand() > 0.4 else "blue"
+        rows.append(f"{size:.3f},{colour},{weight:.3f},{'yes' if size + weight + (colour == 'red') * 3 > 9 else 'no'}")
+    return "\n".join(rows)
+
+
+def _session(text: str | None = None, epochs: int = 60) -> Session:
+    data = synthetic(DataConfig()) if text is None else from_csv(load_csv(text.encode()), 0.25, 0, "fruit.csv")
+    exp = Experiment()
+    rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)
+    rec.extend(until_epoch=epochs)
+    session = Session(experiment=exp, data=data, data_key=("csv",), recording=rec)
+    session.playback.pause_at(epochs)
+    return session
+
+
+def _page(session: Session | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    if session is not None:
+        at.session_state["mlp_session"] = session
+    return at.run()
+
+
+def _upload(at: AppTest, key: str, name: str, data: str | bytes) -> AppTest:
+    at.file_uploader(key=key).set_value((name, data.encode() if isinstance(data, str) else data, "text/csv"))
+    return at.run()
+
+
+def test_without_a_trained_model_the_page_asks_for_one():
+    at = _page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Classify a CSV"
+    assert any("Train a model on the main page or upload a model file" in i.value for i in at.info)
+
+
+def test_the_main_pages_network_scores_a_csv_lists_bad_rows_and_measures_it():
+    session = _session(_fruit())
+    at = _page(session)
+    new = _fruit(40, seed=1).splitlines()
+    new[3] = "2.5,green,4.0,no"  # a colour the model never saw as 0/1
+    new[7] = "NA,red,4.0,yes"
+    at = _upload(at, "cl_csv", "new.csv", "\n".join(new))
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert any("epoch 60" in t.value for t in at.text)
+    table = at.dataframe[0].value
+    assert len(table) == 40 and {"probability", "prediction", "reason"} <= set(table.columns)
+    bad = at.dataframe[1].value
+    assert list(bad.index) == [3, 7]  # data rows, 1-based
+    assert "'colour' is neither" in bad["reason"].iloc[0] and "'size' is missing" in bad["reason"].iloc[1]
+    assert any("38 of 40 rows scored" in t.value for t in at.text)
+    metrics = {m.label: m.value for m in at.metric}
+    expected = score_table(load_model(model_json(session.recording, session.data, 60)), "\n".join(new).encode())
+    assert metrics["Accuracy"] == f"{expected.metrics['accuracy']:.1%}"
+    assert metrics["ROC AUC"] == f"{expected.metrics['roc_auc']:.4f}"
+    assert metrics["Rows with a label"] == "38"
+    assert len(at.get("plotly_chart")) == 3  # confusion matrix, ROC curve, decision-boundary slice
+    across, up = at.selectbox(key="cl_x").value, at.selectbox(key="cl_y").value
+    assert {session.data.feature_names[across], session.data.feature_names[up]} == {"size", "weight"}  # numbers first
+
+
+def test_a_file_without_the_target_gets_predictions_and_no_metrics():
+    at = _page(_session(_fruit()))
+    rows = [",".join(r.split(",")[:3]) for r in _fruit(20, seed=2).splitlines()]
+    at = _upload(at, "cl_csv", "unlabelled.csv", "\n".join(rows))
+    assert not at.exception and not at.error
+    assert len(at.dataframe[0].value) == 20 and not at.metric
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_a_column_named_otherwise_is_matched_by_hand():
+    at = _page(_session(_fruit()))
+    at = _upload(at, "cl_csv", "renamed.csv", _fruit(30, seed=4, header="SIZE,colour,weight,label"))
+    assert not at.exception
+    assert at.warning and "choose the file's column" in at.warning[0].value
+    assert any("no column 'size'" in e.value.replace("\\", "") for e in at.error)
+    box = next(s for s in at.selectbox if s.key.startswith("cl_map_") and s.value is None)
+    box.set_value("SIZE")
+    at = at.run()
+    assert not at.exception and not at.error
+    assert len(at.dataframe[0].value) == 30
+
+
+def test_an_uploaded_model_file_is_used_and_a_bad_one_is_refused_naming_the_field():
+    session = _session(_fruit())
+    text = model_json(session.recording, session.data, 60)
+    at = _page()
+    at = _upload(at, "cl_model", "model.json", text)
+    assert not at.exception and not at.error
+    at = _upload(at, "cl_csv", "new.csv", _fruit(25, seed=5))
+    assert not at.error and len(at.dataframe[0].value) == 25 and at.metric
+
+    doc = json.loads(text)
+    doc["architecture"]["activation"] = "<b>softplus</b>"
+    at = _upload(at, "cl_model", "bad.json", json.dumps(doc))
+    assert not at.exception
+    assert "architecture.activation" in at.error[0].value.replace("\\", "")
+    assert not at.dataframe  # nothing scored with a refused model
+
+
+def test_a_markup_header_stays_text_and_a_teaching_model_scores_by_feature_name():
+    session = _session()
+    names = session.data.feature_names
+    at = _page(session)
+    X = session.data.X_test[:15]
+    rows = [f"{','.join(names)},[note](http://example.com)"]
+    rows += [f"{a},{b},{c},**bold**" for a, b, c in X]
+    at = _upload(at, "cl_csv", "[points](http://example.com).csv", "\n".join(rows))
+    assert not at.exception and not at.error
+    assert "[note](http://example.com)" in at.dataframe[0].value.columns
+    assert not any("example.com" in m.value for m in [*at.markdown, *at.caption])
+
+
+def test_a_file_that_is_not_csv_is_refused_with_its_reason():
+    at = _page(_session())
+    at = _upload(at, "cl_csv", "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert not at.exception
+    assert "PNG" in at.error[0].value
+
+
+def test_roc_curve_has_the_area_of_the_mann_whitney_auc():
+    rng = np.random.RandomState(0)
+    y = (rng.rand(300) > 0.6).astype(float)
+    p = np.round(np.clip(0.3 * y + rng.rand(300) * 0.7, 0, 1), 2)  # rounded: many ties
+    fpr, tpr = classify.roc_curve(y, p)
+    from sklearn.metrics import roc_auc_score
+
+    assert fpr[0] == tpr[0] == 0 and fpr[-1] == tpr[-1] == 1
+    np.testing.assert_allclose(np.trapezoid(tpr, fpr), roc_auc_score(y, p), rtol=0, atol=1e-12)
+
+
+def test_confusion_and_roc_figures_show_their_numbers_and_names_as_text():
+    fig = figures.confusion_figure([[5, 2], [1, 7]], ("<b>no</b>", "yes"))
+    heat = fig.data[0]
+    assert heat.z.tolist() == [[5, 2], [1, 7]] and heat.texttemplate == "%{text}"
+    assert list(heat.x) == ["predicted &lt;b&gt;no&lt;/b&gt;", "predicted yes"]
+    assert list(heat.y) == ["true &lt;b&gt;no&lt;/b&gt;", "true yes"]
+    assert fig.layout.yaxis.autorange == "reversed"  # the first class on top, as the matrix is read
+    fig = figures.roc_figure(np.array([0, 0.5, 1]), np.array([0, 0.9, 1]), 0.7)
+    assert list(fig.data[0].x) == [0, 0.5, 1] and list(fig.data[0].y) == [0, 0.9, 1]
+    assert fig.data[0].name == "this model (AUC 0.700)" and list(fig.data[1].x) == [0, 1]
+    assert fig.layout.xaxis.title.text == "false positive rate"
+
+
+def test_scored_boundary_slice_holds_other_inputs_at_the_mean_and_draws_rows_by_prediction():
+    session = _session(_fruit())
+    model = load_model(model_json(session.recording, session.data, 60))
+    text = _fruit(30, seed=6)
+    scored = score_table(model, text.encode())
+    from mlp_core.csv_data import read_table
+
+    table = read_table(text.encode())
+    X = classify.encoded_inputs(model.preprocessing, table, {})
+    predicted = scored.frame["probability"].to_numpy(dtype=float) > 0.5
+    cut = classify.boundary_slice(model, X, predicted, 0, 2, grid=20)
+    pre = model.preprocessing
+    rows = np.tile(pre.mean, (1, 1))
+    rows[0, 0], rows[0, 2] = cut.x[3], cut.y[5]
+    p = model.estimator.predict_proba(pre.standardize(rows))[0, 1]
+    assert cut.p.shape == (20, 20) and cut.p[5, 3] == p
+    assert cut.held == (pre.feature_names[1],) and cut.points["label"] == predicted.astype(int).tolist()
+    fig = figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, ("no", "<i>yes</i>"),
+                                         cut.held)
+    kinds = [type(t).__name__ for t in fig.data]
+    assert kinds == ["Heatmap", "Contour", "Scatter", "Scatter"]
+    assert fig.data[1].contours.start == fig.data[1].contours.end == 0.5
+    assert fig.data[3].name == "predicted &lt;i&gt;yes&lt;/i&gt;" and len(fig.data[3].x) == predicted.sum()
+    assert "held at its mean" in fig.layout.title.text

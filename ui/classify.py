@@ -1,0 +1,106 @@
+"""What the Classify page computes, as plain functions (no streamlit): which columns need matching, the
+scored file as CSV, the ROC curve, and the decision-boundary slice through the scored rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mlp_core.csv_data import Table
+from mlp_core.persistence import LoadedModel
+from mlp_core.preprocessing import Preprocessing
+from mlp_core.scoring import Scored, read_labels
+from mlp_core.scoring import scored_csv as scoring_csv
+
+
+@dataclass(frozen=True)
+class Slice:
+    """p (len(y), len(x)) over inputs ``x_name``/``y_name``, the others (``held``) at their training mean;
+    ``points``: the scored rows on those two inputs with their predicted class (x, y, label lists)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    p: np.ndarray
+    points: dict
+    x_name: str
+    y_name: str
+    held: tuple[str, ...]
+
+
+def model_columns(pre: Preprocessing) -> list[str]:
+    """The columns a file should have for this model: its inputs' source columns, then the target if known."""
+    return [*pre.columns, *([pre.target] if pre.target and pre.target not in pre.columns else [])]
+
+
+def unmatched(pre: Preprocessing, file_columns) -> list[str]:
+    """The model's input columns the file has no column of the same name for."""
+    return [c for c in pre.columns if c not in set(file_columns)]
+
+
+def scored_csv(scored: Scored) -> bytes:
+    """The scored table exactly as ``python -m mlp_core predict`` writes it, as UTF-8 bytes."""
+    return scoring_csv(scored).encode("utf-8")
+
+
+def labelled_rows(scored: Scored, pre: Preprocessing, mapping: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """y (m,) of 0/1 and p (m,) for the scored rows whose label is known: those the metrics count."""
+    target = mapping.get(pre.target, pre.target)
+    y, known = read_labels(scored.frame[target].astype(str), pre)  # the same reading of labels as score_table's
+    use = known & (scored.frame[scored.columns["reason"]] == "").to_numpy()
+    return y[use], scored.frame[scored.columns["probability"]].to_numpy(dtype=float)[use]
+
+
+def roc_curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """False and true positive rates at every distinct threshold, from (0, 0) to (1, 1); tied scores
+    make one diagonal step, so the area under it is the ROC AUC with ties counted half."""
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    order = np.argsort(-p, kind="mergesort")
+    y, p = y[order], p[order]
+    last_of_tie = np.r_[np.flatnonzero(np.diff(p)), len(p) - 1]
+    tp, fp = np.cumsum(y)[last_of_tie], np.cumsum(1 - y)[last_of_tie]
+    fpr = np.r_[0.0, fp / fp[-1]] if fp[-1] > 0 else np.r_[0.0, np.zeros_like(fp)]
+    tpr = np.r_[0.0, tp / tp[-1]] if tp[-1] > 0 else np.r_[0.0, np.zeros_like(tp)]
+    return fpr, tpr
+
+
+def strongest_inputs(model: LoadedModel) -> tuple[int, int]:
+    """The two inputs with the largest first-layer weights (in standardized units): the model's own choice.
+    Number inputs come first: a slice over a 0/1 input shows only its two edges."""
+    W = model.estimator.coefs_[0]
+    numbers = [spec.kind == "number" for spec in model.preprocessing.inputs]
+    order = np.lexsort((-np.linalg.norm(W, axis=1), np.logical_not(numbers)))
+    return int(order[0]), int(order[1])
+
+
+def encoded_inputs(pre: Preprocessing, table: Table, mapping: dict[str, str]) -> np.ndarray:
+    """The file's rows as the network's inputs before standardization, X (n, d); NaN rows are unscored."""
+    inputs = pd.DataFrame({c: table.frame[mapping.get(c, c)] for c in pre.columns})
+    return pre.encode(inputs, decimal_comma=table.decimal_comma)[0]
+
+
+def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_input: int, y_input: int,
+                   grid: int = 80, limit: int = 2000) -> Slice:
+    """p over inputs ``x_input`` and ``y_input`` in original units, every other input at its training mean
+    (the stored standardization's mean), with at most ``limit`` scored rows coloured by ``predicted`` (0/1)."""
+    pre = model.preprocessing
+    ok = np.all(np.isfinite(X), axis=1)
+    rows = np.flatnonzero(ok)[:limit]
+    axes = [_axis(X[ok, i], pre.mean[i], pre.scale[i], grid) for i in (x_input, y_input)]
+    gx, gy = np.meshgrid(*axes)
+    Xg = np.tile(pre.mean, (gx.size, 1))
+    Xg[:, x_input], Xg[:, y_input] = gx.ravel(), gy.ravel()
+    p = model.estimator.predict_proba(pre.standardize(Xg))[:, 1].reshape(gx.shape)
+    names = pre.feature_names
+    points = {"x": X[rows, x_input].tolist(), "y": X[rows, y_input].tolist(),
+              "label": np.asarray(predicted)[rows].astype(int).tolist()}
+    held = tuple(n for i, n in enumerate(names) if i not in (x_input, y_input))
+    return Slice(axes[0], axes[1], p, points, names[x_input], names[y_input], held)
+
+
+def _axis(values: np.ndarray, mean: float, scale: float, count: int) -> np.ndarray:
+    """From the scored rows' range (or the training mean ± 3 scales without rows), padded by 8 %."""
+    lo, hi = (float(values.min()), float(values.max())) if len(values) else (mean - 3 * scale, mean + 3 * scale)
+    pad = 0.08 * (hi - lo or 1.0)
+    return np.linspace(lo - pad, hi + pad, count)
