@@ -133,6 +133,15 @@ def wait_until_idle(page, timeout_ms: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
+def whole_page_screenshot(page, path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so make the window as tall as the content."""
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
+    page.wait_for_timeout(800)  # plotly redraws to the new size
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
 @pytest.fixture
 def app_page(browser, streamlit_server: StreamlitServer):
     context = browser.new_context(viewport={"width": 1400, "height": 900})

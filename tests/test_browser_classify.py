@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import wait_until_idle
+from tests.conftest import wait_until_idle, whole_page_screenshot
 
 pytestmark = pytest.mark.browser
 TITLE = "Classify a CSV"
@@ -23,15 +23,6 @@ def _fruit(path, n: int, seed: int) -> None:
     label = np.where(size + weight + (colour == "red") * 3 > 9, "yes", "no")
     pd.DataFrame({"size": size.round(3), "colour": colour, "weight": weight.round(3), "label": label}).to_csv(
         path, index=False)
-
-
-def _screenshot(page, path) -> None:
-    """The whole page: Streamlit scrolls inside its main block, so make the window as tall as the content."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
-    page.wait_for_timeout(800)  # plotly redraws to the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 900})
 
 
 def test_train_on_a_csv_then_classify_another_and_download_the_predictions(app_page, artifacts_dir, tmp_path):
@@ -78,7 +69,7 @@ def test_train_on_a_csv_then_classify_another_and_download_the_predictions(app_p
     assert len(predictions) == 80
     assert all(predictions["probability"] != "") and set(predictions["prediction"]) <= {"yes", "no"}
     assert all(0 <= float(p) <= 1 for p in predictions["probability"])
-    _screenshot(page, artifacts_dir / "classify.png")
+    whole_page_screenshot(page, artifacts_dir / "classify.png")
 
     # The model downloaded from the browser scores the same file from the command line identically.
     root = Path(__file__).resolve().parent.parent

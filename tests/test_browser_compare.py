@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import wait_until_idle
+from tests.conftest import wait_until_idle, whole_page_screenshot
 
 pytestmark = pytest.mark.browser
 TITLE = "Compare with scikit-learn"
@@ -11,15 +11,6 @@ TITLE = "Compare with scikit-learn"
 def _metric(page, label: str) -> str:
     metric = page.locator("[data-testid=stMetric]").filter(has_text=label)
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
-
-
-def _screenshot(page, path) -> None:
-    """The whole page: Streamlit scrolls inside its main block, so make the window as tall as the content."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
-    page.wait_for_timeout(800)  # plotly redraws to the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 900})
 
 
 def _charts_drawn(page, count: int) -> None:
@@ -41,7 +32,7 @@ def test_compare_page_opens_from_the_sidebar_and_shows_the_networks_equal(app_pa
     assert float(_metric(page, "Largest weight difference")) < 1e-9
     assert _metric(page, "Test predictions that agree") == "100.0%"
     assert "Ball inside a shell" in page.locator("[data-testid=stText]").first.inner_text()  # the main page's data
-    _screenshot(page, artifacts_dir / "compare-matched.png")
+    whole_page_screenshot(page, artifacts_dir / "compare-matched.png")
 
     page.get_by_text("scikit-learn with its own defaults").click()
     page.get_by_text("No weight difference to plot in this mode").wait_for(timeout=60_000)
@@ -49,4 +40,4 @@ def test_compare_page_opens_from_the_sidebar_and_shows_the_networks_equal(app_pa
     _charts_drawn(page, 2)
     page.wait_for_timeout(500)
     assert page.locator("[data-testid=stException]").count() == 0
-    _screenshot(page, artifacts_dir / "compare-defaults.png")
+    whole_page_screenshot(page, artifacts_dir / "compare-defaults.png")

@@ -265,17 +265,6 @@ function createGraphView(element, spec, data) {
     return true;
   }
 
-  // Whether text on divergingColor(t) should be light (WCAG contrast).
-  function needsLightText(t) {
-    const c = t < 0 ? DIVERGING.neg : DIVERGING.pos, m = DIVERGING.mid, u = Math.min(1, Math.abs(t));
-    const lin = (k) => {
-      const v = (m[k] + (c[k] - m[k]) * u) / 255;
-      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    };
-    const L = 0.2126 * lin(0) + 0.7152 * lin(1) + 0.0722 * lin(2);
-    return (1.05 / (L + 0.05)) > ((L + 0.05) / 0.05);
-  }
-
   // Width of a string in px at the view's font (canvas measurement: works before the view is shown).
   function textMeasurer(el) {
     const ctx = document.createElement("canvas").getContext("2d");

@@ -147,17 +147,6 @@ function createHeatmapView(element, spec, data) {
     tip.hide();
   });
 
-  // Whether text on divergingColor(t) is more legible light than dark (WCAG contrast ratio).
-  function needsLightText(t) {
-    const c = t < 0 ? DIVERGING.neg : DIVERGING.pos, m = DIVERGING.mid, u = Math.min(1, Math.abs(t));
-    const lin = (k) => {
-      const v = (m[k] + (c[k] - m[k]) * u) / 255;
-      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    };
-    const L = 0.2126 * lin(0) + 0.7152 * lin(1) + 0.0722 * lin(2);
-    return 1.05 / (L + 0.05) > (L + 0.05) / 0.05;
-  }
-
   // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
   build(spec);
   return {
