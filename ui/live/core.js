@@ -63,6 +63,27 @@ function needsLightText(t) {
   return 1.05 / (L + 0.05) > (L + 0.05) / 0.05;
 }
 
+// Marching squares, for the slices' p = 0.5 line and the 3-D surface's outline on the box. A cell has
+// logits c0 (i,j), c1 (i+1,j), c2 (i+1,j+1), c3 (i,j+1); its edges are 0 = c0c1, 1 = c1c2, 2 = c3c2,
+// 3 = c0c3. SQUARE_CASES[case] lists the crossed edges in pairs; the saddles (5, 10) cut off c1 and c3,
+// or c0 and c2, whichever pair lies on the other side from the cell's centre.
+const SQUARE_CASES = [[], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2], [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], []];
+const CUT_C1_C3 = [0, 1, 2, 3], CUT_C0_C2 = [3, 0, 1, 2];
+
+function squareSegments(c0, c1, c2, c3) {
+  const cs = (c0 > 0) | ((c1 > 0) << 1) | ((c2 > 0) << 2) | ((c3 > 0) << 3);
+  if (cs === 0 || cs === 15) return null;
+  return SQUARE_CASES[cs] || ((cs === 5) === (c0 + c1 + c2 + c3 > 0) ? CUT_C1_C3 : CUT_C0_C2);
+}
+
+// Where the logit crosses 0 on each edge of cell (i, j), linearly interpolated, into (eu[e], ev[e]).
+function squareCrossings(c0, c1, c2, c3, i, j, eu, ev) {
+  eu[0] = i + c0 / (c0 - c1); ev[0] = j;
+  eu[1] = i + 1; ev[1] = j + c1 / (c1 - c2);
+  eu[2] = i + c3 / (c3 - c2); ev[2] = j + 1;
+  eu[3] = i; ev[3] = j + c0 / (c0 - c3);
+}
+
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);

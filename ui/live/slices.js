@@ -287,14 +287,7 @@ function createSlicesView(element, spec, data) {
   }
 
   // Marching squares on the logit, which a ReLU network makes piecewise linear, so linear interpolation
-  // puts the p = 0.5 line where the network has it. Corners: c0 (i,j), c1 (i+1,j), c2 (i+1,j+1), c3 (i,j+1);
-  // edges: 0 = c0c1, 1 = c1c2, 2 = c3c2, 3 = c0c3. SEGMENTS[case] lists edge pairs; saddles (5, 10) are
-  // resolved by the cell-centre value in contourPath.
-  const SEGMENTS = [[], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2], [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], []];
-  // A saddle's two segments cut off corners c1 and c3, or c0 and c2: whichever pair is on the other side
-  // from the cell's centre.
-  const CUT_C1_C3 = [0, 1, 2, 3], CUT_C0_C2 = [3, 0, 1, 2];
-
+  // puts the p = 0.5 line where the network has it (squareSegments and squareCrossings, in core.js).
   const ex = new Float64Array(4), ey = new Float64Array(4);
 
   function contourPath(ctx, L, x0, y0, cell) {
@@ -303,17 +296,9 @@ function createSlicesView(element, spec, data) {
     for (let j = 0; j < G - 1; j++) {
       for (let i = 0; i < G - 1; i++) {
         const a = L[j * G + i], b = L[j * G + i + 1], c = L[(j + 1) * G + i + 1], d = L[(j + 1) * G + i];
-        const cs = (a > 0) | ((b > 0) << 1) | ((c > 0) << 2) | ((d > 0) << 3);
-        if (cs === 0 || cs === 15) continue;
-        let seg = SEGMENTS[cs];
-        if (!seg) {
-          const centre = a + b + c + d > 0;
-          seg = (cs === 5) === centre ? CUT_C1_C3 : CUT_C0_C2;
-        }
-        ex[0] = i + a / (a - b); ey[0] = j;
-        ex[1] = i + 1; ey[1] = j + b / (b - c);
-        ex[2] = i + d / (d - c); ey[2] = j + 1;
-        ex[3] = i; ey[3] = j + a / (a - d);
+        const seg = squareSegments(a, b, c, d);
+        if (!seg) continue;
+        squareCrossings(a, b, c, d, i, j, ex, ey);
         for (let s = 0; s < seg.length; s += 2) {
           ctx.moveTo(x0 + ex[seg[s]] * cell, y0 + S - ey[seg[s]] * cell);
           ctx.lineTo(x0 + ex[seg[s + 1]] * cell, y0 + S - ey[seg[s + 1]] * cell);

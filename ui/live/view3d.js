@@ -252,9 +252,7 @@ function createView3d(element, spec, data) {
   }
 
   // Where the surface meets the box: marching squares on the logits of each of the six faces (face
-  // 2a + s lies on axis a at its min, s = 0, or max, s = 1). Saddles are resolved by the cell centre.
-  const SQUARE_CASES = [[], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2], [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], []];
-  const CUT_C1_C3 = [0, 1, 2, 3], CUT_C0_C2 = [3, 0, 1, 2];   // a saddle cuts off c1 and c3, or c0 and c2
+  // 2a + s lies on axis a at its min, s = 0, or max, s = 1), with core.js's squareSegments.
   const fu = new Float64Array(4), fv = new Float64Array(4);
   function faceContours() {
     const stride = [1, N, N * N], h = 2 / (N - 1);
@@ -267,17 +265,9 @@ function createView3d(element, spec, data) {
         for (let i = 0; i < N - 1; i++) {
           const p = base + i * su + j * sv;
           const c0 = L[p], c1 = L[p + su], c2 = L[p + su + sv], c3 = L[p + sv];
-          const cs = (c0 > 0) | ((c1 > 0) << 1) | ((c2 > 0) << 2) | ((c3 > 0) << 3);
-          if (cs === 0 || cs === 15) continue;
-          let seg = SQUARE_CASES[cs];
-          if (!seg) {
-            const centre = c0 + c1 + c2 + c3 > 0;
-            seg = (cs === 5) === centre ? CUT_C1_C3 : CUT_C0_C2;
-          }
-          fu[0] = i + c0 / (c0 - c1); fv[0] = j;
-          fu[1] = i + 1; fv[1] = j + c1 / (c1 - c2);
-          fu[2] = i + c3 / (c3 - c2); fv[2] = j + 1;
-          fu[3] = i; fv[3] = j + c0 / (c0 - c3);
+          const seg = squareSegments(c0, c1, c2, c3);
+          if (!seg) continue;
+          squareCrossings(c0, c1, c2, c3, i, j, fu, fv);
           for (let k = 0; k < seg.length; k++, o += 3) {
             faceSeg[o + a] = w;
             faceSeg[o + u] = -1 + fu[seg[k]] * h;
