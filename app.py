@@ -6,13 +6,11 @@ Training is recorded ahead of the playback; the browser plays it back and redraw
 
 import streamlit as st
 
-from mlp_core.csv_data import CSVError
 from ui import controls
 from ui.config import Experiment, from_query, to_query
-from ui.data import from_csv, synthetic
 from ui.export import model_filename, model_json
 from ui.live import live_views
-from ui.recording import Recording
+from ui.runs import prepare_data, prepare_run, stuck_notice
 from ui.state import Session, get_session
 from ui.views import live_payload
 
@@ -43,47 +41,6 @@ def settings(session: Session) -> tuple[Experiment, dict | None]:
         names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
         view = controls.view_controls(names)
     return Experiment(data, network, train, view), csv_choices
-
-
-def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
-    """Build the train/test data when its settings changed; keep the old data when the new cannot be used."""
-    key = ("csv", csv_choices, hash(session.csv_bytes)) if exp.data.source == "csv" else ("synthetic", exp.data)
-    if key == session.data_key:
-        return
-    if exp.data.source == "csv":
-        if csv_choices is None:
-            return
-        session.csv_choices = csv_choices
-        try:
-            loaded = controls.load_user_csv(session, csv_choices)
-        except CSVError as exc:
-            st.error(f"{session.csv_name}: {exc}")
-            return
-        session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
-    else:
-        session.data = synthetic(exp.data)
-    session.data_key = key
-
-
-def prepare_run(session: Session, exp: Experiment) -> None:
-    """Start a new recording when the data, the network or the training settings changed."""
-    key = (session.data_key, exp.network, exp.train)
-    if key == session.run_key or session.data is None:
-        return
-    try:
-        config = exp.train.training_config(exp.network)
-    except ValueError as exc:
-        st.error(f"These training settings cannot be used: {exc}")
-        return
-    if session.run_key is not None:
-        changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
-        session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
-    d = session.data
-    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
-    session.recording.extend(seconds=0.5)
-    session.run_key = key
-    session.run_id += 1
-    session.playback.pause_at(0)
 
 
 def last_epoch(session: Session) -> int:
@@ -166,6 +123,8 @@ def toolbar(session: Session) -> None:
     final = session.recording.final
     if final is not None and not pb.playing and shown == last:
         (st.error if final.stop_rule == "diverged" else st.success)(f"Stopped at epoch {last}: {final.stop_reason}")
+    if not pb.playing:
+        stuck_notice(session, shown)
 
 
 def model_download(session: Session) -> None:
@@ -258,5 +217,6 @@ st.navigation(
         st.Page("pages/1_About.py", title="About", icon=":material/menu_book:"),
         st.Page("pages/2_Compare.py", title="Compare with scikit-learn", icon=":material/compare_arrows:"),
         st.Page("pages/3_Classify.py", title="Classify a CSV", icon=":material/table_view:"),
+        st.Page("pages/4_Learn.py", title="Learn: the mathematics", icon=":material/function:"),
     ]
 ).run()

@@ -1,6 +1,5 @@
 """Classify a CSV: score a file with the main page's network (at the epoch on screen) or a saved model file."""
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +11,7 @@ from mlp_core.scoring import Scored, score_table
 from ui import classify, figures
 from ui.export import model_at_epoch
 from ui.state import get_session
+from ui.text import literal
 
 INTRO = (
     "Score a new CSV file with a trained network: the one on the main page, at the epoch it shows, or a model "
@@ -21,12 +21,6 @@ INTRO = (
     "When the file has the target column, the page also says how good the predictions are."
 )
 SOURCES = {"main": "The main page's network", "file": "A model file (JSON)"}
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def literal(text: object) -> str:
-    """A message that may quote a file's names, escaped so that st.error shows it as plain text."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def model_controls() -> LoadedModel | None:

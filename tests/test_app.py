@@ -1,106 +1,88 @@
 """The dashboard's controls under Streamlit's AppTest: clicks, settings, uploads, the URL."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def _app(query=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def _session(at):
-    return at.session_state["mlp_session"]
-
-
-def _click(at, key):
-    at.button(key=key).click()
-    return at.run()
+from tests.apptest import click, open_app, session_of
 
 
 def test_opens_with_the_articles_network_ready_at_epoch_zero():
-    at = _app()
+    at = open_app()
     assert not at.exception, [e.value for e in at.exception]
-    s = _session(at)
+    s = session_of(at)
     assert s.recording.snapshots[0].layout.units == [3, 3, 2, 1]
     assert s.playback.epoch == 0 and not s.playback.playing
     assert at.slider(key="w_replay").value == 0
 
 
 def test_train_plays_and_pause_holds_the_epoch_on_screen():
-    at = _click(_app(), "b_train")
-    s = _session(at)
+    at = click(open_app(), "b_train")
+    s = session_of(at)
     assert s.playback.playing and at.button(key="b_pause").disabled is False
-    at = _click(at, "b_pause")
-    s = _session(at)
+    at = click(at, "b_pause")
+    s = session_of(at)
     assert not s.playback.playing
     held = s.playback.epoch
     assert at.slider(key="w_replay").value == held
-    assert _session(at.run()).playback.epoch == held  # paused means it stays
+    assert session_of(at.run()).playback.epoch == held  # paused means it stays
 
 
 def test_step_moves_one_and_ten_epochs_and_reset_returns_to_the_same_weights():
-    at = _app()
-    first = _session(at).recording.snapshots[0].params.copy()
-    at = _click(at, "b_step")
-    assert _session(at).playback.epoch == 1
-    at = _click(at, "b_step10")
-    assert _session(at).playback.epoch == 11 and at.slider(key="w_replay").value == 11
-    at = _click(at, "b_reset")
-    s = _session(at)
+    at = open_app()
+    first = session_of(at).recording.snapshots[0].params.copy()
+    at = click(at, "b_step")
+    assert session_of(at).playback.epoch == 1
+    at = click(at, "b_step10")
+    assert session_of(at).playback.epoch == 11 and at.slider(key="w_replay").value == 11
+    at = click(at, "b_reset")
+    s = session_of(at)
     assert s.playback.epoch == 0 and s.recording.n_epochs >= 1
     np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
     assert any("Reset" in i.value for i in at.info)
 
 
 def test_replay_slider_shows_an_earlier_epoch():
-    at = _click(_click(_app(), "b_step10"), "b_step10")
+    at = click(click(open_app(), "b_step10"), "b_step10")
     at.slider(key="w_replay").set_value(7)
     at = at.run()
-    assert _session(at).playback.epoch == 7 and not _session(at).playback.playing
+    assert session_of(at).playback.epoch == 7 and not session_of(at).playback.playing
 
 
 def test_view_options_keep_the_run_but_network_changes_reset_it_with_a_notice():
-    at = _click(_app(), "b_step10")
-    run = _session(at).run_id
+    at = click(open_app(), "b_step10")
+    run = session_of(at).run_id
     at.select_slider(key="w_speed").set_value(120)
     at.checkbox(key="w_log").check()
     at = at.run()
-    assert _session(at).run_id == run and _session(at).playback.epoch == 10
+    assert session_of(at).run_id == run and session_of(at).playback.epoch == 10
     at.text_input(key="w_hidden").input("4,3")
     at = at.run()
-    s = _session(at)
+    s = session_of(at)
     assert s.run_id == run + 1 and s.playback.epoch == 0
     assert s.recording.snapshots[0].layout.units == [3, 4, 3, 1]
     assert any("network settings changed" in i.value for i in at.info)
 
 
 def test_bad_hidden_layers_keep_the_previous_network_with_a_message():
-    at = _app()
+    at = open_app()
     at.text_input(key="w_hidden").input("3,zero")
     at = at.run()
     assert not at.exception
     assert any("like 3,2" in e.value for e in at.error)
-    assert _session(at).recording.snapshots[0].layout.units == [3, 3, 2, 1]
+    assert session_of(at).recording.snapshots[0].layout.units == [3, 3, 2, 1]
 
 
 def test_settings_come_from_the_url_and_go_back_into_it():
-    at = _app({"ds": "xor", "hidden": "4,2", "lr": "0.3", "seed": "11"})
-    s = _session(at)
+    at = open_app({"ds": "xor", "hidden": "4,2", "lr": "0.3", "seed": "11"})
+    s = session_of(at)
     assert s.experiment.data.dataset == "xor" and s.experiment.network.hidden == (4, 2)
     assert s.experiment.train.learning_rate == 0.3 and s.experiment.train.seed == 11
     assert at.query_params["hidden"] == ["4,2"] or at.query_params["hidden"] == "4,2"
 
 
 def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_data():
-    at = _app()
+    at = open_app()
     at.radio(key="w_source").set_value("Your CSV file")
     at = at.run()
     rows = ["size,colour,weight,label"] + [
@@ -110,33 +92,33 @@ def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_da
     at.file_uploader(key="w_upload").set_value(("fruit.csv", "\n".join(rows).encode(), "text/csv"))
     at = at.run()
     assert not at.exception, [e.value for e in at.exception]
-    s = _session(at)
+    s = session_of(at)
     assert s.data.feature_names == ("size", "colour", "weight")
     assert s.recording.snapshots[0].layout.units[0] == 3
     at.file_uploader(key="w_upload").set_value(("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"))
     at = at.run()
     assert not at.exception
     assert any("PNG" in e.value for e in at.error)
-    assert _session(at).data.feature_names == ("size", "colour", "weight")  # nothing lost
+    assert session_of(at).data.feature_names == ("size", "colour", "weight")  # nothing lost
 
 
 @pytest.mark.parametrize("activation", ["logistic", "tanh", "identity"])
 def test_every_activation_runs(activation):
-    at = _app({"act": activation})
+    at = open_app({"act": activation})
     assert not at.exception
-    assert _session(at).recording.config.activation == activation
+    assert session_of(at).recording.config.activation == activation
 
 
 def test_settings_and_the_run_survive_a_visit_to_another_page():
-    at = _app()
+    at = open_app()
     at.number_input(key="w_epochs").set_value(300)
     at.text_input(key="w_hidden").input("4,2")
     at = at.run()
-    at = _click(at, "b_step10")
-    run = _session(at).run_id
+    at = click(at, "b_step10")
+    run = session_of(at).run_id
     at.switch_page("pages/1_About.py").run()
     at.switch_page("app.py").run()
     assert not at.exception
-    s = _session(at)
+    s = session_of(at)
     assert at.number_input(key="w_epochs").value == 300 and at.text_input(key="w_hidden").value == "4,2"
     assert s.run_id == run and s.playback.epoch == 10  # the run was not reset

@@ -1,0 +1,129 @@
+"""Build a session's data and training run from its settings, shared by every page that shows the run.
+
+The main page calls these after drawing its sidebar; the other pages call them with the settings the
+session already has, so a page opened first starts the same run the main page would, and the main
+page finds it there afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import streamlit as st
+
+from mlp_core.csv_data import CSVError
+from mlp_core.explain import stuck_reason
+from mlp_core.training import TrainingConfig
+
+from . import controls
+from .config import Experiment
+from .data import from_csv, synthetic
+from .recording import Recording
+from .state import Session, get_session
+
+SEED_SEARCH_SECONDS = 3.0
+
+def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
+    """Build the train/test data when its settings changed; keep the old data when the new cannot be used."""
+    key = ("csv", csv_choices, hash(session.csv_bytes)) if exp.data.source == "csv" else ("synthetic", exp.data)
+    if key == session.data_key:
+        return
+    if exp.data.source == "csv":
+        if csv_choices is None:
+            return
+        session.csv_choices = csv_choices
+        try:
+            loaded = controls.load_user_csv(session, csv_choices)
+        except CSVError as exc:
+            st.error(f"{session.csv_name}: {exc}")
+            return
+        session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
+    else:
+        session.data = synthetic(exp.data)
+    session.data_key = key
+
+
+def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
+    """Start a new recording when the data, the network or the training settings changed."""
+    key = (session.data_key, exp.network, exp.train)
+    if key == session.run_key or session.data is None:
+        return
+    try:
+        config = exp.train.training_config(exp.network)
+    except ValueError as exc:
+        st.error(f"These training settings cannot be used: {exc}")
+        return
+    if session.run_key is not None and notice:
+        changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
+        session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
+    d = session.data
+    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
+    session.recording.extend(seconds=0.5)
+    session.run_key = key
+    session.run_id += 1
+    session.playback.pause_at(0)
+
+
+def stuck_at(session: Session, epoch: int) -> str | None:
+    """Why the network at ``epoch`` cannot learn any more (see ``mlp_core.explain.stuck_reason``), or None."""
+    snap = session.recording.snapshots[epoch]
+    return stuck_reason(snap.coefs, snap.intercepts, session.data.Z_train, session.experiment.network.activation)
+
+
+def _survives(session: Session, config: TrainingConfig, deadline: float) -> bool:
+    """Whether a run with these settings is alive at its start and still alive when it ends (or at the deadline)."""
+    d, activation = session.data, config.activation
+    recording = Recording(d.Z_train, d.y_train, config)
+    first = recording.snapshots[0]
+    if stuck_reason(first.coefs, first.intercepts, d.Z_train, activation):
+        return False
+    recording.extend(seconds=max(0.0, deadline - time.perf_counter()))
+    last = recording.snapshots[-1]
+    return stuck_reason(last.coefs, last.intercepts, d.Z_train, activation) is None
+
+
+def live_seed(session: Session) -> int:
+    """The next weights seed after the current one whose run does not get stuck, trying for a few seconds."""
+    exp = session.experiment
+    deadline = time.perf_counter() + SEED_SEARCH_SECONDS
+    seed = exp.train.seed
+    for candidate in range(exp.train.seed + 1, exp.train.seed + 1000):
+        seed = candidate
+        config = dataclasses.replace(exp.train, seed=candidate).training_config(exp.network)
+        if _survives(session, config, min(deadline, time.perf_counter() + 0.5)) or time.perf_counter() > deadline:
+            break
+    return seed
+
+
+def reinitialize(session: Session) -> None:
+    """New initial weights: the experiment moves to a seed whose run does not get stuck, and starts again."""
+    old = session.experiment.train.seed
+    seed = live_seed(session)
+    exp = session.experiment
+    session.experiment = dataclasses.replace(exp, train=dataclasses.replace(exp.train, seed=seed))
+    st.session_state["w_seed"] = seed  # the main page's sidebar shows and keeps it
+    prepare_run(session, session.experiment, notice=False)
+    session.notices.append(f"New initial weights: weights seed {old} → {seed}; training starts again from epoch 0.")
+
+
+def _on_reinitialize() -> None:
+    reinitialize(get_session())
+
+
+def stuck_notice(session: Session, epoch: int, link_to_learn: bool = True) -> None:
+    """Say so when the network at this epoch can no longer learn, and offer new initial weights (and, from
+    another page, a link to the Learn page's map of the dead units)."""
+    reason = stuck_at(session, epoch)
+    if reason is None:
+        return
+    st.warning(
+        f"**The network is stuck at epoch {epoch}**: {reason}. More epochs will not change that — gradient "
+        "descent only moves weights that receive a gradient. This is a common fate of a small ReLU network for "
+        "some initial weights: start again from other initial weights.", icon=":material/warning:",
+    )
+    left, right = st.columns([1, 3])
+    left.button("Re-initialize the weights", icon=":material/casino:", on_click=_on_reinitialize, key="b_reinit",
+                help="Moves to the next weights seed whose network does not get stuck, and trains from epoch 0.")
+    if link_to_learn:
+        right.page_link("pages/4_Learn.py", label="Which units are dead, and why", icon=":material/function:")
