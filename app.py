@@ -12,6 +12,7 @@ from ui.export import model_filename, model_json
 from ui.live import live_views
 from ui.runs import prepare_data, prepare_run, stuck_notice
 from ui.state import Session, get_session
+from ui.text import literal
 from ui.views import live_payload
 
 INTRO = (
@@ -200,7 +201,7 @@ def playground() -> None:
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
         pb.play(pb.current(last_epoch(session)), exp.view.speed)
     if session.data.notices:
-        with st.expander(f"What was done with {session.data.title}"):
+        with st.expander(f"What was done with {literal(session.data.title)}"):
             for notice in session.data.notices:
                 st.text(notice)
 

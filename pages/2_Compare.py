@@ -9,6 +9,7 @@ from ui import compare, figures
 from ui.config import Experiment
 from ui.data import Prepared, synthetic
 from ui.state import get_session
+from ui.text import literal
 
 INTRO = (
     "The network and training settings of the main page, trained twice from the same initial weights: by this "
@@ -161,7 +162,7 @@ try:
     result = run_comparison(data.Z_train, data.y_train, data.Z_test, data.y_test, exp.network, exp.train, mode,
                             epochs)
 except ValueError as exc:
-    st.error(f"The comparison could not run: {exc}")
+    st.error(f"The comparison could not run: {literal(exc)}")
     st.stop()
 headline(result)
 curves_section(result)

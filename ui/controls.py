@@ -13,6 +13,7 @@ from mlp_core.datasets import DATASETS
 
 from .config import STOP_RULES, DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig, parse_hidden
 from .state import Session
+from .text import literal
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 ALPHAS = [0.0, 0.0001, 0.001, 0.01, 0.1, 1.0]
@@ -75,7 +76,7 @@ def csv_controls(session: Session) -> dict | None:
         return None
     table = _table(session)
     if isinstance(table, str):
-        st.error(table)
+        st.error(literal(table))
         return None
     columns = list(table.frame.columns)
     target = st.selectbox("Target column", [AUTO, *columns], key="w_target")
@@ -124,7 +125,7 @@ def network_controls(current: NetworkConfig) -> NetworkConfig:
     try:
         hidden = parse_hidden(text)
     except ValueError as exc:
-        st.error(f"{exc}. Keeping {','.join(map(str, current.hidden)) or 'none'}.")
+        st.error(f"{literal(exc)}. Keeping {','.join(map(str, current.hidden)) or 'none'}.")
         hidden = current.hidden
     if len(hidden) > 6 or any(h > 64 for h in hidden):
         st.error("Use at most 6 hidden layers of at most 64 units each. Keeping the previous network.")

@@ -21,6 +21,7 @@ from .config import Experiment
 from .data import from_csv, synthetic
 from .recording import Recording
 from .state import Session, get_session
+from .text import literal
 
 SEED_SEARCH_SECONDS = 3.0
 
@@ -36,7 +37,7 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
         try:
             loaded = controls.load_user_csv(session, csv_choices)
         except CSVError as exc:
-            st.error(f"{session.csv_name}: {exc}")
+            st.error(f"{literal(session.csv_name)}: {literal(exc)}")
             return
         session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
     else:
@@ -52,7 +53,7 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
     try:
         config = exp.train.training_config(exp.network)
     except ValueError as exc:
-        st.error(f"These training settings cannot be used: {exc}")
+        st.error(f"These training settings cannot be used: {literal(exc)}")
         return
     if session.run_key is not None and notice:
         changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"

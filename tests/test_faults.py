@@ -1,0 +1,141 @@
+"""Training faults and bad clicks under AppTest: a diverging run is stopped and explained with its last finite
+weights kept; any sequence of Train, Pause, Step, Reset, replay, settings changes and page switches leaves the
+session consistent; coming back to the main page restores the run."""
+
+import random
+
+import numpy as np
+import pytest
+
+from mlp_core.network import init_params, layer_units
+from mlp_core.persistence import load_model
+from tests.apptest import click, open_app, session_of
+from ui.export import model_json
+
+PAGES = ["pages/1_About.py", "pages/2_Compare.py", "pages/3_Classify.py", "pages/4_Learn.py"]
+
+
+def _status(at) -> str:
+    return next(m.value for m in at.markdown if "padding-top" in m.value)
+
+
+def _check_consistent(at, where: str) -> None:
+    """What must hold after every action, whatever came before."""
+    assert not at.exception, (where, [e.value for e in at.exception])
+    s = session_of(at)
+    rec, exp = s.recording, s.experiment
+    epochs = [snap.epoch for snap in rec.snapshots]
+    assert epochs == list(range(len(epochs))), where  # one snapshot per epoch, none missing or repeated
+    assert all(np.isfinite(snap.params).all() for snap in rec.snapshots), where
+    assert rec.config == exp.train.training_config(exp.network), where  # the run is the settings' run
+    assert s.run_key == (s.data_key, exp.network, exp.train), where
+    coefs, intercepts = init_params(layer_units(3, exp.network.hidden), exp.network.activation, exp.train.seed)
+    np.testing.assert_array_equal(rec.snapshots[0].params, rec.snapshots[0].layout.flatten(coefs, intercepts))
+    assert 0 <= s.playback.epoch <= rec.n_epochs - 1 or s.playback.playing, where
+    if at.slider(key="w_replay") is not None and not s.playback.playing:
+        assert at.slider(key="w_replay").value == s.playback.epoch, where
+        assert _status(at).startswith(f"<div style='padding-top:0.45rem'>Epoch {s.playback.epoch} ·"), where
+        assert at.number_input(key="w_seed").value == exp.train.seed, where
+
+
+def test_a_diverging_learning_rate_is_stopped_explained_and_its_last_finite_weights_kept():
+    at = open_app({"lr": "10"})
+    for _ in range(20):
+        at = click(at, "b_step10")
+        if session_of(at).recording.done:
+            break
+    s = session_of(at)
+    final = s.recording.final
+    assert final is not None and final.stop_rule == "diverged"
+    error = next(e.value for e in at.error if "diverged" in e.value)
+    assert "Lower the learning rate" in error and "learning_rate_init = 10" in error
+    last = s.recording.n_epochs - 1
+    assert s.playback.epoch == last and f"weights of epoch {last} are kept" in error
+    _check_consistent(at, "diverged")
+    # The kept weights are usable: the model file holds them, and they score finitely.
+    model = load_model(model_json(s.recording, s.data, s.playback.epoch))  # what "Download the model" gives
+    X = s.data.X_test
+    p = model.estimator.predict_proba(X)[:, 1]
+    assert np.isfinite(p).all()
+    np.testing.assert_allclose(model.estimator.coefs_[0], s.recording.snapshots[last].coefs[0], rtol=0, atol=0)
+
+
+ACTIONS = ["train", "pause", "step", "step10", "reset", "replay", "tick", "speed", "lr", "seed", "hidden", "page"]
+
+
+def _act(at, action: str, rng: random.Random):
+    s = session_of(at)
+    if action in ("train", "pause", "step", "step10", "reset"):
+        button = at.button(key=f"b_{action}")
+        if button.disabled:
+            return at.run()
+        return click(at, f"b_{action}")
+    if action == "replay":
+        slider = at.slider(key="w_replay")
+        if not slider.disabled:
+            slider.set_value(rng.randint(0, int(slider.max)))
+        return at.run()
+    if action == "tick":  # the timer that keeps the recording ahead while playing
+        return at.run()
+    if action == "speed":
+        at.select_slider(key="w_speed").set_value(rng.choice([10, 30, 120]))
+    elif action == "lr":
+        at.select_slider(key="w_lr").set_value(rng.choice([0.03, 0.1, 0.3]))
+    elif action == "seed":
+        at.number_input(key="w_seed").set_value(rng.choice([4, 6, 7]))
+    elif action == "hidden":
+        at.text_input(key="w_hidden").input(rng.choice(["3,2", "4", "3,3"]))
+    elif action == "page":
+        before = (s.run_id, s.playback.playing or s.playback.epoch)
+        at.switch_page(rng.choice(PAGES)).run()
+        assert not at.exception, [e.value for e in at.exception]
+        at.switch_page("app.py").run()
+        after = session_of(at)
+        assert after.run_id == before[0]  # the run survives the visit
+        return at
+    return at.run()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_sequence_of_clicks_and_page_switches_leaves_the_session_consistent(seed):
+    rng = random.Random(seed)
+    at = open_app({"epochs": "200"})
+    _check_consistent(at, "start")
+    history = []
+    for _ in range(25):
+        action = rng.choice(ACTIONS)
+        history.append(action)
+        at = _act(at, action, rng)
+        _check_consistent(at, " → ".join(history))
+
+
+def test_page_switches_while_training_come_back_to_the_same_run():
+    at = click(click(open_app(), "b_step10"), "b_train")
+    s = session_of(at)
+    run, first = s.run_id, s.recording.snapshots[0].params.copy()
+    for page in PAGES[:3]:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+    at.switch_page("app.py").run()
+    _check_consistent(at, "back from the other pages")
+    s = session_of(at)
+    assert s.run_id == run and s.recording.n_epochs >= 11
+    np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
+    at = click(at, "b_pause")
+    held = session_of(at).playback.epoch
+    assert held >= 10
+    at.switch_page("pages/4_Learn.py").run()
+    at.switch_page("app.py").run()
+    _check_consistent(at, "back from Learn")
+    assert session_of(at).playback.epoch == held and at.slider(key="w_replay").value == held
+
+
+def test_reset_during_training_goes_back_to_epoch_zero_with_the_same_weights():
+    at = click(click(open_app(), "b_train"), "b_step10")
+    first = session_of(at).recording.snapshots[0].params.copy()
+    at = click(at, "b_train")
+    at = click(at, "b_reset")
+    s = session_of(at)
+    assert not s.playback.playing and s.playback.epoch == 0
+    np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
+    _check_consistent(at, "reset while playing")
