@@ -32,16 +32,19 @@ HOW_TO_READ = """
 """
 
 
-def settings(session: Session) -> tuple[Experiment, dict | None]:
-    """The sidebar: every setting of the experiment."""
+def settings(session: Session) -> Experiment:
+    """The sidebar: every setting of the experiment. The data is prepared before the view settings are
+    drawn, so that they name the inputs of the data in use."""
     exp = session.experiment
     with st.sidebar:
         data, csv_choices = controls.data_controls(session, exp.data)
         network = controls.network_controls(exp.network)
         train = controls.training_controls()
+    prepare_data(session, Experiment(data, network, train, exp.view), csv_choices)
+    with st.sidebar:
         names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
         view = controls.view_controls(names)
-    return Experiment(data, network, train, view), csv_choices
+    return Experiment(data, network, train, view)
 
 
 def last_epoch(session: Session) -> int:
@@ -178,15 +181,15 @@ def playground() -> None:
         controls.seed_widgets(session.experiment)
         session.url_loaded = True
     elif "w_hidden" not in st.session_state:  # back from another page: the widgets were forgotten
-        controls.seed_widgets(session.experiment, session.csv_choices)
+        names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
+        controls.seed_widgets(session.experiment, session.csv_choices, names)
 
     st.title("MLP Playground")
     st.markdown(INTRO)
     with st.expander("How to read the views"):
         st.markdown(HOW_TO_READ)
 
-    exp, csv_choices = settings(session)
-    prepare_data(session, exp, csv_choices)
+    exp = settings(session)
     session.experiment = exp
     if session.data is None:
         st.info("Upload a CSV file in the sidebar, or choose a teaching dataset.")

@@ -8,8 +8,8 @@
   with formula-looking cells neutralized. With ``--out`` the metrics (when FILE has the target column)
   go to stdout as JSON; when the CSV itself goes to stdout they go to stderr as one ``metrics:`` line.
 
-A file or option it cannot use gives exit status 2 and one line on stderr starting with ``error:``
-— never a traceback.
+A file or option it cannot use gives exit status 2 and one line on stderr starting with ``error:`` (and the
+file's name when a file is at fault) — never a traceback.
 """
 
 from __future__ import annotations
@@ -145,7 +145,10 @@ def predict(args) -> str | None:
     from .persistence import load_model
     from .scoring import score_table, scored_csv
 
-    model = load_model(_read(args.model))
+    try:
+        model = load_model(_read(args.model))
+    except ValueError as exc:
+        _fail(f"{args.model}: {exc}")
     scored = score_table(model, _read(args.file))
     text = scored_csv(scored)
     if scored.reasons:
@@ -167,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(errors="backslashreplace")  # a terminal that cannot show a name still gets it
     try:
         output = {"inspect": inspect, "train": train, "predict": predict}[args.command](args)
-    except (CSVError, ValueError) as exc:
+    except CSVError as exc:  # the CSV file cannot be used: say which file
+        _fail(f"{args.file}: {exc}")
+    except ValueError as exc:
         _fail(str(exc))
     except MemoryError:
         _fail("the file is too large for this machine's memory; use a smaller sample of its rows")

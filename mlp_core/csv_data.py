@@ -1,11 +1,12 @@
 """Load a user's CSV file for binary classification, saying what was done with every column.
 
 ``read_table`` turns bytes into a table of text cells: it refuses binary files, decodes UTF-8 (with or
-without BOM) or Latin-1, sniffs the delimiter (comma, semicolon, tab), notices decimal commas, skips
-blank lines and recognizes scikit-learn's count header. ``load_csv`` then picks the target and its
-positive class, encodes the feature columns (numbers; two-valued text as 0/1; few-valued text one-hot)
-and drops identifiers, free text, constant and empty columns, and rows with missing values — each with
-a notice. Every refusal is a ``CSVError`` whose message says what is wrong and what to do.
+without BOM), UTF-16 with BOM or Latin-1, sniffs the delimiter (comma, semicolon, tab), notices decimal
+commas, skips blank lines and recognizes scikit-learn's count header. ``load_csv`` then picks the target
+and its positive class, encodes the feature columns (numbers; two-valued text as 0/1; few-valued text
+one-hot) and drops identifiers, free text, constant and empty columns, names too long for a model file,
+and rows with missing or unusable values — each with a notice. Every refusal is a ``CSVError`` whose
+message says what is wrong and what to do.
 
 pandas does the parsing: it reads a million rows in about a second.
 """
@@ -24,9 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .preprocessing import MAX_INPUTS, InputSpec, Preprocessing, fit_scaler, missing_mask, to_numbers
+from .preprocessing import MAX_INPUTS, MAX_TEXT, InputSpec, Preprocessing, fit_scaler, missing_mask, to_numbers
 
 MAX_ONE_HOT = 10
+SAMPLE_LINE = 100_000
+# A model file keeps numbers up to this size (preprocessing ``_finite``): a larger value would give a mean or a
+# scale the saved model could not hold, so its row is dropped like an infinite one.
+MAX_VALUE = 1e300
 TARGET_NAMES = ("label", "target", "class", "y", "outcome")
 POSITIVE_WORDS = frozenset({"1", "1.0", "yes", "y", "true", "t", "positive", "pos", "+", "+1", "on"})
 ID_NAME = re.compile(r"^(id|idx|index|row|row_?id|row_?number|unnamed: ?0|.*[_ ]id)$", re.IGNORECASE)
@@ -77,23 +82,37 @@ def read_table(source: bytes | str | Path) -> Table:
     for magic, what in MAGIC.items():
         if data.startswith(magic):
             raise CSVError(f"This file is {what}, not a CSV text file. Export the data as CSV and upload that.")
-    if b"\x00" in data[:65536]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a byte order mark
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise CSVError("This file starts like UTF-16 text but is not valid UTF-16. Save it as CSV (UTF-8) "
+                           "and upload that.") from None
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "UTF-8"
+            if data.startswith(b"\xef\xbb\xbf"):
+                encoding = "UTF-8 with BOM"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "Latin-1"
+            notices.append("The file is not UTF-8; it was read as Latin-1 (Western European).")
+    if "\x00" in text[:65536]:
         raise CSVError("This file is binary, not CSV text (it contains NUL bytes). "
                        "Export the data as CSV (comma- or semicolon-separated text) and upload that.")
-    try:
-        text, encoding = data.decode("utf-8-sig"), "UTF-8"
-        if data.startswith(b"\xef\xbb\xbf"):
-            encoding = "UTF-8 with BOM"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("latin-1"), "Latin-1"
-        notices.append("The file is not UTF-8; it was read as Latin-1 (Western European).")
     if _looks_like_markup(text):
         raise CSVError("This file looks like HTML/XML or JSON, not CSV. Export the data as CSV and upload that.")
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise CSVError("The file is empty. Choose a CSV file with a header row and at least a few rows of data.")
-    delimiter = _sniff_delimiter(lines[:200])
-    sample = list(csv.reader(lines[:200], delimiter=delimiter))
+    # The sample decides the delimiter and the header; a line is cut short for it, as Python's csv module refuses
+    # a field over 131,072 characters (pandas reads the whole file below).
+    head = [line[:SAMPLE_LINE] for line in lines[:200]]
+    try:
+        delimiter = _sniff_delimiter(head)
+        sample = list(csv.reader(head, delimiter=delimiter))
+    except csv.Error:  # a field still too long: lines joined by a quotation mark that is never closed
+        raise CSVError('A cell is longer than 131,072 characters: perhaps a quotation mark (") is never closed. '
+                       "Check that it is a plain CSV text file with one row per line.") from None
     widths = Counter(len(r) for r in sample[1:] or sample)
     width = widths.most_common(1)[0][0]
     if width < 2:
@@ -126,6 +145,10 @@ def read_table(source: bytes | str | Path) -> Table:
                 on_bad_lines="warn", quoting=csv.QUOTE_MINIMAL,
             )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, MemoryError, OverflowError) as exc:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if unclosed:  # pandas counts rows from 0, blank lines included
+            raise CSVError(f'A quotation mark (") near line {int(unclosed.group(1)) + 1 + skip} is never closed, so '
+                           "the rest of the file would be one cell. Close or remove that quote.") from None
         raise CSVError(f"The file could not be read as CSV ({str(exc)[:200]}). Check that it is a plain CSV "
                        "text file with one row per line.") from None
     skipped = [int(m) for w in caught for m in re.findall(r"Skipping line (\d+)", str(w.message))]
@@ -176,19 +199,25 @@ def load_csv(
                        f"{', '.join(table.class_names)}.")
     counts = Counter({str(k): int(v) for k, v in labels[~label_missing].value_counts().items()})
     positive_value, negative_value = _choose_positive(target_col, counts, positive, notices)
+    for what, text in (("name of the target column", target_col), ("positive class", positive_value),
+                       ("negative class", negative_value)):
+        if len(text) > MAX_TEXT:
+            raise CSVError(f"The {what} ({_clip(text)}) has {len(text):,} characters; a model file keeps at most "
+                           f"{MAX_TEXT}. Shorten it in the file, or choose another target column.")
 
     candidates = _feature_candidates(frame, target_col, features)
     numbers = {}  # each column parsed once: parsing text is the slow part of a big file
     specs: list[InputSpec] = []
-    for column in candidates:
+    for k, column in enumerate(candidates, 1):
         specs.extend(_encode_column(column, frame[column].astype(str), table.decimal_comma, len(frame), notices,
                                     explicit=features is not None, numbers=numbers))
+        if len(specs) > MAX_INPUTS:  # stop here: encoding thousands of columns only to refuse them takes seconds
+            raise CSVError(f"The file gives more than {MAX_INPUTS} network inputs ({len(specs)} from its first {k} "
+                           f"of {len(candidates)} feature columns); at most {MAX_INPUTS} are supported. Choose fewer "
+                           "feature columns (--features on the command line).")
     if not specs:
         raise CSVError("No usable feature column is left: " + " ".join(n for n in notices if "dropped" in n)
-                       + " Add numeric columns, or choose the columns with --features.")
-    if len(specs) > MAX_INPUTS:
-        raise CSVError(f"The file gives {len(specs)} network inputs; at most {MAX_INPUTS} are supported. "
-                       "Choose fewer columns with --features.")
+                       + " Add numeric columns, or choose the feature columns (--features on the command line).")
 
     pre = Preprocessing(tuple(specs), np.zeros(len(specs)), np.ones(len(specs)), target=target_col,
                         positive=positive_value, negative=negative_value, decimal_comma=table.decimal_comma)
@@ -206,11 +235,12 @@ def load_csv(
     dropped = _dropped_counts(frame, specs, label_missing, target_col, table.decimal_comma, numbers)
     if reasons:
         keep[list(reasons)] = False
+    keep &= ~np.any(np.abs(X) > MAX_VALUE, axis=1)
     if not impute and dropped:
         total = int((~keep).sum())
         by_col = ", ".join(f"{col}: {k}" for col, k in dropped.items())
-        notices.append(f"{total} row(s) with missing, infinite or invalid values were dropped ({by_col}). "
-                       "Use imputation to fill missing cells instead.")
+        notices.append(f"{total} row(s) with missing, infinite or invalid values (or numbers beyond ±1e300) were "
+                       f"dropped ({by_col}). Use imputation to fill missing cells instead.")
     elif label_missing.any():
         notices.append(f"{int(label_missing.sum())} row(s) without a target value were dropped.")
     rows = np.flatnonzero(keep)
@@ -358,7 +388,7 @@ def _choose_positive(target: str, counts: Counter, positive: str | None, notices
     if len(classes) < 2:
         only = f" ({classes[0]!r})" if classes else ""
         raise CSVError(f"The target column {target!r} has only one class{only}: a classifier needs two. "
-                       "Choose another target column with --target.")
+                       "Choose another target column (--target on the command line).")
     if positive is not None:
         match = _match_value(positive, classes)
         if match is None:
@@ -371,8 +401,9 @@ def _choose_positive(target: str, counts: Counter, positive: str | None, notices
     if len(classes) > 2:
         hint = " It looks like a number to predict, not a class." if len(classes) > 20 else ""
         raise CSVError(f"The target column {target!r} has {len(classes)} classes: {listing}"
-                       f"{', …' if len(classes) > 20 else ''}.{hint} Choose the positive class with "
-                       "--positive VALUE (one-vs-rest), or another target column with --target.")
+                       f"{', …' if len(classes) > 20 else ''}.{hint} Choose a positive class to train against all the "
+                       "others (one-vs-rest; --positive VALUE on the command line), or another target column "
+                       "(--target).")
     liked = [c for c in classes if c.strip().lower() in POSITIVE_WORDS]
     pos = liked[0] if len(liked) == 1 else classes[1]
     neg = classes[0] if pos == classes[1] else classes[1]
@@ -425,6 +456,10 @@ def _encode_column(column: str, cells: pd.Series, decimal_comma: bool, n: int, n
     """The inputs a column becomes, or none (with a notice saying why it was dropped).
 
     A numeric column's parsed values are left in ``numbers[column]``."""
+    if len(column) > MAX_TEXT:
+        notices.append(f"Column {_clip(column)} was dropped: its name has {len(column):,} characters; a model file "
+                       f"keeps at most {MAX_TEXT}.")
+        return []
     missing = missing_mask(cells)
     present = cells[~missing].str.strip()
     if present.empty:
@@ -454,6 +489,10 @@ def _encode_column(column: str, cells: pd.Series, decimal_comma: bool, n: int, n
         notices.append(f"Column {column!r} was dropped: it is constant.")
         return []
     values = sorted(present.unique(), key=_sort_key)
+    if distinct <= MAX_ONE_HOT and any(len(f"{column}={v}") > MAX_TEXT for v in values):
+        notices.append(f"Column {_clip(column)} was dropped: a value of it is too long to name a network input (at "
+                       f"most {MAX_TEXT} characters with the column's name).")
+        return []
     if distinct == 2:
         liked = [v for v in values if v.lower() in POSITIVE_WORDS]
         one = liked[0] if len(liked) == 1 else values[1]
@@ -512,13 +551,18 @@ def _dropped_counts(frame, specs, label_missing, target, decimal_comma, numbers)
         bad = missing if spec.fill is None else np.zeros(len(cells), dtype=bool)
         if spec.kind == "number":
             values = numbers[spec.column] if spec.column in numbers else to_numbers(cells, decimal_comma)
-            bad = bad | (~missing & ~np.isfinite(values))
+            bad = bad | (~missing & ~(np.abs(values) <= MAX_VALUE))  # NaN, ±inf and huge
         elif spec.kind == "binary":
             stripped = cells.str.strip()
             bad = bad | (~missing & (stripped != spec.value).to_numpy() & (stripped != spec.other).to_numpy())
         if bad.any():
             out[spec.column] = int(bad.sum())
     return out
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut short for a message when it is long."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def _listing(names: list[str], limit: int = 30) -> str:

@@ -80,6 +80,10 @@ def load_model(text: str | bytes) -> LoadedModel:
     size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > MAX_BYTES:
         raise ValueError(f"not a model file: larger than {MAX_BYTES // 2**20} MB")
+    if isinstance(text, bytes) and text[:1] == b"\x80" and text[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        raise ValueError("not a model file: this is a Python pickle, and pickles are never loaded (loading one can "
+                         "run any code). Save the model as JSON: download it from the main page or use "
+                         "python -m mlp_core train")
     try:
         doc = json.loads(text, parse_constant=_refuse_constant)
     except _NotANumber as exc:

@@ -232,12 +232,14 @@ def _neutral(text: str) -> str:
 
 
 def scored_csv(scored: Scored) -> str:
-    """The scored table as CSV text, as ``predict`` writes it and the Classify page downloads it: formula
-    cells neutralized, the probability in full precision (repr reads back as the same double), empty for
+    """The scored table as CSV text (CRLF line ends), as ``predict`` writes it and the Classify page downloads it:
+    formula cells neutralized, the probability in full precision (repr reads back as the same double), empty for
     a row that could not be scored."""
     frame = neutralize_formulas(scored.frame)
     column = scored.columns["probability"]
     frame[column] = [repr(float(p)) if p == p else "" for p in scored.frame[column]]
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    # CRLF line ends (RFC 4180): Python's csv module quotes a cell holding a carriage return only when the line
+    # end has one, and an unquoted CR breaks the row in every reader.
+    frame.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue()

@@ -14,6 +14,8 @@ from mlp_core.preprocessing import Preprocessing
 from mlp_core.scoring import Scored, read_labels
 from mlp_core.scoring import scored_csv as scoring_csv
 
+FAR = 1e6  # in scales of the training data: rows further out are not drawn on the boundary slice
+
 
 @dataclass(frozen=True)
 class Slice:
@@ -83,9 +85,14 @@ def encoded_inputs(pre: Preprocessing, table: Table, mapping: dict[str, str]) ->
 def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_input: int, y_input: int,
                    grid: int = 80, limit: int = 2000) -> Slice:
     """p over inputs ``x_input`` and ``y_input`` in original units, every other input at its training mean
-    (the stored standardization's mean), with at most ``limit`` scored rows coloured by ``predicted`` (0/1)."""
+    (the stored standardization's mean), with at most ``limit`` scored rows coloured by ``predicted`` (0/1):
+    those within ``FAR`` scales of the training mean on both inputs, so that a value such as 1e308 does not
+    stretch the slice past what a float can hold."""
     pre = model.preprocessing
-    ok = np.all(np.isfinite(X), axis=1)
+    pair = [x_input, y_input]
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.abs((X[:, pair] - pre.mean[pair]) / pre.scale[pair])
+    ok = np.all(np.isfinite(X), axis=1) & np.all(z <= FAR, axis=1)
     rows = np.flatnonzero(ok)[:limit]
     axes = [_axis(X[ok, i], pre.mean[i], pre.scale[i], grid) for i in (x_input, y_input)]
     gx, gy = np.meshgrid(*axes)

@@ -6,6 +6,8 @@ from an Experiment (the one in the URL) before the first render.
 
 from __future__ import annotations
 
+import zlib
+
 import streamlit as st
 
 from mlp_core.csv_data import CSVError, Table, default_target, load_csv, read_table
@@ -23,7 +25,8 @@ ACTIVATIONS = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity"
 AUTO = "(automatic)"
 
 
-def seed_widgets(exp: Experiment, csv_choices: dict | None = None) -> None:
+def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
+                 feature_names: tuple[str, ...] = ("x1", "x2", "x3")) -> None:
     """Put an experiment's values (and the CSV reading choices) into the widgets' state before they
     are drawn: at the first visit (from the URL), and when coming back from another page, since
     Streamlit forgets the widgets a page did not draw."""
@@ -37,8 +40,9 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None) -> None:
         "w_batch": next((k for k, b in BATCHES.items() if b == tr.batch_size), "full batch"),
         "w_epochs": tr.max_epochs, "w_seed": tr.seed, "w_stop": tr.stop,
         "w_speed": _nearest(SPEEDS, v.speed), "w_log": v.log_scale, "w_slices": v.slices,
-        "w_x": v.x_input, "w_y": v.y_input,
     }
+    key_x, key_y = slice_keys(feature_names)
+    values.update({key_x: v.x_input, key_y: v.y_input})
     if csv_choices is not None:
         values.update({
             "w_target": csv_choices["target"] or AUTO, "w_positive": csv_choices["positive"] or AUTO,
@@ -152,21 +156,29 @@ def training_controls() -> TrainConfig:
                        int(epochs), int(seed), stop)
 
 
+def slice_keys(feature_names) -> tuple[str, str]:
+    """The slice selectboxes' keys, one pair per set of input names: the browser keeps showing a selectbox's
+    old option text when only its format_func changes, so a file with other inputs gets new widgets."""
+    tag = zlib.crc32("\0".join(feature_names).encode())
+    return f"w_x_{tag}", f"w_y_{tag}"
+
+
 def view_controls(feature_names: tuple[str, ...]) -> ViewConfig:
     st.header("Playback and views")
     speed = st.select_slider("Speed (epochs per second)", SPEEDS, key="w_speed")
     log_scale = st.checkbox("Log scale for the loss", key="w_log")
     d = len(feature_names)
     options = list(range(d))
-    for key in ("w_x", "w_y"):  # a new file may have fewer inputs than the old choice
-        if st.session_state.get(key) not in options:
-            st.session_state.pop(key, None)
-    if st.session_state.get("w_y") == st.session_state.get("w_x"):
-        st.session_state.pop("w_y", None)
-    x = st.selectbox("Slice: horizontal input", options, key="w_x", format_func=lambda i: feature_names[i],
+    key_x, key_y = slice_keys(feature_names)
+    for key in (key_x, key_y):  # a choice made for another set of inputs
+        if key in st.session_state and st.session_state[key] not in options:
+            st.session_state.pop(key)
+    if st.session_state.get(key_y) == st.session_state.get(key_x):
+        st.session_state.pop(key_y, None)
+    x = st.selectbox("Slice: horizontal input", options, key=key_x, format_func=lambda i: feature_names[i],
                      index=0) if d >= 2 else 0
     y_options = [i for i in options if i != x]
-    y = st.selectbox("Slice: vertical input", y_options, key="w_y", format_func=lambda i: feature_names[i],
+    y = st.selectbox("Slice: vertical input", y_options, key=key_y, format_func=lambda i: feature_names[i],
                      index=0) if d >= 2 else 0
     slices = st.slider("Slices across the other input", 1, 5, key="w_slices", disabled=d < 3)
     return ViewConfig(int(speed), bool(log_scale), int(x), int(y), int(slices))

@@ -25,10 +25,15 @@ from .text import literal
 
 SEED_SEARCH_SECONDS = 3.0
 
+
 def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
-    """Build the train/test data when its settings changed; keep the old data when the new cannot be used."""
+    """Build the train/test data when its settings changed; keep the old data when the new cannot be used
+    (and say why on every rerun, without reading the refused file again)."""
     key = ("csv", csv_choices, hash(session.csv_bytes)) if exp.data.source == "csv" else ("synthetic", exp.data)
     if key == session.data_key:
+        return
+    if session.data_error is not None and session.data_error[0] == key:
+        st.error(session.data_error[1])
         return
     if exp.data.source == "csv":
         if csv_choices is None:
@@ -37,7 +42,8 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
         try:
             loaded = controls.load_user_csv(session, csv_choices)
         except CSVError as exc:
-            st.error(f"{literal(session.csv_name)}: {literal(exc)}")
+            session.data_error = (key, f"{literal(session.csv_name)}: {literal(exc)}")
+            st.error(session.data_error[1])
             return
         session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
     else:

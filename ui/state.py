@@ -55,6 +55,7 @@ class Session:
     csv_name: str | None = None
     csv_choices: dict | None = None  # target, positive class, features, imputation last used
     csv_table: object = None  # the uploaded file read as a Table, or the message saying why it cannot be
+    data_error: tuple | None = None  # (data settings, message) of the last data that could not be used
     notices: list[str] = field(default_factory=list)
     url_loaded: bool = False
     replay_enabled: bool = False  # whether the replay slider was usable when last drawn

@@ -1,0 +1,259 @@
+"""Hostile files (tests/hostile/) uploaded in real Chromium: a selection on the main page and on the Classify
+page gets its message with no exception box, the data and the run already there stay, and Step still works.
+Names with markup or script from a file create no element (no image, script, link, bold, formula or icon), fire
+no dialog, and the page never asks for anything outside the app's own server. A file over the upload limit is
+refused by Streamlit itself, on a second server started with a 1 MB limit."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import StreamlitServer, _free_port, wait_until_idle, whole_page_screenshot
+from tests.hostile.make_corpus import write_large
+
+pytestmark = pytest.mark.browser
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CSV = HOSTILE / "csv"
+MODELS = HOSTILE / "models"
+MODEL_FILE, CSV_TO_CLASSIFY = "Model file (JSON)", "CSV file to classify"  # the Classify page's uploaders
+HOSTILE_NAME = "**bold** <img src=x onerror=alert(1)> [link](javascript:alert(1)).csv"
+
+# Every element that markdown or HTML could make out of markup_headers.csv, its names, or HOSTILE_NAME, searched in
+# the page, its shadow roots (the live views) and its same-origin frames.
+MADE_FROM_MARKUP = """
+() => {
+  const roots = [document], els = [];
+  while (roots.length) {
+    const r = roots.pop();
+    for (const el of r.querySelectorAll('*')) {
+      els.push(el);
+      if (el.shadowRoot) roots.push(el.shadowRoot);
+      if (el.tagName === 'IFRAME') { try { if (el.contentDocument) roots.push(el.contentDocument); } catch (e) {} }
+    }
+  }
+  const text = (el) => (el.textContent || '').trim();
+  const found = [];
+  for (const el of els) {
+    const tag = el.tagName.toLowerCase();
+    const src = el.getAttribute('src') || '';
+    if (tag === 'img' && (src === 'x' || src.includes('example.invalid'))) found.push('img ' + src);
+    if (el.hasAttribute('onerror')) found.push('onerror on ' + tag);
+    if (tag === 'script' && text(el).includes('alert(1)')) found.push('script');
+    if (tag === 'a' && /^\\s*javascript:/i.test(el.getAttribute('href') || '')) found.push('javascript: link');
+    if (['strong', 'b', 'em', 'i'].includes(tag) && ['bold', 'b', 'yes'].includes(text(el))) {
+      found.push(tag + ' ' + text(el));
+    }
+    if (el.classList.contains('katex')) found.push('formula ' + text(el));
+    if (el.dataset.testid === 'stIconMaterial' && text(el) === 'home') found.push('material icon');
+  }
+  return found;
+}
+"""
+ALL_TEXT = """
+() => {
+  const roots = [document], parts = [document.body.innerText];
+  while (roots.length) {
+    const r = roots.pop();
+    for (const el of r.querySelectorAll('*')) {
+      if (el.shadowRoot) { roots.push(el.shadowRoot); parts.push(el.shadowRoot.textContent); }
+    }
+  }
+  return parts.join('\\n');
+}
+"""
+
+
+class Watched:
+    """A page with every dialog and every request it makes recorded from its first load."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.dialogs, self.requests = [], []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(url, wait_until="domcontentloaded")
+        wait_until_idle(self.page)
+
+    def outside_requests(self) -> list[str]:
+        return [u for u in self.requests
+                if not (u.startswith(("data:", "blob:")) or urlparse(u).hostname in ("127.0.0.1", "localhost"))]
+
+    def assert_clean(self) -> None:
+        """No exception box, no element made from a file's markup, no dialog, no request leaving the machine."""
+        assert self.page.locator("[data-testid=stException]").count() == 0
+        assert self.page.evaluate(MADE_FROM_MARKUP) == []
+        assert self.dialogs == []
+        assert self.outside_requests() == []
+
+
+@pytest.fixture
+def watched(browser, streamlit_server):
+    w = Watched(browser, streamlit_server.url)
+    yield w
+    w.context.close()
+
+
+def _upload(page, path: Path, *, to: str = "CSV file", name: str | None = None) -> None:
+    """Upload ``path`` (under ``name`` if given) with the file uploader whose label is ``to``."""
+    uploader = page.locator("[data-testid=stFileUploader]").filter(
+        has=page.locator("[data-testid=stWidgetLabel]", has_text=re.compile(f"^{re.escape(to)}$")))
+    target = uploader.locator("[data-testid=stFileUploaderDropzoneInput]")
+    target.wait_for(state="attached", timeout=30_000)
+    if name is None:
+        target.set_input_files(str(path))
+    else:
+        target.set_input_files({"name": name, "mimeType": "text/csv", "buffer": path.read_bytes()})
+
+
+def _error(page, *words: str) -> str:
+    alert = page.locator("[data-testid=stAlertContentError]")
+    for word in words:
+        alert = alert.filter(has_text=word)
+    alert.first.wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
+    return alert.first.inner_text()
+
+
+def _epoch(page) -> int:
+    text = page.get_by_text(re.compile(r"^Epoch \d+ · loss")).inner_text()
+    return int(re.match(r"Epoch (\d+)", text).group(1))
+
+
+def _step(page) -> int:
+    """Press Step and return the epoch the toolbar then shows."""
+    before = _epoch(page)
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.get_by_text(re.compile(rf"^Epoch {before + 1} · loss")).wait_for(timeout=30_000)
+    wait_until_idle(page)
+    return _epoch(page)
+
+
+def _load_good_csv(page) -> None:
+    page.locator("[data-testid=stSidebar]").get_by_text("Your CSV file").click()
+    wait_until_idle(page)
+    _upload(page, CSV / "good.csv")
+    page.get_by_text("What was done with good.csv").wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
+
+
+def test_main_page_hostile_uploads_keep_the_run_and_show_names_as_text(watched, artifacts_dir):
+    page = watched.page
+    _load_good_csv(page)
+    page.get_by_role("button", name="+10").click()
+    page.get_by_text("Epoch 10 ·").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    kept = page.get_by_text("What was done with good.csv")
+    for path, words in [
+        (CSV / "image_png.csv", ["PNG image", "Export the data as CSV"]),
+        (CSV / "unbalanced_quotes.csv", ["quotation mark", "line 6"]),
+        (CSV / "three_classes.csv", ["3 classes", "Choose a positive class"]),
+    ]:
+        _upload(page, path)
+        _error(page, *words)
+        assert kept.is_visible()  # the data of good.csv is still what the page shows
+        assert _step(page) > 10  # and its run goes on
+        watched.assert_clean()
+    page.screenshot(path=str(artifacts_dir / "hostile-main-refused.png"))
+
+    _upload(page, CSV / "markup_headers.csv", name=HOSTILE_NAME)
+    expander = page.locator("[data-testid=stExpander]").filter(has_text="What was done with")
+    expander.filter(has_text=HOSTILE_NAME).wait_for(timeout=60_000)  # the file's name, as written
+    page.get_by_text("Epoch 0 ·").wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
+    assert _step(page) == 1
+    page.get_by_role("button", name="Train", exact=True).click()  # animate the live views with those names
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    wait_until_idle(page)
+    expander.click()
+    text = page.evaluate(ALL_TEXT)
+    for name in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "**bold**"):
+        assert name in text  # shown, literally
+    watched.assert_clean()
+    whole_page_screenshot(page, artifacts_dir / "hostile-main-markup.png")
+    # The sidebar's slice choices name the new file's inputs, not the previous file's x1 and x2.
+    boxes = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]")
+    shown = [boxes.filter(has_text=label).locator("input").input_value()
+             for label in ("Slice: horizontal input", "Slice: vertical input")]
+    assert shown == ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def test_classify_page_refuses_bad_models_and_files_and_shows_names_as_text(watched, artifacts_dir, tmp_path):
+    page = watched.page
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Classify a CSV").click()
+    page.locator("h1").filter(has_text="Classify a CSV").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    page.get_by_text("A model file (JSON)").click()
+    page.get_by_text(MODEL_FILE, exact=True).wait_for(timeout=30_000)
+    wait_until_idle(page)
+    large = write_large(tmp_path)
+    for path, words in [
+        (MODELS / "pickle_renamed.json", ["pickle", "never loaded"]),
+        (large["huge_array_20mb.json"], ["coefs[0]", "shape (3, 3)"]),
+        (MODELS / "nan_literal.json", ["NaN"]),
+    ]:
+        _upload(page, path, to=MODEL_FILE)
+        _error(page, "This model file cannot be used", *words)
+        assert page.locator("[data-testid=stFileUploaderDropzoneInput]").count() == 1  # nothing to score with
+        watched.assert_clean()
+
+    _upload(page, MODELS / "markup_names_model.json", to=MODEL_FILE)
+    page.get_by_text(re.compile(r"^Model file markup_names_model\.json: 300 epochs")).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    for path, words in [(CSV / "page_html.csv", ["HTML/XML or JSON"]), (CSV / "empty.csv", ["empty"])]:
+        _upload(page, path, to=CSV_TO_CLASSIFY)
+        _error(page, "This file cannot be read", *words)
+        watched.assert_clean()
+
+    _upload(page, CSV / "markup_headers.csv", to=CSV_TO_CLASSIFY, name=HOSTILE_NAME)
+    page.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 3", timeout=60_000)
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    text = page.evaluate(ALL_TEXT)
+    assert "<script>alert(1)</script>" in text and "**bold**" in text
+    watched.assert_clean()
+    whole_page_screenshot(page, artifacts_dir / "hostile-classify.png")
+
+
+@pytest.fixture(scope="module")
+def small_limit_server(artifacts_dir):
+    """A second app server whose uploads are limited to 1 MB (Streamlit reads the environment before config.toml)."""
+    server = StreamlitServer(_free_port(), artifacts_dir / "streamlit-server-1mb.log")
+    saved = os.environ.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE")
+    os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = "1"
+    try:
+        server.start()
+    finally:
+        if saved is None:
+            del os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"]
+        else:
+            os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = saved
+    yield server
+    server.stop()
+
+
+def test_a_file_over_the_upload_limit_is_refused_and_the_app_goes_on(browser, small_limit_server, artifacts_dir,
+                                                                     tmp_path):
+    watched = Watched(browser, small_limit_server.url)
+    page = watched.page
+    try:
+        _load_good_csv(page)
+        big = write_large(tmp_path)["over_limit_2mb.csv"]
+        _upload(page, big)
+        message = page.get_by_text(re.compile(r"File must be 1(\.0)?MB or smaller"))
+        message.wait_for(timeout=30_000)
+        wait_until_idle(page)
+        page.screenshot(path=str(artifacts_dir / "hostile-size-limit.png"))
+        assert page.get_by_text("What was done with good.csv").is_visible()
+        assert _step(page) == 1
+        watched.assert_clean()
+    finally:
+        watched.context.close()
