@@ -8,7 +8,7 @@ import streamlit as st
 from ui import compare, figures
 from ui.config import Experiment
 from ui.data import Prepared, synthetic
-from ui.state import get_session
+from ui.state import get_session, remembered
 from ui.text import literal
 
 INTRO = (
@@ -56,13 +56,11 @@ def run_comparison(Z_train, y_train, Z_test, y_test, network, train, mode, epoch
     cache shared between visitors), so switching modes back and forth is instant."""
     key = (hashlib.sha256(b"".join(a.tobytes() for a in (Z_train, y_train, Z_test, y_test))).hexdigest(),
            network, train, mode, epochs)
-    memo = st.session_state.setdefault("compare_results", {})
-    if key not in memo:
+    def both():
         with st.spinner("Training both networks…"):
-            memo[key] = compare.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs)
-        while len(memo) > 4:
-            memo.pop(next(iter(memo)))
-    return memo[key]
+            return compare.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs)
+
+    return remembered("compare_results", key, both, size=4)
 
 
 def headline(result: compare.Comparison) -> None:

@@ -10,7 +10,7 @@ from mlp_core.persistence import LoadedModel, load_model
 from mlp_core.scoring import Scored, score_table
 from ui import classify, figures
 from ui.export import model_at_epoch
-from ui.state import get_session
+from ui.state import get_session, remembered
 from ui.text import literal
 
 INTRO = (
@@ -23,8 +23,9 @@ INTRO = (
 SOURCES = {"main": "The main page's network", "file": "A model file (JSON)"}
 
 
-def model_controls() -> LoadedModel | None:
-    """The model to score with: the main page's at the epoch on screen, or an uploaded model file."""
+def model_controls() -> tuple[LoadedModel | None, tuple]:
+    """The model to score with, the main page's at the epoch on screen or an uploaded model file, and a key
+    that names it (what the scored file is remembered under)."""
     session = get_session()
     trained = session.recording is not None and session.data is not None
     if not trained:
@@ -34,22 +35,28 @@ def model_controls() -> LoadedModel | None:
     if source == "main":
         epoch = session.playback.current(session.recording.n_epochs - 1)
         st.text(f"The main page's network at epoch {epoch}, trained on {session.data.title}.")
-        return LoadedModel(*model_at_epoch(session.recording, session.data, epoch))
+        return LoadedModel(*model_at_epoch(session.recording, session.data, epoch)), ("main", session.run_id, epoch)
     upload = st.file_uploader("Model file (JSON)", type=["json"], key="cl_model")
     if upload is None:
-        return None
-    try:
-        model = load_model(upload.getvalue())
-    except ValueError as exc:
-        st.error(f"This model file cannot be used: {literal(exc)}")
-        return None
+        return None, ()
+
+    def read_model() -> LoadedModel | str:
+        try:
+            return load_model(upload.getvalue())
+        except ValueError as exc:
+            return f"This model file cannot be used: {literal(exc)}"
+
+    model = remembered("classify_memo", ("model", upload.file_id), read_model, size=4)
+    if isinstance(model, str):
+        st.error(model)
+        return None, ()
     if model.preprocessing is None:
         st.error("This model file holds no preprocessing (it was not trained on a CSV file), so it cannot score "
                  "a CSV file.")
-        return None
+        return None, ()
     st.text(f"Model file {upload.name}: {model.estimator.n_iter_} epochs, inputs "
             f"{', '.join(model.preprocessing.feature_names)}.")
-    return model
+    return model, ("file", upload.file_id)
 
 
 def column_controls(model: LoadedModel, table: Table, file_id: str) -> dict[str, str]:
@@ -151,24 +158,42 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
 
 st.title("Classify a CSV")
 st.markdown(INTRO)
-model = model_controls()
+model, model_key = model_controls()
 if model is None:
     st.stop()
 upload = st.file_uploader("CSV file to classify", type=["csv", "txt", "tsv"], key="cl_csv")
 if upload is None:
     st.stop()
-try:
-    table = read_table(upload.getvalue())
-except CSVError as exc:
-    st.error(f"This file cannot be read: {literal(exc)}")
+
+
+def read_upload() -> Table | str:
+    try:
+        return read_table(upload.getvalue())
+    except CSVError as exc:
+        return f"This file cannot be read: {literal(exc)}"
+
+
+# Remembered per file, so that a widget change does not read and score a big file again.
+table = remembered("classify_memo", ("table", upload.file_id), read_upload, size=4)
+if isinstance(table, str):
+    st.error(table)
     st.stop()
 for notice in table.notices:
     st.text(notice)
 mapping = column_controls(model, table, upload.file_id)
-try:
-    scored = score_table(model, table, mapping)
-except ValueError as exc:
-    st.error(f"The file cannot be scored with this model: {literal(exc)}")
+
+
+def score() -> Scored | str:
+    try:
+        return score_table(model, table, mapping)
+    except ValueError as exc:
+        return f"The file cannot be scored with this model: {literal(exc)}"
+
+
+scored = remembered("classify_memo", ("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))), score,
+                    size=4)
+if isinstance(scored, str):
+    st.error(scored)
     st.stop()
 results_section(scored, upload.name)
 metrics_section(scored, model, mapping)

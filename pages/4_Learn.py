@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from mlp_core import explain
-from ui import learn, regions, vanishing
+from ui import learn, regions, state, vanishing
 from ui.runs import prepare_data, prepare_run, stuck_notice
 from ui.state import get_session
 from ui.text import literal
@@ -93,13 +93,7 @@ def sample_controls(data, run_id: int) -> tuple[np.ndarray, float, str]:
 
 
 def remembered(key, compute):
-    """A result kept in this session (never in a cache shared between visitors), the last few only."""
-    memo = st.session_state.setdefault("learn_memo", {})
-    if key not in memo:
-        memo[key] = compute()
-        while len(memo) > 8:
-            memo.pop(next(iter(memo)))
-    return memo[key]
+    return state.remembered("learn_memo", key, compute)
 
 
 def show_latex(lines: list[str]) -> None:

@@ -191,3 +191,25 @@ def test_scored_boundary_slice_holds_other_inputs_at_the_mean_and_draws_rows_by_
     assert fig.data[1].contours.start == fig.data[1].contours.end == 0.5
     assert fig.data[3].name == "predicted &lt;i&gt;yes&lt;/i&gt;" and len(fig.data[3].x) == predicted.sum()
     assert "held at its mean" in fig.layout.title.text
+
+
+def test_a_scored_file_is_remembered_so_other_choices_do_not_score_it_again(monkeypatch):
+    import mlp_core.csv_data
+    import mlp_core.scoring
+
+    page = _page(_session(_fruit()))
+    calls = {"read": 0, "score": 0}
+    read, score = mlp_core.csv_data.read_table, mlp_core.scoring.score_table
+    monkeypatch.setattr(mlp_core.csv_data, "read_table", lambda *a: calls.__setitem__("read", calls["read"] + 1)
+                        or read(*a))
+    monkeypatch.setattr(mlp_core.scoring, "score_table", lambda *a: calls.__setitem__("score", calls["score"] + 1)
+                        or score(*a))
+    at = _upload(page, "cl_csv", "new.csv", _fruit(40, seed=1))
+    assert calls == {"read": 1, "score": 1}
+    at.selectbox(key="cl_y").set_value(0 if at.selectbox(key="cl_y").value != 0 else 2)
+    at.run()
+    assert not at.exception and calls == {"read": 1, "score": 1}  # the boundary moved, the scores were kept
+    session = at.session_state["mlp_session"]
+    session.playback.pause_at(30)  # another epoch on the main page: another model, scored afresh
+    at.run()
+    assert calls == {"read": 1, "score": 2}

@@ -68,3 +68,14 @@ def get_session() -> Session:
     if "mlp_session" not in st.session_state:
         st.session_state["mlp_session"] = Session()
     return st.session_state["mlp_session"]
+
+
+def remembered(memo: str, key, compute, size: int = 8):
+    """``compute()``'s result kept in this session under ``key`` (the last ``size`` in the ``memo``): results
+    hold the user's data, so they live here and never in a cache shared between visitors."""
+    results = st.session_state.setdefault(memo, {})
+    if key not in results:
+        results[key] = compute()
+        while len(results) > size:
+            results.pop(next(iter(results)))
+    return results[key]
