@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 
 from .csv_data import CSVError, load_csv
@@ -25,6 +26,13 @@ from .csv_data import CSVError, load_csv
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, as every other refusal, instead of argparse's usage block
         _fail(f"{message} (see {self.prog} --help)")
+
+
+# The estimator names its settings as scikit-learn does; the command line says them as its options.
+OPTION_NAMES = {"learning_rate_init": "--lr", "max_iter": "--epochs", "hidden_layer_sizes": "--hidden",
+                "batch_size": "--batch-size", "random_state": "--seed", "alpha": "--alpha",
+                "activation": "--activation", "solver": "--solver", "test_size": "--test-size"}
+OPTION_NAME = re.compile(r"\b(" + "|".join(OPTION_NAMES) + r")\b")
 
 
 def _fail(message: str) -> None:
@@ -135,6 +143,10 @@ def train(args) -> str:
             hidden=args.hidden, activation=args.activation, solver=args.solver, lr=args.lr, alpha=args.alpha,
             batch_size=args.batch_size, epochs=args.epochs, seed=args.seed, test_size=args.test_size, progress=bar,
         )
+    except CSVError:
+        raise
+    except ValueError as exc:  # a setting: name it as the option the user typed
+        raise ValueError(OPTION_NAME.sub(lambda m: OPTION_NAMES[m.group(1)], str(exc))) from None
     finally:
         bar.close()
     _write(args.out, dump_model(trained.estimator, trained.preprocessing) + "\n")
