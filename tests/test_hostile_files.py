@@ -23,9 +23,10 @@ from streamlit.testing.v1 import AppTest
 from mlp_core.__main__ import main
 from mlp_core.csv_data import load_csv
 from mlp_core.persistence import load_model
+from mlp_core.scoring import score_table
 from tests.apptest import click, open_app, session_of
 from tests.hostile.make_corpus import write_large
-from ui import controls
+from ui import classify, controls
 from ui.config import Experiment
 from ui.data import from_csv
 from ui.recording import Recording
@@ -226,6 +227,15 @@ def test_cli_predict_neutralizes_every_formula_looking_cell(corpus, capsys):
     assert set(frame.iloc[:, 4]) == {"'=1+1", "'@A1"}
     numbers = frame[["x1", "x2", "x3"]].astype(float)  # plain numbers such as -0.132 are left alone
     assert numbers.notna().all().all()
+
+
+def test_the_classify_pages_download_neutralizes_formula_cells_as_the_command_line_does(corpus, capsys):
+    status, out, _ = _cli(capsys, "predict", GOOD_MODEL, corpus["formula_cells.csv"])
+    assert status == 0
+    scored = score_table(load_model(GOOD_MODEL.read_bytes()), corpus["formula_cells.csv"].read_bytes())
+    page_download = classify.scored_csv(scored).decode("utf-8")  # the bytes of "Download the predictions"
+    assert page_download.removesuffix("\r\n") == out.removesuffix("\n").removesuffix("\r")
+    assert "'=cmd|' /C calc'!A0" in page_download
 
 
 @pytest.mark.parametrize("name", MODEL_CASES)
