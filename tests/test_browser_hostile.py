@@ -146,7 +146,7 @@ def test_main_page_hostile_uploads_keep_the_run_and_show_names_as_text(watched, 
     page = watched.page
     _load_good_csv(page)
     page.get_by_role("button", name="+10").click()
-    page.get_by_text("Epoch 10 ·").wait_for(timeout=30_000)
+    page.get_by_text("Epoch 10 ·").wait_for(timeout=60_000)
     wait_until_idle(page)
     kept = page.get_by_text("What was done with good.csv")
     for path, words in [
