@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from mlp_core.csv_data import CSVError, Table, read_table
+from mlp_core.csv_data import Table, read_table
 from mlp_core.persistence import LoadedModel, load_model
 from mlp_core.scoring import Scored, score_table
 from ui import classify, figures
@@ -21,6 +21,18 @@ INTRO = (
     "When the file has the target column, the page also says how good the predictions are."
 )
 SOURCES = {"main": "The main page's network", "file": "A model file (JSON)"}
+
+
+def remembered_or_message(key, compute, refusal: str):
+    """``compute()``'s result remembered in this session, or (also remembered) the message of the ValueError
+    it raised, with ``refusal`` in front: a refused file is not read again on every rerun either."""
+    def attempt():
+        try:
+            return compute()
+        except ValueError as exc:  # CSVError is a ValueError
+            return f"{refusal}: {literal(exc)}"
+
+    return remembered("classify_memo", key, attempt, size=4)
 
 
 def model_controls() -> tuple[LoadedModel | None, tuple]:
@@ -40,13 +52,8 @@ def model_controls() -> tuple[LoadedModel | None, tuple]:
     if upload is None:
         return None, ()
 
-    def read_model() -> LoadedModel | str:
-        try:
-            return load_model(upload.getvalue())
-        except ValueError as exc:
-            return f"This model file cannot be used: {literal(exc)}"
-
-    model = remembered("classify_memo", ("model", upload.file_id), read_model, size=4)
+    model = remembered_or_message(("model", upload.file_id), lambda: load_model(upload.getvalue()),
+                                  "This model file cannot be used")
     if isinstance(model, str):
         st.error(model)
         return None, ()
@@ -164,34 +171,17 @@ if model is None:
 upload = st.file_uploader("CSV file to classify", type=["csv", "txt", "tsv"], key="cl_csv")
 if upload is None:
     st.stop()
-
-
-def read_upload() -> Table | str:
-    try:
-        return read_table(upload.getvalue())
-    except CSVError as exc:
-        return f"This file cannot be read: {literal(exc)}"
-
-
 # Remembered per file, so that a widget change does not read and score a big file again.
-table = remembered("classify_memo", ("table", upload.file_id), read_upload, size=4)
+table = remembered_or_message(("table", upload.file_id), lambda: read_table(upload.getvalue()),
+                              "This file cannot be read")
 if isinstance(table, str):
     st.error(table)
     st.stop()
 for notice in table.notices:
     st.text(notice)
 mapping = column_controls(model, table, upload.file_id)
-
-
-def score() -> Scored | str:
-    try:
-        return score_table(model, table, mapping)
-    except ValueError as exc:
-        return f"The file cannot be scored with this model: {literal(exc)}"
-
-
-scored = remembered("classify_memo", ("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))), score,
-                    size=4)
+scored = remembered_or_message(("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))),
+                               lambda: score_table(model, table, mapping), "The file cannot be scored with this model")
 if isinstance(scored, str):
     st.error(scored)
     st.stop()

@@ -23,3 +23,29 @@ def session_of(at):
 def click(at, key):
     at.button(key=key).click()
     return at.run()
+
+
+def trained_session(csv: bytes | None = None, title: str = "data.csv", epochs: int = 60):
+    """A session as the main page leaves it: trained ``epochs`` epochs (and paused there) on a CSV file, or on
+    the default teaching dataset when ``csv`` is None."""
+    from mlp_core.csv_data import load_csv
+    from ui.config import DataConfig, Experiment
+    from ui.data import from_csv, synthetic
+    from ui.recording import Recording
+    from ui.state import Session
+
+    data = synthetic(DataConfig()) if csv is None else from_csv(load_csv(csv), 0.25, 0, title)
+    exp = Experiment()
+    rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)
+    rec.extend(until_epoch=epochs)
+    session = Session(experiment=exp, data=data, data_key=("csv",), recording=rec)
+    session.playback.pause_at(epochs)
+    return session
+
+
+def open_page(path: str, session=None) -> AppTest:
+    """One page on its own, after its first run, with ``session`` as the browser session's state."""
+    at = AppTest.from_file(path, default_timeout=120)
+    if session is not None:
+        at.session_state["mlp_session"] = session
+    return at.run()

@@ -133,6 +133,14 @@ def wait_until_idle(page, timeout_ms: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
+def wait_until_main_page_ready(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the main page's first run has drawn its sidebar and toolbar and finished. The connection
+    and script-state markers alone can report idle before the first run has even started, and a click on
+    the sidebar during that run makes Streamlit forget the widgets it had not drawn yet."""
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=timeout_ms)
+    wait_until_idle(page, timeout_ms)
+
+
 def whole_page_screenshot(page, path) -> None:
     """The whole page: Streamlit scrolls inside its main block, so make the window as tall as the content."""
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
@@ -147,6 +155,6 @@ def app_page(browser, streamlit_server: StreamlitServer):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.goto(streamlit_server.url, wait_until="domcontentloaded")
-    wait_until_idle(page)
+    wait_until_main_page_ready(page)
     yield page
     context.close()

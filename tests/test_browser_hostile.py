@@ -13,7 +13,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import StreamlitServer, _free_port, wait_until_idle, whole_page_screenshot
+from tests.conftest import (
+    StreamlitServer,
+    _free_port,
+    wait_until_idle,
+    wait_until_main_page_ready,
+    whole_page_screenshot,
+)
 from tests.hostile.make_corpus import write_large
 
 pytestmark = pytest.mark.browser
@@ -78,6 +84,8 @@ class Watched:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(url, wait_until="domcontentloaded")
+        if urlparse(url).path in ("", "/"):
+            wait_until_main_page_ready(self.page)
         wait_until_idle(self.page)
 
     def outside_requests(self) -> list[str]:

@@ -7,14 +7,11 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from mlp_core.csv_data import load_csv
 from mlp_core.persistence import load_model
 from mlp_core.scoring import score_table
+from tests.apptest import open_page, trained_session
 from ui import classify, figures
-from ui.config import DataConfig, Experiment
-from ui.data import from_csv, synthetic
 from ui.export import model_json
-from ui.recording import Recording
 from ui.state import Session
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Classify.py")
@@ -30,20 +27,11 @@ def _fruit(n: int = 160, seed: int = 0, header: str = "size,colour,weight,label"
 
 
 def _session(text: str | None = None, epochs: int = 60) -> Session:
-    data = synthetic(DataConfig()) if text is None else from_csv(load_csv(text.encode()), 0.25, 0, "fruit.csv")
-    exp = Experiment()
-    rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)
-    rec.extend(until_epoch=epochs)
-    session = Session(experiment=exp, data=data, data_key=("csv",), recording=rec)
-    session.playback.pause_at(epochs)
-    return session
+    return trained_session(None if text is None else text.encode(), "fruit.csv", epochs)
 
 
 def _page(session: Session | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if session is not None:
-        at.session_state["mlp_session"] = session
-    return at.run()
+    return open_page(PAGE, session)
 
 
 def _upload(at: AppTest, key: str, name: str, data: str | bytes) -> AppTest:

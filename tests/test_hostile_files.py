@@ -21,15 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mlp_core.__main__ import main
-from mlp_core.csv_data import load_csv
 from mlp_core.persistence import load_model
 from mlp_core.scoring import score_table
-from tests.apptest import click, open_app, session_of
+from tests.apptest import click, open_app, open_page, session_of, trained_session
 from tests.hostile.make_corpus import write_large
 from ui import classify, controls
-from ui.config import Experiment
-from ui.data import from_csv
-from ui.recording import Recording
 from ui.state import Session
 from ui.text import literal
 
@@ -422,20 +418,11 @@ def test_main_page_three_classes_then_the_advised_positive_class_trains(corpus):
 
 
 def _good_session(epochs: int = 20) -> Session:
-    data = from_csv(load_csv(GOOD_CSV.read_bytes()), 0.25, 0, "good.csv")
-    exp = Experiment()
-    rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)
-    rec.extend(until_epoch=epochs)
-    session = Session(experiment=exp, data=data, data_key=("csv",), recording=rec)
-    session.playback.pause_at(epochs)
-    return session
+    return trained_session(GOOD_CSV.read_bytes(), "good.csv", epochs)
 
 
 def _classify_page(session: Session | None = None) -> AppTest:
-    at = AppTest.from_file(CLASSIFY, default_timeout=120)
-    if session is not None:
-        at.session_state["mlp_session"] = session
-    return at.run()
+    return open_page(CLASSIFY, session)
 
 
 SMALL = b"x1,x2,x3\n0.1,0.2,0.3\n-1,0.5,2\n1.5,-0.3,0.7\n"  # three rows to score, no label
