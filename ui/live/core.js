@@ -52,6 +52,17 @@ function divergingColor(t) {
   return `rgb(${Math.round(m[0] + (c[0] - m[0]) * u)},${Math.round(m[1] + (c[1] - m[1]) * u)},${Math.round(m[2] + (c[2] - m[2]) * u)})`;
 }
 
+// s cut short with an ellipsis so that it fits in maxW pixels in the canvas context's font.
+function fitText(ctx, s, maxW) {
+  if (ctx.measureText(s).width <= maxW) return s;
+  let lo = 0, hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(s.slice(0, mid) + "…").width <= maxW) lo = mid; else hi = mid - 1;
+  }
+  return s.slice(0, lo) + "…";
+}
+
 // Whether text on divergingColor(t) is more legible light than dark (WCAG contrast ratio).
 function needsLightText(t) {
   const c = t < 0 ? DIVERGING.neg : DIVERGING.pos, m = DIVERGING.mid, u = Math.min(1, Math.abs(t));

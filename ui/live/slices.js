@@ -177,16 +177,6 @@ function createSlicesView(element, spec, data) {
     return out;
   }
 
-  function fitText(ctx, s, maxW) {
-    if (ctx.measureText(s).width <= maxW) return s;
-    let lo = 0, hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ctx.measureText(s.slice(0, mid) + "…").width <= maxW) lo = mid; else hi = mid - 1;
-    }
-    return s.slice(0, lo) + "…";
-  }
-
   function layout() {
     const width = root.clientWidth || element.clientWidth || 960;
     const n = Math.max(1, panels.length);

@@ -621,7 +621,7 @@ function createView3d(element, spec, data) {
       ctx.globalAlpha = 1;
       ctx.font = `600 12.5px ${font}`;
       ctx.lineWidth = 3.5;
-      const name = fitText(axis.name, 140);
+      const name = fitText(ctx, axis.name, 140);
       const tw = ctx.measureText(name).width;
       // Just past the axis end and out from the box, clear of the edge and of the next axis's ticks.
       const out = 10 + Math.abs(nx) * tw / 2 + Math.abs(ny) * 7;
@@ -635,7 +635,7 @@ function createView3d(element, spec, data) {
     const text = `No p = 0.5 surface in this box: the network says "${className(lastFrame.data, which)}" everywhere ` +
       (lo === hi ? `(p = ${lo}).` : `(p from ${lo} to ${hi}).`);
     ctx.font = `12px ${font}`;
-    const t = fitText(text, cssW - 24);
+    const t = fitText(ctx, text, cssW - 24);
     const tw = ctx.measureText(t).width;
     ctx.fillStyle = paper;
     ctx.strokeStyle = "rgba(128,128,128,0.5)";
@@ -658,16 +658,6 @@ function createView3d(element, spec, data) {
     const out = [];
     for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push([v, (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(decimals)]);
     return out;
-  }
-
-  function fitText(s, maxW) {
-    if (ctx.measureText(s).width <= maxW) return s;
-    let lo = 0, hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ctx.measureText(s.slice(0, mid) + "…").width <= maxW) lo = mid; else hi = mid - 1;
-    }
-    return s.slice(0, lo) + "…";
   }
 
   function requestRender() {
