@@ -175,15 +175,24 @@ def live_panel(session: Session) -> None:
 
 def playground() -> None:
     session = get_session()
+    seeding = not session.url_loaded or "w_hidden" not in st.session_state
     if not session.url_loaded:
         session.experiment, notices = from_query(st.query_params.to_dict())
         session.notices.extend(notices)
-        controls.seed_widgets(session.experiment)
+        session.seeded_widgets = controls.seed_widgets(session.experiment)
         session.url_loaded = True
-    elif "w_hidden" not in st.session_state:  # back from another page: the widgets were forgotten
+    elif seeding:  # back from another page: the widgets were forgotten
         names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
-        controls.seed_widgets(session.experiment, session.csv_choices, names)
+        session.seeded_widgets = controls.seed_widgets(session.experiment, session.csv_choices, names)
+    else:  # a click may have stopped the seeding run, or followed it, before the browser got the values
+        controls.resend_seeded(session.seeded_widgets)
+    main_page(session)
+    if not seeding:  # reached only when the run was not stopped: the values were sent after the seeding run
+        session.seeded_widgets = ()
 
+
+def main_page(session: Session) -> None:
+    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
     st.title("MLP Playground")
     st.markdown(INTRO)
     with st.expander("How to read the views"):

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-from .csv_data import CSVError, load_csv
+from .csv_data import CSVError, load_csv, read_table, worded
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,6 +33,12 @@ OPTION_NAMES = {"learning_rate_init": "--lr", "max_iter": "--epochs", "hidden_la
                 "batch_size": "--batch-size", "random_state": "--seed", "alpha": "--alpha",
                 "activation": "--activation", "solver": "--solver", "test_size": "--test-size"}
 OPTION_NAME = re.compile(r"\b(" + "|".join(OPTION_NAMES) + r")\b")
+# The CSV loader names the settings it asks about in plain words (``csv_data.Message``); here each gets its option.
+DATA_OPTIONS = {"target": "--target", "positive": "--positive", "features": "--features", "impute": "--impute"}
+
+
+def _with_option(setting: str, words: str) -> str:
+    return f"{words} ({DATA_OPTIONS[setting]})"
 
 
 def _fail(message: str) -> None:
@@ -106,7 +112,8 @@ def _write(path: str, text: str) -> None:
 def inspect(args) -> str:
     loaded = load_csv(_read(args.file), target=args.target, positive=args.positive, features=_features(args),
                       impute=args.impute)
-    return json.dumps(loaded.report, indent=2, ensure_ascii=False)
+    report = {**loaded.report, "notices": [worded(n, _with_option) for n in loaded.report["notices"]]}
+    return json.dumps(report, indent=2, ensure_ascii=False)
 
 
 class _ProgressBar:
@@ -161,8 +168,15 @@ def predict(args) -> str | None:
         model = load_model(_read(args.model))
     except ValueError as exc:
         _fail(f"{args.model}: {exc}")
-    scored = score_table(model, _read(args.file))
+    table = read_table(_read(args.file))
+    scored = score_table(model, table)
     text = scored_csv(scored)
+    if table.long_rows is not None:
+        print(f"notice: {table.long_rows.describe()}{table.long_rows.kept()}", file=sys.stderr)
+    if table.skipped_notice is not None:  # rare: lines that could not be kept, so the output lacks them
+        print(f"notice: {table.skipped_notice} They are not in the output.", file=sys.stderr)
+    if table.short_rows is not None:
+        print(f"notice: {table.short_rows.describe()} Their missing last cells are read as empty.", file=sys.stderr)
     if scored.reasons:
         first = ", data row ".join(f"{i + 1}: {r}" for i, r in sorted(scored.reasons.items())[:3])
         print(f"notice: {len(scored.reasons)} of {len(scored.frame)} rows could not be scored; they are kept "
@@ -182,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(errors="backslashreplace")  # a terminal that cannot show a name still gets it
     try:
         output = {"inspect": inspect, "train": train, "predict": predict}[args.command](args)
-    except CSVError as exc:  # the CSV file cannot be used: say which file
-        _fail(f"{args.file}: {exc}")
+    except CSVError as exc:  # the CSV file cannot be used: say which file, and a setting as its option
+        _fail(f"{args.file}: {exc.worded(_with_option)}")
     except ValueError as exc:
         _fail(str(exc))
     except MemoryError:

@@ -8,6 +8,15 @@ one-hot) and drops identifiers, free text, constant and empty columns, names too
 and rows with missing or unusable values — each with a notice. Every refusal is a ``CSVError`` whose
 message says what is wrong and what to do.
 
+Lines with fewer fields than the header are kept in the table (their missing last cells read as empty) and listed
+in ``Table.short_rows``; lines with more are kept aside, with their line numbers, in ``Table.long_rows`` (pandas
+skips them). ``load_csv`` leaves both out of training; scoring keeps every row, the long ones unscored with the
+reason.
+
+Messages that ask the user to change a setting (the target column, the positive class, the feature columns,
+filling missing cells) are ``Message``s: as text they name the setting in plain words, as the app's controls do,
+and they know which setting each mention is about, so that the command line can name its option instead.
+
 pandas does the parsing: it reads a million rows in about a second.
 """
 
@@ -42,8 +51,107 @@ MAGIC = {
 }
 
 
+# The settings of ``load_csv`` a message may ask the user to change.
+SETTINGS = ("target", "positive", "features", "impute")
+
+
+class Message(str):
+    """Text for the user that asks to change settings of ``load_csv``, named as a caller names them.
+
+    Built from plain text and mentions ``(setting, words)``. As a ``str`` each mention is its plain ``words``
+    ("choose another target column"), how the app's controls are labelled, so the app shows it as it is;
+    ``worded(mention)`` lets a caller with names of its own say each mention its way, as the command line adds
+    its option: ``mention(setting, words) -> text``."""
+
+    parts: tuple
+
+    def __new__(cls, *parts: str | tuple[str, str]):
+        for part in parts:
+            if not isinstance(part, str) and part[0] not in SETTINGS:
+                raise ValueError(f"unknown setting {part[0]!r}")
+        self = super().__new__(cls, "".join(p if isinstance(p, str) else p[1] for p in parts))
+        self.parts = parts
+        return self
+
+    def worded(self, mention) -> str:
+        return "".join(p if isinstance(p, str) else mention(*p) for p in self.parts)
+
+
+def worded(text: str, mention) -> str:
+    """``text`` with its mentions of settings said by ``mention`` (see ``Message``); other text as it is."""
+    return text.worded(mention) if isinstance(text, Message) else str(text)
+
+
 class CSVError(ValueError):
-    """A file that cannot be used; the message says what is wrong and what to do."""
+    """A file that cannot be used; the message (a ``Message`` when it asks to change a setting) says what is wrong
+    and what to do."""
+
+    def worded(self, mention) -> str:
+        return worded(self.args[0], mention) if self.args else ""
+
+
+@dataclass(frozen=True)
+class ShortRows:
+    """Data rows with fewer fields than ``expected`` (the header's count, or most rows' when the header has more):
+    a separator or a value is missing, so their values may sit in the wrong columns. ``rows``: their positions
+    among the rows of ``Table.frame`` (0-based); ``lines``: (line number, fields) of the first few."""
+
+    rows: np.ndarray
+    lines: tuple[tuple[int, int], ...]
+    expected: int
+    of_header: bool  # ``expected`` is the header's count of fields
+
+    def describe(self) -> str:
+        """Which lines have too few fields, and what that may mean."""
+        shown = ", ".join(f"line {line}: {k} field{'s' if k != 1 else ''}" if i == 0 else f"line {line}: {k}"
+                          for i, (line, k) in enumerate(self.lines))
+        than = f"the header's {self.expected}" if self.of_header else f"most rows ({self.expected})"
+        return (f"{len(self.rows)} line(s) have fewer fields than {than} ({shown}"
+                f"{', …' if len(self.rows) > len(self.lines) else ''}): a separator or a value is missing, so their "
+                "values may sit in the wrong columns.")
+
+
+@dataclass(frozen=True)
+class LongRows:
+    """Data rows with more fields than ``expected`` (the header's count, or the first row's without a header): a
+    separator or a value too many, so their values would sit in the wrong columns. pandas skips them; they are
+    kept here to be put back in place (scoring does, unscored). ``rows``: their positions among all the file's data
+    rows (0-based, these rows counted); ``lines``: the line each starts on (1-based, as an editor counts, past
+    quoted line breaks); ``fields``: how many fields each has; ``cells``: each row's cells, one per column, the
+    last column holding the last cell and every extra one, joined by ``delimiter``."""
+
+    rows: np.ndarray
+    lines: np.ndarray
+    fields: np.ndarray
+    cells: tuple[tuple[str, ...], ...]
+    expected: int
+    of_header: bool
+    delimiter: str = ","
+
+    def reason(self, k: int) -> str:
+        """Why the ``k``-th of these rows is not scored."""
+        than = "the header has" if self.of_header else "the first row has"
+        return (f"line {int(self.lines[k])} has {int(self.fields[k])} fields, {than} {self.expected}: a separator "
+                "too many?")
+
+    def reasons(self) -> dict[int, str]:
+        """``{position among the data rows: reason}`` for every one of these rows."""
+        return {int(row): self.reason(k) for k, row in enumerate(self.rows)}
+
+    def kept(self) -> str:
+        """What scoring does with them, said after ``describe()``."""
+        return (", so they are not scored: they are kept in their place with the reason, their extra fields joined "
+                "into the last column.")
+
+    def describe(self) -> str:
+        """Which lines have too many fields, and what that means (the caller says what was done with them)."""
+        shown = ", ".join(f"line {line}: {k} fields" if i == 0 else f"line {line}: {k}"
+                          for i, (line, k) in enumerate(zip(self.lines[:5].tolist(), self.fields[:5].tolist(),
+                                                            strict=True)))
+        than = "the header's" if self.of_header else "the first row's"
+        return (f"{len(self.rows)} line(s) have more fields than {than} {self.expected} ({shown}"
+                f"{', …' if len(self.rows) > 5 else ''}): a separator or a value too many would put their values in "
+                "the wrong columns")
 
 
 @dataclass(frozen=True)
@@ -56,6 +164,24 @@ class Table:
     encoding: str
     notices: tuple[str, ...]
     class_names: tuple[str, ...] = ()  # from a scikit-learn count header, else empty
+    short_rows: ShortRows | None = None  # data rows with fewer fields than the header, if any
+    long_rows: LongRows | None = None  # data rows with more fields than the header, not in ``frame``
+    # Rare: when the lines pandas skipped for too many fields could not be found again (a cell too long for Python's
+    # csv module, or a parse that differs), they are in neither ``frame`` nor ``long_rows``; this notice (also in
+    # ``notices``) says so, for a caller that must account for every row.
+    skipped_notice: str | None = None
+
+    @property
+    def n_rows(self) -> int:
+        """How many data rows the file has: the rows of ``frame`` and the long rows kept aside."""
+        return len(self.frame) + (0 if self.long_rows is None else len(self.long_rows.rows))
+
+    @property
+    def positions(self) -> np.ndarray:
+        """For each row of ``frame``, its position among all the file's data rows (long rows counted)."""
+        if self.long_rows is None:
+            return np.arange(len(self.frame))
+        return np.setdiff1d(np.arange(self.n_rows), self.long_rows.rows)
 
 
 @dataclass(frozen=True)
@@ -151,10 +277,21 @@ def read_table(source: bytes | str | Path) -> Table:
                            "the rest of the file would be one cell. Close or remove that quote.") from None
         raise CSVError(f"The file could not be read as CSV ({str(exc)[:200]}). Check that it is a plain CSV "
                        "text file with one row per line.") from None
-    skipped = [int(m) for w in caught for m in re.findall(r"Skipping line (\d+)", str(w.message))]
-    if skipped:
-        notices.append(f"{len(skipped)} line(s) with more fields than the header were skipped (line "
-                       f"{', '.join(map(str, skipped[:5]))}{', …' if len(skipped) > 5 else ''}).")
+    skipped = [(int(line), int(seen)) for w in caught
+               for line, seen in re.findall(r"Skipping line (\d+): expected \d+ fields?, saw (\d+)", str(w.message))]
+    counts = _field_counts(text, delimiter, longer_than=frame.shape[1]) if skipped else None
+    long_rows = _long_rows(counts, skip, has_header, frame, len(skipped), delimiter) if skipped else None
+    skipped_notice = None
+    if skipped and long_rows is None:  # pandas' count of skipped lines is not ours: say what pandas says
+        shown = ", ".join(f"line {line}: {k} fields" if i == 0 else f"line {line}: {k}"
+                          for i, (line, k) in enumerate(skipped[:5]))
+        than = "the header's" if has_header else "the first row's"
+        skipped_notice = (f"{len(skipped)} line(s) have more fields than {than} {frame.shape[1]} ({shown}"
+                          f"{', …' if len(skipped) > 5 else ''}): a separator or a value too many would put their "
+                          "values in the wrong columns, so they were skipped.")
+        notices.append(skipped_notice)
+    short_rows = (_short_rows(text, delimiter, skip, has_header, frame, counts) if len(frame) > int(has_header)
+                  else None)
     if has_header:  # read the header as a row: pandas would rename duplicate names without telling
         names = [str(c) for c in frame.iloc[0]] if len(frame) else []
         frame = frame.iloc[1:].reset_index(drop=True)
@@ -163,12 +300,16 @@ def read_table(source: bytes | str | Path) -> Table:
     if not has_header:
         notices.append(f"The file has no header row; the columns are named column_1 … column_{len(names)}.")
     frame.columns = _unique_names(names, notices)
+    if len(frame) == 0 and long_rows is not None:
+        raise CSVError(f"Every data row has more fields than the header: {long_rows.describe()}. Check the separator "
+                       "and the header.")
     if len(frame) == 0:
         raise CSVError("The file has a header but no data rows. Add rows of data below the header.")
     decimal_comma = delimiter != "," and _decimal_comma(frame)
     if decimal_comma:
         notices.append("Numbers use a decimal comma (as in 3,14); they were read that way.")
-    return Table(frame, delimiter, decimal_comma, encoding, tuple(notices), class_names)
+    return Table(frame, delimiter, decimal_comma, encoding, tuple(notices), class_names, short_rows, long_rows,
+                 skipped_notice)
 
 
 def load_csv(
@@ -189,6 +330,15 @@ def load_csv(
     table = source if isinstance(source, Table) else read_table(source)
     frame, notices = table.frame, list(table.notices)
     rows_read = len(frame)
+    positions = np.arange(rows_read)  # of the rows used below, among the file's data rows
+    if table.long_rows is not None:  # never in ``frame``: pandas skipped them
+        notices.append(table.long_rows.describe() + ", so they were skipped.")
+    if table.short_rows is not None:  # left out before anything is learnt from the columns' values
+        positions = np.setdiff1d(positions, table.short_rows.rows)
+        frame = frame.iloc[positions].reset_index(drop=True)
+        notices.append(Message(table.short_rows.describe() + " They were left out; ", ("impute", "filling missing "
+                               "cells"), " does not bring them back, as it fills empty cells. Add the missing fields "
+                               "to use them."))
     target_col = _choose_target(frame, target, notices)
     labels = frame[target_col].astype(str).str.strip()
     label_missing = missing_mask(frame[target_col].astype(str))
@@ -212,12 +362,12 @@ def load_csv(
         specs.extend(_encode_column(column, frame[column].astype(str), table.decimal_comma, len(frame), notices,
                                     explicit=features is not None, numbers=numbers))
         if len(specs) > MAX_INPUTS:  # stop here: encoding thousands of columns only to refuse them takes seconds
-            raise CSVError(f"The file gives more than {MAX_INPUTS} network inputs ({len(specs)} from its first {k} "
-                           f"of {len(candidates)} feature columns); at most {MAX_INPUTS} are supported. Choose fewer "
-                           "feature columns (--features on the command line).")
+            raise CSVError(Message(f"The file gives more than {MAX_INPUTS} network inputs ({len(specs)} from its "
+                                   f"first {k} of {len(candidates)} feature columns); at most {MAX_INPUTS} are "
+                                   "supported. Choose fewer ", ("features", "feature columns"), "."))
     if not specs:
-        raise CSVError("No usable feature column is left: " + " ".join(n for n in notices if "dropped" in n)
-                       + " Add numeric columns, or choose the feature columns (--features on the command line).")
+        raise CSVError(Message("No usable feature column is left: " + " ".join(n for n in notices if "dropped" in n)
+                               + " Add numeric columns, or choose the ", ("features", "feature columns"), "."))
 
     pre = Preprocessing(tuple(specs), np.zeros(len(specs)), np.ones(len(specs)), target=target_col,
                         positive=positive_value, negative=negative_value, decimal_comma=table.decimal_comma)
@@ -239,19 +389,23 @@ def load_csv(
     if not impute and dropped:
         total = int((~keep).sum())
         by_col = ", ".join(f"{col}: {k}" for col, k in dropped.items())
-        notices.append(f"{total} row(s) with missing, infinite or invalid values (or numbers beyond ±1e300) were "
-                       f"dropped ({by_col}). Use imputation to fill missing cells instead.")
+        notices.append(Message(f"{total} row(s) with missing, infinite or invalid values (or numbers beyond ±1e300) "
+                               f"were dropped ({by_col}). To keep rows with missing cells, ",
+                               ("impute", "fill missing cells instead of dropping rows"), "."))
     elif label_missing.any():
         notices.append(f"{int(label_missing.sum())} row(s) without a target value were dropped.")
-    rows = np.flatnonzero(keep)
-    y01 = (labels.to_numpy()[rows] == positive_value).astype(np.int64)
-    if len(rows) == 0:
-        raise CSVError("No row is left after dropping rows with missing or invalid values. "
-                       "Use imputation, or choose other feature columns.")
+    used = np.flatnonzero(keep)  # among ``frame``'s rows
+    y01 = (labels.to_numpy()[used] == positive_value).astype(np.int64)
+    if len(used) == 0:
+        raise CSVError(Message("No row is left after dropping rows with missing or invalid values. ",
+                               ("impute", "Fill missing cells instead of dropping rows"), ", or choose other ",
+                               ("features", "feature columns"), "."))
     if len(set(y01)) < 2:
-        raise CSVError(f"After dropping incomplete rows only one class ({'positive' if y01[0] else 'negative'}) "
-                       "is left. Use imputation or choose other feature columns.")
-    used_counts = Counter(labels.to_numpy()[rows])
+        raise CSVError(Message(f"After dropping incomplete rows only one class ({'positive' if y01[0] else 'negative'}"
+                               ") is left. ", ("impute", "Fill missing cells instead of dropping rows"),
+                               ", or choose other ", ("features", "feature columns"), "."))
+    used_counts = Counter(labels.to_numpy()[used])
+    rows = positions[used]
     report = {
         "rows_read": rows_read,
         "rows_used": int(len(rows)),
@@ -268,7 +422,7 @@ def load_csv(
         "encoding": table.encoding,
         "notices": notices,
     }
-    return LoadedCSV(X[rows], y01, rows, pre, report)
+    return LoadedCSV(X[used], y01, rows, pre, report)
 
 
 def fit_scaling(pre: Preprocessing, X_train: np.ndarray) -> Preprocessing:
@@ -327,6 +481,83 @@ def _has_header(rows: list[list[str]]) -> bool:
     return all(c.strip() and not _is_number(c) for c in first) and len(set(first)) == len(first)
 
 
+def _short_rows(text: str, delimiter: str, skip: int, has_header: bool, frame: pd.DataFrame,
+                counts: tuple[np.ndarray, np.ndarray, dict] | None = None) -> ShortRows | None:
+    """The data rows of ``frame`` (read by pandas, header still in its first row) that had fewer fields than
+    expected in the file: pandas fills their missing last cells with empty text, so only counting each line's
+    fields tells them from rows whose last cells are really empty. ``counts``: ``_field_counts`` of the file, if
+    already counted. None when there are none, or when the count does not line up with pandas' reading (then
+    nothing is claimed)."""
+    head = int(has_header)
+    if not (frame.iloc[head:, -1] == "").any():  # a short row's last cell is empty: most files stop here
+        return None
+    counts = counts or _field_counts(text, delimiter)
+    if counts is None:
+        return None
+    lines, fields = counts[0][skip:], counts[1][skip:]
+    width = frame.shape[1]
+    kept = fields <= width  # pandas skips lines with more fields than its first
+    lines, fields = lines[kept][head:], fields[kept][head:]
+    if len(fields) != len(frame) - head:
+        return None
+    # When most rows have fewer fields than the header (a header ending in a separator), they are the norm.
+    expected = min(width, int(np.bincount(fields).argmax()))
+    short = np.flatnonzero(fields < expected)
+    if not len(short):
+        return None
+    return ShortRows(short, tuple((int(lines[i]), int(fields[i])) for i in short[:5]), expected,
+                     of_header=has_header and expected == width)
+
+
+def _long_rows(counts: tuple[np.ndarray, np.ndarray, dict] | None, skip: int, has_header: bool, frame: pd.DataFrame,
+               skipped: int, delimiter: str) -> LongRows | None:
+    """The data rows pandas skipped (``skipped`` of them) for having more fields than ``frame``'s width, with their
+    line numbers and cells, from ``_field_counts(..., longer_than=width)``. None when that count does not line up
+    with pandas' reading (then nothing is claimed)."""
+    if counts is None:
+        return None
+    lines, fields, cells = counts[0][skip:], counts[1][skip:], counts[2]
+    width = frame.shape[1]
+    long = np.flatnonzero(fields > width)  # among the records from the header (or first row) on
+    if len(long) != skipped or len(fields) - len(long) != len(frame) or (has_header and len(long) and long[0] == 0):
+        return None
+    head = int(has_header)
+    kept = tuple((*cells[k + skip][:width - 1], delimiter.join(cells[k + skip][width - 1:])) for k in long.tolist())
+    return LongRows(long - head, lines[long], fields[long], kept, width, of_header=has_header, delimiter=delimiter)
+
+
+def _field_counts(text: str, delimiter: str, longer_than: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, dict[int, list[str]]] | None:
+    """For each record of the file that pandas reads (not a blank line): its line number (1-based) and its
+    number of fields; and the cells of every record with more than ``longer_than`` fields, by its index among
+    the records. None when the file has a field too long for Python's csv module."""
+    blank = " \t".replace(delimiter, "")  # pandas skips a line of spaces and tabs, unless a tab separates
+    long: dict[int, list[str]] = {}
+    if '"' not in text:  # no quoting: a record is a line, its fields are its separators + 1
+        physical = re.split(r"\r\n|\r|\n", text)
+        counts = np.array([line.count(delimiter) + 1 if line.strip(blank) else 0 for line in physical],
+                          dtype=np.int64)
+        lines = np.flatnonzero(counts)
+        if longer_than is not None:
+            for k in np.flatnonzero(counts[lines] > longer_than).tolist():
+                long[k] = physical[lines[k]].split(delimiter)
+        return lines + 1, counts[lines], long
+    starts, fields = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        line = 0
+        for record in reader:
+            if len(record) > 1 or (record and record[0].strip(blank)):
+                if longer_than is not None and len(record) > longer_than:
+                    long[len(starts)] = record
+                starts.append(line + 1)
+                fields.append(len(record))
+            line = reader.line_num
+    except csv.Error:  # a field over 131,072 characters
+        return None
+    return np.array(starts, dtype=np.int64), np.array(fields, dtype=np.int64), long
+
+
 def _unique_names(names: list[str], notices: list[str]) -> list[str]:
     out, seen = [], Counter()
     for i, raw in enumerate(names):
@@ -366,10 +597,9 @@ def _choose_target(frame: pd.DataFrame, target: str | None, notices: list[str]) 
             return lowered[target.strip().lower()]
         raise CSVError(f"There is no column {target!r}. The columns are: {_listing(columns)}.")
     column = default_target(columns)
-    if column != columns[-1] or column.strip().lower() in TARGET_NAMES:
-        notices.append(f"Target: {column!r} (named like a label). Choose another with --target.")
-    else:
-        notices.append(f"Target: the last column, {column!r}. Choose another with --target.")
+    why = "named like a label" if column != columns[-1] or column.strip().lower() in TARGET_NAMES else "the last column"
+    notices.append(Message(f"Target: {column!r} ({why}). To use another column, choose it as the ",
+                           ("target", "target column"), "."))
     return column
 
 
@@ -387,8 +617,8 @@ def _choose_positive(target: str, counts: Counter, positive: str | None, notices
     listing = ", ".join(f"{c} ({counts[c]})" for c in sorted(counts, key=lambda c: (-counts[c], _sort_key(c)))[:20])
     if len(classes) < 2:
         only = f" ({classes[0]!r})" if classes else ""
-        raise CSVError(f"The target column {target!r} has only one class{only}: a classifier needs two. "
-                       "Choose another target column (--target on the command line).")
+        raise CSVError(Message(f"The target column {target!r} has only one class{only}: a classifier needs two. "
+                               "Choose another ", ("target", "target column"), "."))
     if positive is not None:
         match = _match_value(positive, classes)
         if match is None:
@@ -400,15 +630,16 @@ def _choose_positive(target: str, counts: Counter, positive: str | None, notices
         return match, next(c for c in classes if c != match)
     if len(classes) > 2:
         hint = " It looks like a number to predict, not a class." if len(classes) > 20 else ""
-        raise CSVError(f"The target column {target!r} has {len(classes)} classes: {listing}"
-                       f"{', …' if len(classes) > 20 else ''}.{hint} Choose a positive class to train against all the "
-                       "others (one-vs-rest; --positive VALUE on the command line), or another target column "
-                       "(--target).")
+        raise CSVError(Message(f"The target column {target!r} has {len(classes)} classes: {listing}"
+                               f"{', …' if len(classes) > 20 else ''}.{hint} Choose a ", ("positive", "positive class"),
+                               " to train against all the others (one-vs-rest), or another ",
+                               ("target", "target column"), "."))
     liked = [c for c in classes if c.strip().lower() in POSITIVE_WORDS]
     pos = liked[0] if len(liked) == 1 else classes[1]
     neg = classes[0] if pos == classes[1] else classes[1]
     why = "it reads as yes/true/1" if len(liked) == 1 else "it sorts last"
-    notices.append(f"Positive class: {pos!r} ({why}); negative: {neg!r}. Choose the other with --positive.")
+    notices.append(Message(f"Positive class: {pos!r} ({why}); negative: {neg!r}. To swap them, choose {neg!r} as the ",
+                           ("positive", "positive class"), "."))
     return pos, neg
 
 

@@ -114,7 +114,8 @@ def score_table(model: LoadedModel, table: Table | bytes | str | Path,
     """Score every row of ``table`` with a saved model; raise ``ValueError`` when a needed column is absent.
 
     ``mapping``: ``{model column: file column}`` for columns named differently in this file (the
-    target column included). Rows with a missing or invalid cell are kept with their reason.
+    target column included). Rows with a missing or invalid cell are kept with their reason, and so are rows with
+    more fields than the header (``Table.long_rows``), in their place in the file.
     """
     table = table if isinstance(table, Table) else read_table(table)
     pre = model.preprocessing
@@ -149,6 +150,8 @@ def score_table(model: LoadedModel, table: Table | bytes | str | Path,
     out[names["probability"]] = p
     out[names["prediction"]] = predicted
     out[names["reason"]] = [reasons.get(i, "") for i in range(len(frame))]
+    if table.long_rows is not None:  # rows pandas skipped for too many fields: back in place, unscored
+        out, reasons = _with_long_rows(out, reasons, table, names)
 
     metrics = None
     target = mapping.get(pre.target, pre.target) if pre.target else None
@@ -159,6 +162,20 @@ def score_table(model: LoadedModel, table: Table | bytes | str | Path,
         metrics["rows_without_known_label"] = int((ok & ~labelled).sum())
         metrics["confusion_matrix"] = _confusion(y[use], p[use], pre)
     return Scored(out, reasons, metrics, names)
+
+
+def _with_long_rows(out: pd.DataFrame, reasons: dict[int, str], table: Table,
+                    names: dict[str, str]) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The scored rows of ``table.frame`` and its long rows (``Table.long_rows``), unscored with their reason, in
+    file order; the reasons keyed by position among all the file's data rows."""
+    long = table.long_rows
+    at = table.positions
+    extra = pd.DataFrame(list(long.cells), columns=table.frame.columns, index=long.rows)
+    extra[names["probability"]] = np.nan
+    extra[names["prediction"]] = ""
+    extra[names["reason"]] = [long.reason(k) for k in range(len(long.rows))]
+    merged = pd.concat([out.set_axis(at), extra]).sort_index(kind="stable").reset_index(drop=True)
+    return merged, dict(sorted({**{int(at[i]): r for i, r in reasons.items()}, **long.reasons()}.items()))
 
 
 def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:

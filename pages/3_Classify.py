@@ -101,8 +101,8 @@ def results_section(scored: Scored, file_name: str) -> None:
                "`python -m mlp_core predict` writes them; cells a spreadsheet would run as a formula start with '.")
     if bad:
         st.subheader("Rows that could not be scored")
-        st.text(f"{bad} row(s) have a missing or invalid cell. They stay in the table and the download, with an "
-                "empty probability and the reason.")
+        st.text(f"{bad} row(s) have a missing or invalid cell, or more fields than the header. They stay in the "
+                "table and the download, with an empty probability and the reason.")
         rows = scored.unscorable
         reason = scored.columns["reason"]
         st.dataframe(pd.concat([rows[[reason]], rows.drop(columns=reason)], axis=1).set_axis(rows.index + 1),
@@ -179,6 +179,10 @@ if isinstance(table, str):
     st.stop()
 for notice in table.notices:
     st.text(notice)
+if table.long_rows is not None:
+    st.text(f"{table.long_rows.describe()}{table.long_rows.kept()}")
+if table.short_rows is not None:
+    st.text(f"{table.short_rows.describe()} Their missing last cells are read as empty.")
 mapping = column_controls(model, table, upload.file_id)
 scored = remembered_or_message(("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))),
                                lambda: score_table(model, table, mapping), "The file cannot be scored with this model")

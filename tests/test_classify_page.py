@@ -201,3 +201,92 @@ def test_a_scored_file_is_remembered_so_other_choices_do_not_score_it_again(monk
     session.playback.pause_at(30)  # another epoch on the main page: another model, scored afresh
     at.run()
     assert calls == {"read": 1, "score": 2}
+
+
+def _long_names(n: int = 200, seed: int = 0) -> tuple[str, list[str]]:
+    """A CSV whose five feature columns have 60-character names, and those names."""
+    rng = np.random.RandomState(seed)
+    names = [f"average_reading_of_the_{side}_sensor_over_the_whole_window".ljust(60, "_")
+             for side in ("left", "right", "upper", "lower", "middle")]
+    X = rng.normal(size=(n, 5)).round(3)
+    labels = np.where(X[:, 0] + X[:, 1] - X[:, 2] > 0, "yes", "no")
+    rows = [",".join([*names, "label"])] + [",".join([*map(str, x), label]) for x, label in zip(X, labels, strict=True)]
+    return "\n".join(rows), names
+
+
+def test_the_boundary_charts_titles_stay_short_with_long_column_names_and_the_hover_names_them_whole():
+    import html
+
+    text, names = _long_names()
+    assert {len(n) for n in names} == {60}
+    at = _upload(_page(_session(text)), "cl_csv", "long.csv", text)
+    assert not at.exception and not at.error
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)  # the decision-boundary slice
+    layout = spec["layout"]
+    across, up = names[at.selectbox(key="cl_x").value], names[at.selectbox(key="cl_y").value]
+    held = [n for n in names if n not in (across, up)]
+    # Plotly neither wraps nor cuts a title: at 13 px, 50 characters are about 350 px, inside the chart even at
+    # half of a 1400 px window; an axis title of 30 characters fits along either axis.
+    lines = [html.unescape(line) for line in layout["title"]["text"].split("<br>")]
+    assert all(len(line) <= 50 for line in lines), lines
+    assert " ".join(lines).endswith("held at their mean")
+    assert lines[0].startswith(held[0][:20])  # the held inputs are still named, by their beginnings
+    for axis, name in (("xaxis", across), ("yaxis", up)):
+        shown = html.unescape(layout[axis]["title"]["text"])
+        assert len(shown) <= 30 and name.startswith(shown.removesuffix("…")), shown
+    heatmap = next(t for t in spec["data"] if t["type"] == "heatmap")
+    meta = [html.unescape(m) for m in heatmap["meta"]]
+    assert meta[:2] == [across, up]  # the hover names the inputs whole
+    assert all(name in meta[2] for name in held)
+    assert "%{meta[0]}" in heatmap["hovertemplate"] and "%{meta[2]}" in heatmap["hovertemplate"]
+
+
+def test_a_row_with_too_many_fields_is_shown_in_its_place_with_its_line_and_is_in_the_download(monkeypatch):
+    import csv
+    import io
+
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores = []  # the page's media files (the download's bytes), kept by AppTest's storage of each run
+
+    class Recorded(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recorded)
+    rows = _fruit(12, seed=3, header="size,colour,weight,label,note").splitlines()
+    rows = [rows[0], *(f"{r},n{i}" for i, r in enumerate(rows[1:]))]
+    rows[2] = rows[2].rsplit(",", 1)[0] + ',"two\nlines"'  # a quoted line break before the long row
+    rows[6] += ",oops"  # data row 6 (1-based) has a field too many
+    text = "\n".join(rows) + "\n"
+    line = text[:text.index(rows[6])].count("\n") + 1
+    reason = f"line {line} has 6 fields, the header has 5: a separator too many?"
+    at = _upload(_page(_session(_fruit())), "cl_csv", "long.csv", text)
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    table = at.dataframe[0].value
+    assert len(table) == 12 and list(table.index) == list(range(1, 13))  # every data row, numbered from 1
+    assert table.loc[6, "reason"] == reason and np.isnan(table.loc[6, "probability"])
+    assert table.loc[6, "note"] == "n5,oops"
+    assert (table.drop(index=6)["reason"] == "").all()
+    bad = at.dataframe[1].value
+    assert list(bad.index) == [6] and bad["reason"].iloc[0] == reason
+    assert any("11 of 12 rows scored" in t.value for t in at.text)
+    assert any(t.value.startswith(f"1 line(s) have more fields than the header's 5 (line {line}: 6 fields)")
+               and "kept" in t.value for t in at.text)
+    url = at.get("download_button")[0].proto.url
+    data = stores[-1].get_file(url.rsplit("/", 1)[1]).content
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert len(records) == 13 and records[6][-1] == reason and records[6][-3:-1] == ["", ""]
+    assert records[6][4] == "n5,oops" and records[2][4] == "two\nlines"
+    assert sum(1 for r in records[1:] if r[-3]) == 11  # the other rows are scored
+    # The boundary slice's rows line up with the scored table's: the long row is among the unscored (NaN) ones.
+    from mlp_core.csv_data import read_table
+
+    session = at.session_state["mlp_session"]
+    model = load_model(model_json(session.recording, session.data, 60))
+    table_read = read_table(text.encode())
+    X = classify.encoded_inputs(model.preprocessing, table_read, {})
+    scored = score_table(model, table_read)
+    assert len(X) == len(scored.frame) == 12 and np.isnan(X[5]).all() and np.isfinite(np.delete(X, 5, axis=0)).all()

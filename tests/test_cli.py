@@ -1,6 +1,7 @@
 """``python -m mlp_core inspect``: JSON on stdout and exit 0 for a usable file; exit 2 and one ``error:`` line on
 stderr for anything else — never a traceback. Each case runs the real command in a subprocess."""
 
+import csv
 import json
 import re
 import shlex
@@ -153,3 +154,84 @@ def test_closed_stdout_gives_no_traceback(tmp_path):
     proc.wait(timeout=120)
     proc.stderr.close()
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+# The loader names the settings it asks about in plain words; the command line says them as its options.
+
+@pytest.mark.parametrize(("text", "options"), [
+    (IRIS_LIKE, ["--positive", "--target"]),
+    ("a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n", ["--target"]),
+    ("id,comment,label\n1,hello there,yes\n2,good day,no\n3,bye now,yes\n4,what now,no\n", ["--features"]),
+    ("a,b,label\n1,,yes\n,2,no\n3,,yes\n,4,no\n", ["--impute", "--features"]),
+], ids=["three-classes", "one-class", "no-usable-feature", "no-row-left"])
+def test_an_error_that_asks_for_a_setting_names_its_option(tmp_path, text, options):
+    line = _refused(_run("inspect", _write(tmp_path, "data.csv", text)))
+    for option in options:
+        assert f"({option})" in line, line
+
+
+def test_notices_that_ask_for_a_setting_name_its_option(tmp_path):
+    notices = _inspect(_write(tmp_path, "small.csv", SMALL))["notices"]
+    for option, words in (("--target", "target column"), ("--positive", "positive class"),
+                          ("--impute", "fill missing cells instead of dropping rows")):
+        assert any(f"{words} ({option})" in n for n in notices), (option, notices)
+
+
+SHORT_ROWS = "x1,x2,x3,label\n0.1,0.2,0.3,yes\n0.4,no\n-1,0.5,2,no\n1.5,-0.3,0.7,yes\n0.2,0.1,-0.4,no\n"
+
+
+def test_inspect_names_the_lines_with_too_few_fields(tmp_path):
+    report = _inspect(_write(tmp_path, "short.csv", SHORT_ROWS), "--impute")
+    notice = next(n for n in report["notices"] if "fewer fields" in n)
+    assert notice.startswith("1 line(s) have fewer fields than the header's 4 (line 3: 2 fields)")
+    assert "left out" in notice and "(--impute)" in notice
+    assert report["rows_read"] == 5 and report["rows_used"] == 4
+
+
+def test_predict_keeps_a_short_row_and_says_which_line_it_is(tmp_path):
+    model = ROOT / "tests" / "hostile" / "models" / "good_model.json"  # inputs x1, x2, x3; target label
+    result = _run("predict", str(model), _write(tmp_path, "short.csv", SHORT_ROWS))
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "fewer fields" in line]
+    assert len(notices) == 1, result.stderr
+    assert notices[0].startswith("notice: 1 line(s) have fewer fields than the header's 4 (line 3: 2 fields)")
+    assert notices[0].endswith("Their missing last cells are read as empty.")
+    assert len(result.stdout.splitlines()) == 1 + 5  # every row comes back
+
+
+def test_predict_keeps_a_row_with_too_many_fields_in_place_with_its_line_and_says_so(tmp_path):
+    model = ROOT / "tests" / "hostile" / "models" / "good_model.json"  # inputs x1, x2, x3; target label
+    # A note with a quoted line break comes first, so the long row's file line is past pandas' count of records.
+    text = ('x1,x2,x3,label,note\n0.1,0.2,0.3,yes,"two\nlines"\n-1,0.5,2,no,a\n1.5,-0.3,0.7,yes,b,extra\n'
+            '0.2,0.1,-0.4,no,c\n')
+    line = text[:text.index("1.5,-0.3")].count("\n") + 1
+    out = tmp_path / "pred.csv"
+    result = _run("predict", str(model), _write(tmp_path, "long.csv", text), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    with open(out, encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    assert records[0][-3:] == ["probability", "prediction", "reason"]
+    assert len(records) - 1 == 4  # every data row of the input, the long one too
+    reason = f"line {line} has 6 fields, the header has 5: a separator too many?"
+    assert [r[-1] for r in records[1:]] == ["", "", reason, ""]  # in its place
+    assert records[3][:5] == ["1.5", "-0.3", "0.7", "yes", "b,extra"] and records[3][-3:-1] == ["", ""]
+    assert all(r[-3] for i, r in enumerate(records[1:]) if i != 2)  # the others are scored
+    notices = [n for n in result.stderr.splitlines() if "more fields" in n]
+    assert len(notices) == 1, result.stderr
+    assert notices[0].startswith(f"notice: 1 line(s) have more fields than the header's 5 (line {line}: 6 fields)")
+    assert "not scored" in notices[0] and "kept" in notices[0]
+    assert json.loads(result.stdout)["rows"] == 3  # the metrics count the scored rows
+
+
+def test_predict_says_so_when_lines_with_too_many_fields_cannot_be_kept(tmp_path):
+    # A quoted cell over 131,072 characters is too long for Python's csv module, which finds the long lines again
+    # (pandas only skips them): then they are left out, and predict says that the output lacks them.
+    model = ROOT / "tests" / "hostile" / "models" / "good_model.json"
+    rows = ["x1,x2,x3,label", *(f"{i},{i},1,yes" for i in range(250)), '"' + "9" * 140_000 + '",2,1,yes',
+            "3,4,1,no,9", "5,6,1,yes"]
+    result = _run("predict", str(model), _write(tmp_path, "huge_cell.csv", "\n".join(rows) + "\n"))
+    assert result.returncode == 0, result.stderr
+    notice = next(n for n in result.stderr.splitlines() if "more fields" in n)
+    assert notice.startswith("notice: 1 line(s) have more fields than the header's 4 (line 253: 5 fields)")
+    assert notice.endswith("They are not in the output.")
+    assert len(result.stdout.splitlines()) == 1 + len(rows) - 2  # the header, and every row but the long one

@@ -3,6 +3,9 @@ with a notice), and that every file it cannot use is refused with a ``CSVError``
 
 Reference values come from scikit-learn's own loaders, from the generated data itself, or by hand."""
 
+import csv
+import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +17,7 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 
 from mlp_core import MLPBinaryClassifier
-from mlp_core.csv_data import CSVError, LoadedCSV, fit_scaling, load_csv, read_table
+from mlp_core.csv_data import SETTINGS, CSVError, LoadedCSV, Message, fit_scaling, load_csv, read_table, worded
 from mlp_core.persistence import dump_model, load_model
 
 SKLEARN_DATA = Path(sklearn.__file__).parent / "datasets" / "data"
@@ -34,6 +37,18 @@ def _refusal(data: bytes | str, **kwargs) -> str:
     message = str(info.value)
     assert message.strip()
     return message
+
+
+def _error(data: bytes | str, **kwargs) -> CSVError:
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    with pytest.raises(CSVError) as info:
+        load_csv(data, **kwargs)
+    return info.value
+
+
+def _as_options(setting: str, words: str) -> str:
+    """How a caller with options of its own (the command line) words a mention of a setting."""
+    return f"{words} [option {setting}]"
 
 
 def _notices(loaded: LoadedCSV) -> str:
@@ -60,7 +75,7 @@ def test_breast_cancer_matches_scikit_learn_loader():
 
 def test_iris_three_classes_refused_with_the_classes_and_how_to_choose():
     message = _refusal((SKLEARN_DATA / "iris.csv").read_bytes())
-    for name in ("setosa", "versicolor", "virginica", "--positive"):
+    for name in ("setosa", "versicolor", "virginica", "positive class", "target column"):
         assert name in message
 
 
@@ -78,7 +93,7 @@ def test_iris_one_vs_rest_with_a_chosen_positive_class():
 def test_wine_three_classes_refused_then_one_vs_rest():
     path = SKLEARN_DATA / "wine_data.csv"
     message = _refusal(path.read_bytes())
-    for name in ("class_0", "class_1", "class_2", "--positive"):
+    for name in ("class_0", "class_1", "class_2", "positive class"):
         assert name in message
     loaded = load_csv(path, positive="class_0")
     ref = load_wine()
@@ -187,12 +202,12 @@ def test_unusable_file_is_refused_with_a_reason(data, words):
 
 def test_single_class_target_is_refused():
     message = _refusal("a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n")
-    assert "one class" in message and "'yes'" in message and "--target" in message
+    assert "one class" in message and "'yes'" in message and "another target column" in message
 
 
 def test_no_usable_feature_is_refused_naming_what_was_dropped():
     message = _refusal("id,comment,label\n1,hello there,yes\n2,good day,no\n3,bye now,yes\n4,what now,no\n")
-    assert "'id'" in message and "'comment'" in message and "--features" in message
+    assert "'id'" in message and "'comment'" in message and "feature columns" in message
 
 
 # Columns: dropped or encoded, each with a notice.
@@ -361,7 +376,119 @@ def test_target_as_feature_is_refused():
 def test_rows_with_extra_fields_are_skipped_with_a_notice():
     loaded = _load("a,b,c\n1,2,cat\n3,4,dog,extra\n5,6,cat\n7,8,dog\n9,10,cat\n")
     np.testing.assert_array_equal(loaded.X, [[1, 2], [5, 6], [7, 8], [9, 10]])
-    assert any("skipped" in n and "line 3" in n for n in loaded.report["notices"])
+    notice = next(n for n in loaded.report["notices"] if "more fields" in n)
+    assert "1 line(s) have more fields than the header's 3 (line 3: 4 fields)" in notice and "skipped" in notice
+
+
+def test_rows_with_extra_fields_are_kept_aside_with_their_file_lines_past_quoted_line_breaks():
+    text = 'note,a,b,label\n"two\nlines",1,2,yes\nok,3,4,no,extra\n\n"x",5,6,no\nz,7,8,yes,1,2\nw,9,9,no\n'
+    lines = text.split("\n")
+    table = read_table(text.encode())
+    assert lines[3] == "ok,3,4,no,extra" and lines[6] == "z,7,8,yes,1,2"  # 0-based: lines 4 and 7 of the file
+    np.testing.assert_array_equal(table.long_rows.lines, [4, 7])
+    np.testing.assert_array_equal(table.long_rows.fields, [5, 6])
+    np.testing.assert_array_equal(table.long_rows.rows, [1, 3])  # among the five data rows
+    assert table.long_rows.cells == (("ok", "3", "4", "no,extra"), ("z", "7", "8", "yes,1,2"))
+    assert table.long_rows.reasons() == {1: "line 4 has 5 fields, the header has 4: a separator too many?",
+                                         3: "line 7 has 6 fields, the header has 4: a separator too many?"}
+    assert list(table.frame["note"]) == ["two\nlines", "x", "w"] and table.n_rows == 5
+    np.testing.assert_array_equal(table.positions, [0, 2, 4])
+    notice = next(n for n in load_csv(table).report["notices"] if "more fields" in n)
+    assert notice.startswith("2 line(s) have more fields than the header's 4 (line 4: 5 fields, line 7: 6)")
+    assert notice.endswith("so they were skipped.")
+
+
+# Lines 3 and 7 have too few fields: line 3 lacks a value somewhere, so its 'no' lands in column c. Line 5 is blank.
+SHORT = "a,b,c,label\n1,2,3,yes\n4,5,no\n6,7,8,no\n\n9,10,11,yes\n12,yes\n13,14,15,no\n16,17,18,yes\n"
+
+
+@pytest.mark.parametrize("impute", [False, True])
+def test_rows_with_fewer_fields_are_named_by_line_and_left_out(impute):
+    loaded = _load(SHORT, impute=impute)
+    notice = next(n for n in loaded.report["notices"] if "fewer fields" in n)
+    assert notice.startswith("2 line(s) have fewer fields than the header's 4 (line 3: 3 fields, line 7: 2):")
+    assert "left out" in notice
+    # Left out before the columns are read: the 'no' shifted into c does not make c look like text.
+    assert loaded.feature_names == ["a", "b", "c"]
+    np.testing.assert_array_equal(loaded.X, [[1, 2, 3], [6, 7, 8], [9, 10, 11], [13, 14, 15], [16, 17, 18]])
+    np.testing.assert_array_equal(loaded.y, [1, 0, 1, 0, 1])
+    np.testing.assert_array_equal(loaded.rows, [0, 2, 3, 5, 6])  # positions among the file's 7 data rows
+    assert loaded.report["rows_read"] == 7 and loaded.report["rows_used"] == 5
+    # Not reported as missing cells of the columns the short lines left empty.
+    assert loaded.report["dropped"] == {"rows": 2, "by_column": {}}
+    assert not any("without a target value" in n or "were dropped" in n for n in loaded.report["notices"])
+
+
+def test_short_rows_are_counted_by_physical_line_past_quoted_newlines_and_skipped_headers():
+    text = 'note,a,b,label\n"two\nlines",1,2,yes\nok,3,no\n"x",5,6,no\nz,7,8,yes\n"y",9,10,no\n'
+    table = read_table(text.encode())
+    assert table.short_rows.lines == ((4, 3),)
+    np.testing.assert_array_equal(table.short_rows.rows, [1])
+    assert list(table.frame.iloc[1]) == ["ok", "3", "no", ""]  # still in the table: scoring keeps every row
+    counted = read_table(b"4,2,no,yes\na,b,label\n1,2,yes\n3,no\n5,6,no\n7,8,yes\n")  # a count header first
+    assert counted.short_rows.lines == ((4, 2),)
+
+
+def test_a_header_ending_in_a_separator_makes_no_row_short():
+    loaded = _load("a,b,label,\n1,2,yes\n3,4,no\n5,6,yes\n7,8,no\n")
+    assert read_table(b"a,b,label,\n1,2,yes\n3,4,no\n5,6,yes\n7,8,no\n").short_rows is None
+    assert loaded.report["rows_used"] == 4 and loaded.feature_names == ["a", "b"]
+    assert "fewer fields" not in _notices(loaded)
+
+
+def test_a_row_ending_in_an_empty_cell_is_a_missing_value_not_a_short_row():
+    loaded = _load("a,b,label\n1,2,yes\n3,4,\n5,6,no\n7,8,yes\n9,10,no\n")
+    assert "fewer fields" not in _notices(loaded)
+    assert loaded.report["dropped"] == {"rows": 1, "by_column": {"label": 1}}
+
+
+# Messages that ask to change a setting name it in plain words, as the app's controls do, and know which setting
+# each mention is about, so that the command line can say its option instead.
+
+WIDE = ",".join(f"c{j}" for j in range(1005)) + ",label\n" + "".join(
+    ",".join(str((i * 7 + j) % 5) for j in range(1005)) + f",{'yes' if i % 2 else 'no'}\n" for i in range(6))
+ASKING = {  # a file and load_csv's arguments: the settings its refusal asks to change
+    "three classes": ("x,y,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n", {},
+                      {"positive", "target"}),
+    "one class": ("a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n", {}, {"target"}),
+    "no usable feature": ("id,comment,label\n1,hello there,yes\n2,good day,no\n3,bye now,yes\n4,what now,no\n", {},
+                          {"features"}),
+    "too many inputs": (WIDE, {}, {"features"}),
+    "no row left": ("a,b,label\n1,,yes\n,2,no\n3,,yes\n,4,no\n", {}, {"impute", "features"}),
+    "one class left": ("a,b,label\n1,5,yes\n,6,no\n2,7,yes\n,8,no\n", {}, {"impute", "features"}),
+}
+
+
+@pytest.mark.parametrize("case", ASKING)
+def test_a_refusal_names_the_settings_it_asks_about_without_options(case):
+    text, kwargs, settings = ASKING[case]
+    error = _error(text, **kwargs)
+    assert "--" not in str(error)
+    worded_text = error.worded(_as_options)
+    assert {s for s in SETTINGS if f"[option {s}]" in worded_text} == settings, worded_text
+
+
+def test_notices_name_the_settings_they_ask_about_without_options():
+    loaded = _load("a,b,label\n1,2,yes\n3,,no\n5,6,yes\n7,8,no\n9,10,yes\n")
+    short = _load(SHORT)
+    notices = loaded.report["notices"] + short.report["notices"]
+    assert not any("--" in n for n in notices), notices
+    asked = {s for n in notices for s in SETTINGS if f"[option {s}]" in worded(n, _as_options)}
+    assert asked == {"target", "positive", "impute"}
+    assert "choose it as the target column" in _notices(loaded) and "as the positive class" in _notices(loaded)
+
+
+def test_a_message_is_its_plain_text_and_keeps_its_mentions_through_copies():
+    import copy
+    import pickle
+
+    message = Message("Choose another ", ("target", "target column"), ".")
+    assert message == "Choose another target column." and isinstance(message, str)
+    for twin in (copy.deepcopy(message), pickle.loads(pickle.dumps(message))):  # noqa: S301 - our own object
+        assert twin.worded(_as_options) == "Choose another target column [option target]."
+    assert worded("plain text", _as_options) == "plain text"
+    with pytest.raises(ValueError):
+        Message(("colour", "colour"))
 
 
 def test_markup_in_headers_and_cells_comes_back_verbatim():
@@ -501,3 +628,45 @@ def test_fuzz_arbitrary_bytes_give_a_table_or_a_csv_error(data):
 @given(csv_like(), st.booleans(), st.sampled_from([None, "yes", "1", "a"]))
 def test_fuzz_csv_like_text_gives_a_table_or_a_csv_error(data, impute, positive):
     _check_contract(data, impute=impute, positive=positive)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(csv_like())
+def test_fuzz_long_rows_are_the_records_python_csv_reads_with_too_many_fields(data):
+    try:
+        table = read_table(data)
+    except CSVError:
+        return
+    long = table.long_rows
+    if long is None:
+        return
+    width = table.frame.shape[1]
+    assert long.expected == width and len(long.rows) == len(long.lines) == len(long.fields) == len(long.cells)
+    assert list(long.rows) == sorted(set(long.rows.tolist())) and long.rows[-1] < table.n_rows
+    assert list(long.lines) == sorted(set(long.lines.tolist())) and (long.fields > width).all()
+    assert all(len(cells) == width for cells in long.cells)
+    np.testing.assert_array_equal(np.sort(np.r_[table.positions, long.rows]), np.arange(table.n_rows))
+    # Each is the record Python's csv module reads from its line on, with that many fields.
+    text = data.decode(table.encoding.replace(" with BOM", "").replace("UTF-8", "utf-8-sig"))
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]  # where each line of the file starts
+    for line, fields, cells in zip(long.lines, long.fields, long.cells, strict=True):
+        record = next(csv.reader(io.StringIO(text[starts[line - 1]:], newline=""), delimiter=table.delimiter))
+        assert len(record) == fields
+        assert [*record[:width - 1], table.delimiter.join(record[width - 1:])] == list(cells)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(csv_like())
+def test_fuzz_short_rows_are_rows_of_the_table_with_empty_last_cells(data):
+    try:
+        table = read_table(data)
+    except CSVError:
+        return
+    short = table.short_rows
+    if short is None:
+        return
+    assert 0 < len(short.rows) < len(table.frame) and short.expected <= table.frame.shape[1]
+    assert list(short.rows) == sorted(set(short.rows.tolist())) and short.rows[-1] < len(table.frame)
+    for row, (line, fields) in zip(short.rows, short.lines, strict=False):
+        assert line >= 2 and 1 <= fields < short.expected
+        assert (table.frame.iloc[row, fields:] == "").all()  # pandas filled what the line lacks with empty cells

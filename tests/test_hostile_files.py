@@ -6,6 +6,7 @@ reach the page escaped, never as markdown or HTML, and a pickle is refused witho
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -88,7 +89,7 @@ CSV_CASES = {
                                                               ("$\\LaTeX$", ":material/home:", "<b>b</b>"))),
                                   rows=60, predict=("no column 'x1'", "'<script>alert(1)</script>'")),
     "long_header.csv": CSVCase(features=("x3",), rows=60, predict=("no column 'x1'",)),
-    "ragged_rows.csv": CSVCase(features=("x1", "x2"), rows=51, predict=None, scored_rows=57, unscorable=6),
+    "ragged_rows.csv": CSVCase(features=("x1", "x2", "x3"), rows=51, predict=None, scored_rows=60, unscorable=9),
     "duplicate_headers.csv": CSVCase(features=("x", "x_2", "x_3"), rows=60, predict=("no column 'x1'",)),
     "control_chars.csv": CSVCase(features=("x1", "\x1b[2J\x1b[31mx2\x1b[0m", "\u202ex3"), rows=60,
                                  predict=("no column 'x2'", r"'\x1b[2J\x1b[31mx2\x1b[0m'")),
@@ -417,6 +418,50 @@ def test_main_page_three_classes_then_the_advised_positive_class_trains(corpus):
     assert s.data.title == "three_classes.csv" and s.data.class_names == ("rest", "virginica")
 
 
+# The app's controls are "Target column", "Positive class", "Feature columns" and "Fill missing cells instead of
+# dropping rows": a message shown in the app names a setting so, never as a command-line option.
+OPTION = re.compile(r"--[a-z]")
+ASKS = ("target column", "positive class", "feature columns", "fill missing cells")
+
+
+def _messages(at) -> list[str]:
+    """What the main page says about a file: its errors and notices (plain text, escapes removed)."""
+    return [_plain(e.value) for e in (*at.error, *at.warning, *at.info)] + [t.value for t in at.text]
+
+
+def _short_lines(path: Path) -> list[tuple[int, int]]:
+    """(line number, fields) of every line of ``path`` with fewer fields than its header, by Python's csv module."""
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    return [(i + 1, len(row)) for i, row in enumerate(rows) if 0 < len(row) < len(rows[0])]
+
+
+def _long_lines(path: Path) -> list[tuple[int, int]]:
+    """(line number, fields) of every line of ``path`` with more fields than its header, by Python's csv module."""
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    return [(i + 1, len(row)) for i, row in enumerate(rows) if len(row) > len(rows[0])]
+
+
+@pytest.mark.parametrize("name", ["three_classes.csv", "single_class.csv", "wide_5000_columns.csv", "huge_values.csv",
+                                  "ragged_rows.csv"])
+def test_main_page_names_settings_by_its_controls_never_by_command_line_options(name, corpus, main_page):
+    at = main_page["at"] = _back_to_good_csv(main_page["at"])
+    at = _upload(at, "w_upload", name, corpus[name].read_bytes())
+    messages = _messages(at)
+    assert any(word in m.lower() for m in messages for word in ASKS), messages  # it does ask about a setting
+    shown = messages + _rendered_markdown(at)
+    assert not [t for t in shown if OPTION.search(t)], [t for t in shown if OPTION.search(t)]
+
+
+def test_main_page_says_which_lines_have_too_few_fields_and_that_they_were_left_out(corpus, main_page):
+    at = main_page["at"] = _back_to_good_csv(main_page["at"])
+    at = _upload(at, "w_upload", "ragged_rows.csv", corpus["ragged_rows.csv"].read_bytes())
+    short = _short_lines(corpus["ragged_rows.csv"])
+    first = f"{len(short)} line(s) have fewer fields than the header's 4 (line {short[0][0]}: {short[0][1]} fields, "
+    notice = next(t for t in _messages(at) if t.startswith(first))
+    assert all(f"line {line}: {k}" in notice for line, k in short[:5]) and "left out" in notice
+    assert not any("'x3' was dropped" in t for t in _messages(at))  # the short lines did not spoil column x3
+
+
 def _good_session(epochs: int = 20) -> Session:
     return trained_session(GOOD_CSV.read_bytes(), "good.csv", epochs)
 
@@ -457,6 +502,36 @@ def test_classify_page_scores_a_hostile_csv_or_says_why_not_and_goes_on(name, co
         assert any(all(word in e for word in case.predict) for e in errors), errors
         assert not at.dataframe  # nothing half-scored
     assert session_of(at).recording is classify_page["session"].recording  # the main page's run is untouched
+    classify_page["at"] = _assert_scores_small_csv(at)
+
+
+def test_classify_page_says_which_lines_have_too_few_fields(corpus, classify_page):
+    at = _upload(classify_page["at"], "cl_csv", "ragged_rows.csv", corpus["ragged_rows.csv"].read_bytes())
+    short = _short_lines(corpus["ragged_rows.csv"])
+    first = f"{len(short)} line(s) have fewer fields than the header's 4 (line {short[0][0]}: {short[0][1]} fields, "
+    assert any(t.value.startswith(first) and t.value.endswith("read as empty.") for t in at.text)
+    assert len(at.dataframe[0].value) == CSV_CASES["ragged_rows.csv"].scored_rows  # every row kept, short ones too
+    classify_page["at"] = _assert_scores_small_csv(at)
+
+
+def test_cli_predict_and_the_classify_page_keep_the_lines_with_too_many_fields_with_their_reason(corpus, capsys,
+                                                                                                 classify_page):
+    path = corpus["ragged_rows.csv"]
+    long = _long_lines(path)
+    assert long  # the corpus file has some
+    reasons = [f"line {line} has {k} fields, the header has 4: a separator too many?" for line, k in long]
+    status, out, err = _cli(capsys, "predict", GOOD_MODEL, path)
+    assert status == 0, err
+    assert any(n.startswith(f"notice: {len(long)} line(s) have more fields than the header's 4 (line {long[0][0]}: ")
+               for n in err.splitlines()), err
+    frame = _predictions(out)
+    data_lines = [i + 1 for i, row in enumerate(csv.reader(path.read_text(encoding="utf-8").splitlines())) if row][1:]
+    assert len(frame) == len(data_lines)  # one row out for every data line in
+    rows = [data_lines.index(line) for line, _ in long]  # where each long line's row is among the data rows
+    assert frame["reason"].iloc[rows].tolist() == reasons and (frame["probability"].iloc[rows] == "").all()
+    at = _upload(classify_page["at"], "cl_csv", "ragged_rows.csv", path.read_bytes())
+    table = at.dataframe[0].value
+    assert len(table) == len(data_lines) and table["reason"].iloc[rows].tolist() == reasons
     classify_page["at"] = _assert_scores_small_csv(at)
 
 

@@ -152,3 +152,41 @@ def test_user_names_are_escaped(trained):
 def test_the_two_inputs_must_differ(data, trained):
     with pytest.raises(ValueError, match="two different inputs"):
         regions_grid(*trained, "relu", data, 1, 1, None)
+
+
+def test_long_names_are_cut_in_the_titles_wrapped_and_named_whole_in_the_hover(trained):
+    from ui.figures import NAME_CHARS, TITLE_CHARS
+    from ui.regions import CAPTION_CHARS
+
+    names = tuple(f"average_reading_of_the_{side}_sensor_over_the_whole_window".ljust(60, "_")
+                  for side in ("left", "right", "upper"))
+    data = _csv_like(d=3, names=names)
+    grid = regions_grid(*trained, "relu", data, 0, 1, None, resolution=20)
+    fig = regions_figure(grid, data, 0, 1)
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) > 1 and all(len(line) <= TITLE_CHARS for line in lines), lines
+    assert lines[0].startswith(f"{len(grid.patterns)} linear regions in this slice")
+    assert any(line.startswith(names[2][:NAME_CHARS - 1] + "… held at") for line in lines)
+    assert names[2] not in fig.layout.title.text  # cut short: plotly would run it out of the chart
+    for axis, name in ((fig.layout.xaxis, names[0]), (fig.layout.yaxis, names[1])):
+        assert len(axis.title.text) == NAME_CHARS and name.startswith(axis.title.text.removesuffix("…"))
+    main = fig.data[0]
+    assert list(main.meta) == [names[0], names[1]]  # whole in the hover, passed as data, not as a template
+    assert "%{meta[0]}" in main.hovertemplate and "%{meta[1]}" in main.hovertemplate
+    # The map keeps its size: the title's further lines go into the top margin.
+    short = regions_figure(regions_grid(*trained, "relu", _csv_like(d=3), 0, 1, None, resolution=20),
+                           _csv_like(d=3), 0, 1)
+    extra = fig.layout.height - short.layout.height
+    assert extra == fig.layout.margin.t - short.layout.margin.t >= 0
+    caption = next(a.text for a in fig.layout.annotations if a.text.startswith("Each hidden unit"))
+    assert all(len(line) <= CAPTION_CHARS for line in caption.split("<br>"))
+
+
+def test_a_held_value_equal_to_the_mean_up_to_rounding_is_called_the_mean(trained):
+    """The Learn page's slider starts at the column's mean computed by pandas; NumPy's mean of the same column
+    can differ in the last digits, and the title must still say "(its mean)"."""
+    data = _csv_like(d=3)
+    mean = float(data.X_train.mean(axis=0)[2])
+    for held, said in ((np.nextafter(mean, np.inf), True), (mean + 1e-3, False)):
+        grid = regions_grid(*trained, "relu", data, 0, 1, held)
+        assert ("(its mean)" in regions_figure(grid, data, 0, 1).layout.title.text) is said

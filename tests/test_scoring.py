@@ -222,3 +222,25 @@ def test_neutralize_formulas(cell, expected):
 
 def test_neutralize_formulas_covers_column_names():
     assert list(neutralize_formulas(pd.DataFrame({"=cmd": ["x"], "ok": ["y"]})).columns) == ["'=cmd", "ok"]
+
+
+def test_rows_with_more_fields_than_the_header_are_kept_in_place_unscored_with_their_line(small_model):
+    # A quoted line break in the first row's note: line numbers are the file's lines, not pandas' records.
+    rows = SMALL.replace("a,b,color,label", "a,b,color,label,note").splitlines()
+    rows = [rows[0], *(r + ",n" for r in rows[1:])]
+    rows[1] = rows[1].removesuffix(",n") + ',"two\nlines"'
+    rows[3] = rows[3] + ",extra"  # the second data row after the multi-line one has 6 fields
+    text = "\n".join(rows) + "\n"
+    line = text[:text.index(rows[3])].count("\n") + 1
+    scored = score_table(small_model, text.encode())
+    assert len(scored.frame) == len(rows) - 1  # every data row comes back
+    assert scored.reasons == {2: f"line {line} has 6 fields, the header has 5: a separator too many?"}
+    assert line == 5
+    row = scored.frame.iloc[2]
+    assert np.isnan(row["probability"]) and row["prediction"] == "" and row["reason"] == scored.reasons[2]
+    assert row["note"] == "n,extra" and row["a"] == rows[3].split(",")[0]  # its cells, the extra one kept
+    others = score_table(small_model, SMALL.encode())  # the other rows score as without the long row
+    kept = [i for i in range(len(scored.frame)) if i != 2]
+    np.testing.assert_array_equal(scored.frame["probability"].to_numpy()[kept],
+                                  others.frame["probability"].to_numpy()[kept])
+    assert scored.metrics["rows"] == len(kept)  # the long row is not measured

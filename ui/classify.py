@@ -77,9 +77,15 @@ def strongest_inputs(model: LoadedModel) -> tuple[int, int]:
 
 
 def encoded_inputs(pre: Preprocessing, table: Table, mapping: dict[str, str]) -> np.ndarray:
-    """The file's rows as the network's inputs before standardization, X (n, d); NaN rows are unscored."""
+    """The file's rows as the network's inputs before standardization, X (n, d), in the scored table's order;
+    NaN rows are unscored, the rows with more fields than the header (``Table.long_rows``) among them."""
     inputs = pd.DataFrame({c: table.frame[mapping.get(c, c)] for c in pre.columns})
-    return pre.encode(inputs, decimal_comma=table.decimal_comma)[0]
+    X = pre.encode(inputs, decimal_comma=table.decimal_comma)[0]
+    if table.long_rows is None:
+        return X
+    out = np.full((table.n_rows, X.shape[1]), np.nan)
+    out[table.positions] = X
+    return out
 
 
 def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_input: int, y_input: int,

@@ -26,10 +26,10 @@ AUTO = "(automatic)"
 
 
 def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
-                 feature_names: tuple[str, ...] = ("x1", "x2", "x3")) -> None:
+                 feature_names: tuple[str, ...] = ("x1", "x2", "x3")) -> tuple[str, ...]:
     """Put an experiment's values (and the CSV reading choices) into the widgets' state before they
     are drawn: at the first visit (from the URL), and when coming back from another page, since
-    Streamlit forgets the widgets a page did not draw."""
+    Streamlit forgets the widgets a page did not draw. Returns the keys set, for ``resend_seeded``."""
     d, net, tr, v = exp.data, exp.network, exp.train, exp.view
     values = {
         "w_source": "Your CSV file" if d.source == "csv" else "Teaching dataset",
@@ -49,6 +49,21 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
             "w_features": list(csv_choices["features"] or []), "w_impute": csv_choices["impute"],
         })
     st.session_state.update(values)
+    return tuple(values)
+
+
+def resend_seeded(keys: tuple[str, ...]) -> None:
+    """Make this run send the seeded widgets' values to the browser again. Call it before any widget is drawn,
+    in the runs after the seeding one, until one of them has drawn the whole page.
+
+    Streamlit sends a value set in ``st.session_state`` along with its widget only in the run that set it, and a
+    new run drops the messages not yet sent. So when a click reaches the server while the seeding run is drawing
+    (or just after it ended), the browser may never get the values: it shows the widgets' defaults, and sends
+    them back as new settings with the next click. Setting a key to its current value (for a widget just clicked,
+    the click's value) makes this run send it again."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def data_controls(session: Session, current: DataConfig) -> tuple[DataConfig, dict | None]:

@@ -3,7 +3,8 @@
 Colours follow the dashboard's colour-blind-safe purple/orange palette (ColorBrewer PuOr): ours purple
 and solid, scikit-learn orange and dashed; p runs from orange (0) through white (0.5) to purple (1).
 Feature and class names come from users' files: they pass through ``plain`` before plotly sees them,
-because plotly reads tags such as <a> and <br> in its text.
+because plotly reads tags such as <a> and <br> in its text. Titles cannot wrap or cut themselves short, so a
+slice's titles cut long names (``short``) and wrap the list of inputs held fixed; the hover keeps every name whole.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ SKLEARN = "#e66101"
 OURS_NAME = "ours (mlp_core)"
 SKLEARN_NAME = "scikit-learn MLPClassifier"
 ZERO_FLOOR = 1e-18  # where an exact zero is drawn on a log axis
+NAME_CHARS = 30  # a name longer than this is cut short in a title (the hover shows it whole)
+TITLE_CHARS = 48  # characters on a line of a slice's title: at 13 px, about 340 px, narrower than a half-width chart
+HELD_CHARS = 64  # the held inputs a slice's title names, at most (the rest are counted: "and 3 more")
+HOVER_HELD = 6  # the held inputs the hover names, one a line
 # Classes: a symbol each, filled light and outlined dark, so they read on either end of the colour scale.
 CLASS_STYLES = (
     dict(symbol="circle", color="#fdb863", line=dict(color="#7f3b08", width=1.2)),
@@ -34,6 +39,45 @@ def _power(value: float) -> str:
 def plain(text: str) -> str:
     """A user's text as plotly shows it literally (its tags escaped)."""
     return html.escape(str(text), quote=False)
+
+
+def cut(text: str, limit: int = NAME_CHARS) -> str:
+    """A user's name cut to ``limit`` characters with an ellipsis when longer (still raw text: see ``short``)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def short(text: str, limit: int = NAME_CHARS) -> str:
+    """A user's name for a title: cut to ``limit`` characters with an ellipsis when longer, then ``plain``."""
+    return plain(cut(text, limit))
+
+
+def wrap(words: list[str], width: int = TITLE_CHARS) -> list[str]:
+    """``words`` (raw text) joined by spaces into lines of at most ``width`` characters; a longer word is a line
+    of its own. ``plain`` each line before plotly sees it, and join the lines with <br>."""
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def held_title(held: tuple[str, ...]) -> list[str]:
+    """The lines of a slice's title naming the inputs ``held`` at their mean, as plotly text: names cut short,
+    as many as fit in ``HELD_CHARS`` (at least one, the rest counted), wrapped at ``TITLE_CHARS`` a line."""
+    if not held:
+        return []
+    names = [cut(n) for n in held]
+    shown = 1
+    while shown < len(names) and sum(len(n) + 2 for n in names[:shown + 1]) <= HELD_CHARS:
+        shown += 1
+    words = [n + ("," if i < shown - 1 else "") for i, n in enumerate(names[:shown])]
+    if shown < len(names):
+        words.append(f"and {len(names) - shown} more")
+    words.append(f"held at {'their' if len(held) > 1 else 'its'} mean")
+    return [plain(line) for line in wrap(words)]
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
@@ -97,10 +141,11 @@ def boundary_figure(x: np.ndarray, y: np.ndarray, p_ours: np.ndarray, p_sklearn:
     labels = np.asarray(points["label"], dtype=int)
     px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
     for col, p in ((1, p_ours), (2, p_sklearn)):
-        for trace in _slice_traces(x, y, p, px, py, labels, class_names, first=col == 1):
+        for trace in _slice_traces(x, y, p, px, py, labels, class_names, first=col == 1,
+                                   names=(x_name, y_name, held)):
             fig.add_trace(trace, row=1, col=col)
-    fig.update_xaxes(title_text=plain(x_name))
-    fig.update_yaxes(title_text=plain(y_name), row=1, col=1)
+    fig.update_xaxes(title_text=short(x_name))
+    fig.update_yaxes(title_text=short(y_name), row=1, col=1)
     return _slice_layout(fig, held)
 
 
@@ -111,19 +156,31 @@ def scored_boundary_figure(x: np.ndarray, y: np.ndarray, p: np.ndarray, points: 
     labels = np.asarray(points["label"], dtype=int)
     px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
     names = tuple(f"predicted {name}" for name in class_names)
-    fig = go.Figure(_slice_traces(x, y, p, px, py, labels, names, first=True, colorbar=f"p({plain(class_names[1])})"))
-    fig.update_xaxes(title_text=plain(x_name))
-    fig.update_yaxes(title_text=plain(y_name))
+    fig = go.Figure(_slice_traces(x, y, p, px, py, labels, names, first=True, colorbar=f"p({plain(class_names[1])})",
+                                  names=(x_name, y_name, held)))
+    fig.update_xaxes(title_text=short(x_name))
+    fig.update_yaxes(title_text=short(y_name))
     return _slice_layout(fig, held)
 
 
-def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: str | None = None) -> list:
-    """Heatmap of p, its 0.5 contour, and the points by class, for one panel."""
+def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: str | None = None,
+                  names: tuple = ("x", "y", ())) -> list:
+    """Heatmap of p, its 0.5 contour, and the points by class, for one panel. ``names``: the inputs across and
+    up and those held at their mean, named whole in the heatmap's hover (passed as ``meta``, never read as a
+    template, so a name with %{…} in it stays text)."""
+    x_name, y_name, held = names
+    hover = "%{meta[0]} = %{x:.3g}<br>%{meta[1]} = %{y:.3g}<br>p = %{z:.3f}"
+    meta = [plain(x_name), plain(y_name)]
+    if held:
+        listed = [plain(n) for n in held[:HOVER_HELD]] + ([f"and {len(held) - HOVER_HELD} more"]
+                                                          if len(held) > HOVER_HELD else [])
+        hover += "<br>held at " + ("their" if len(held) > 1 else "its") + " mean: %{meta[2]}"
+        meta.append("".join(f"<br>· {n}" for n in listed) if len(held) > 1 else listed[0])
     traces = [
         go.Heatmap(
             x=x, y=y, z=p, zmin=0.0, zmax=1.0, colorscale="PuOr", showscale=first, name="p", zsmooth="best",
             colorbar=dict(title=dict(text=colorbar or f"p({plain(class_names[1])})", side="right"), len=0.9),
-            hovertemplate="%{x:.3g}, %{y:.3g}: p = %{z:.3f}<extra></extra>",
+            meta=meta, hovertemplate=hover + "<extra></extra>",
         ),
         go.Contour(
             x=x, y=y, z=p, name="p = 0.5", showscale=False, showlegend=first, legendgroup="contour",
@@ -141,10 +198,11 @@ def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: s
 
 
 def _slice_layout(fig: go.Figure, held: tuple[str, ...]) -> go.Figure:
-    title = f"{plain(', '.join(held))} held at {'their' if len(held) > 1 else 'its'} mean" if held else None
-    return _layout(fig, 470, title=dict(text=title, x=0.5, xanchor="center", y=0.97, yanchor="top",
-                                        font=dict(size=13)),
-                   margin=dict(l=60, r=20, t=70 if title else 40, b=50),
+    lines = held_title(held)
+    title = "<br>".join(lines) if lines else None
+    return _layout(fig, 470 + 17 * max(0, len(lines) - 1),
+                   title=dict(text=title, x=0.5, xanchor="center", y=0.97, yanchor="top", font=dict(size=13)),
+                   margin=dict(l=60, r=20, t=70 + 17 * max(0, len(lines) - 1) if title else 40, b=50),
                    legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="center", x=0.5))
 
 

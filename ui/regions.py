@@ -19,7 +19,7 @@ from mlp_core.explain import dead_units, unit_activity
 from mlp_core.network import predict_proba
 
 from .data import Prepared
-from .figures import CLASS_STYLES, _layout, plain
+from .figures import CLASS_STYLES, TITLE_CHARS, _layout, cut, plain, short, wrap
 from .views import _axis, points_near
 
 # Light colours, so that the black p = 0.5 line and the class markers stay readable on top.
@@ -28,6 +28,8 @@ MAX_UNIT_MAPS = 16  # small maps, one per hidden unit; more would be too small t
 UNIT_MAPS_PER_ROW = 8
 MIN_MAP_COLUMNS = 5
 ON, OFF = "#3f007d", "#efedf5"  # a unit on: dark purple; off: light
+CAPTION_CHARS = 72  # characters on a line of the caption under the map: at 12 px, about 330 px
+TITLE_LINE, CAPTION_LINE = 19, 16  # pixels a line of the title (14 px) and of the caption (12 px) takes
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,15 @@ def _region_colours(region: np.ndarray, count: int) -> np.ndarray:
 
 
 def _held_text(grid: RegionsGrid, names: list[str], data: Prepared) -> str:
-    """"x3 held at 0.12 (its mean)" and the like; "" when there is no other input."""
+    """"x3 held at 0.12 (its mean)" and the like, the name cut short (raw text, not yet ``plain``); "" when there is
+    no other input."""
     if not grid.held:
         return ""
     first = grid.held[0]
     value = grid.fixed[first]
-    text = f"{plain(names[first])} held at {value:.3g}"
-    if value == data.X_train.mean(axis=0)[first]:  # computed as regions_grid computes it
+    text = f"{cut(names[first])} held at {value:.3g}"
+    mean = float(data.X_train.mean(axis=0)[first])
+    if abs(value - mean) <= 1e-9 * max(1.0, abs(mean)):  # the slider's mean differs in the last digits
         text += " (its mean)"
     if len(grid.held) > 1:
         text += ", the others at their mean"
@@ -138,7 +142,8 @@ def _held_text(grid: RegionsGrid, names: list[str], data: Prepared) -> str:
 def regions_figure(grid: RegionsGrid, data: Prepared, x_input: int, y_input: int) -> go.Figure:
     """(a) The slice coloured by on/off pattern (one colour per linear region), the p = 0.5 line in black and
     the training points near the slice; (b) below it, one small map per hidden unit (dark: on), at most
-    ``MAX_UNIT_MAPS``."""
+    ``MAX_UNIT_MAPS``. Plotly neither wraps nor cuts a title, so names are cut short in the titles and the title
+    and caption are wrapped (as the other slices' in ``figures``); the hover names the two inputs whole."""
     names = list(data.feature_names)
     units = [a.shape[2] for a in grid.active]
     total = sum(units)
@@ -154,10 +159,11 @@ def regions_figure(grid: RegionsGrid, data: Prepared, x_input: int, y_input: int
     scale = [[edge, c] for i, c in enumerate(REGION_COLOURS[:steps]) for edge in (i / steps, (i + 1) / steps)]
     texts = np.array([f"region {r + 1} of {count}<br>{pattern_text(pat, units)}"
                       for r, pat in enumerate(grid.patterns)])
-    fig.add_trace(go.Heatmap(
+    fig.add_trace(go.Heatmap(  # names as ``meta``, never read as a template: a name with %{…} in it stays text
         x=grid.x, y=grid.y, z=colour[grid.region], zmin=-0.5, zmax=steps - 0.5, colorscale=scale, showscale=False,
-        text=texts[grid.region], customdata=grid.p, name="regions",
-        hovertemplate="%{x:.3g}, %{y:.3g}<br>%{text}<br>p = %{customdata:.3f}<extra></extra>",
+        text=texts[grid.region], customdata=grid.p, name="regions", meta=[plain(names[x_input]), plain(names[y_input])],
+        hovertemplate="%{meta[0]} = %{x:.3g}<br>%{meta[1]} = %{y:.3g}<br>%{text}<br>p = %{customdata:.3f}"
+                      "<extra></extra>",
     ), row=1, col=1)
     fig.add_trace(go.Contour(
         x=grid.x, y=grid.y, z=grid.p, name="p = 0.5", showscale=False, showlegend=True,
@@ -172,12 +178,19 @@ def regions_figure(grid: RegionsGrid, data: Prepared, x_input: int, y_input: int
         mask = labels == label
         fig.add_trace(go.Scatter(x=px[mask], y=py[mask], mode="markers", name=plain(data.class_names[label]),
                                  marker=dict(size=7, opacity=0.9, **style), hoverinfo="skip"), row=1, col=1)
-    fig.update_xaxes(title_text=plain(names[x_input]), title_standoff=4, row=1, col=1)
-    fig.update_yaxes(title_text=plain(names[y_input]), row=1, col=1)
+    fig.update_xaxes(title_text=short(names[x_input]), title_standoff=4, row=1, col=1)
+    fig.update_yaxes(title_text=short(names[y_input]), row=1, col=1)
 
+    caption = "Each hidden unit hN.k (layer N, unit k): dark where it is on (Z > 0), light where it is off"
+    if shown < total:
+        caption += f"; the first {shown} of {total} units"
+    if count > len(REGION_COLOURS):
+        caption += "; colours repeat, never in touching regions"
+    caption_lines = wrap((caption + ".").split(" "), CAPTION_CHARS)
     # Laid out in pixels from the top of the plotting area: the map, its axis title, a caption, then rows
     # of small maps each under its own title.
-    main, gap, caption_h, title_h, small, small_gap = 400, 62, 26, 20, 96, 12
+    main, gap, title_h, small, small_gap = 400, 62, 20, 96, 12
+    caption_h = 26 + CAPTION_LINE * (len(caption_lines) - 1)
     height = main + gap + caption_h + small_rows * (title_h + small + small_gap)
 
     def span(top, size):
@@ -206,23 +219,23 @@ def regions_figure(grid: RegionsGrid, data: Prepared, x_input: int, y_input: int
     kind = "linear regions" if grid.activation == "relu" else "on/off patterns (Z > 0)"
     title = f"{count} {kind} in this slice" + (", one colour each" if count <= len(REGION_COLOURS) else "")
     held = _held_text(grid, names, data)
-    if held:
-        title += f"; {held}"
-    caption = "Each hidden unit hN.k (layer N, unit k): dark where it is on (Z > 0), light where it is off"
-    if shown < total:
-        caption += f"; the first {shown} of {total} units"
-    if count > len(REGION_COLOURS):
-        caption += "; colours repeat, never in touching regions"
+    lines = [title + f"; {held}" if held else title]
+    if len(lines[0]) > TITLE_CHARS:  # too long for one line: the count on its line(s), what is held on its own
+        lines = wrap(title.split(" ")) + (wrap(held.split(" ")) if held else [])
     if shown:
-        fig.add_annotation(text=caption + ".", xref="paper", yref="paper", x=0, y=span(main + gap, 0)[0],
-                           xanchor="left", yanchor="top", showarrow=False, font=dict(size=12))
+        fig.add_annotation(text="<br>".join(map(plain, caption_lines)), xref="paper", yref="paper", x=0,
+                           y=span(main + gap, 0)[0], xanchor="left", yanchor="top", align="left", showarrow=False,
+                           font=dict(size=12))
     else:
         height = main + gap
         fig.update_yaxes(domain=[gap / height, 1], row=1, col=1)
-    return _layout(fig, height + 100,
-                   title=dict(text=title, xref="paper", x=0, xanchor="left", y=0.995, yanchor="top",
-                              font=dict(size=14)),
-                   margin=dict(l=60, r=20, t=80, b=20),
+    extra = TITLE_LINE * (len(lines) - 1)  # the title's further lines, above the legend
+    # 6 px from the top; plotly drops its cap shift (0.7 em) from a title of several lines, which would then
+    # start above the chart, so those are moved down by as much.
+    return _layout(fig, height + 100 + extra,
+                   title=dict(text="<br>".join(map(plain, lines)), xref="paper", x=0, xanchor="left", yref="container",
+                              y=1, yanchor="top", pad=dict(t=6 + (10 if len(lines) > 1 else 0)), font=dict(size=14)),
+                   margin=dict(l=60, r=20, t=80 + extra, b=20),
                    legend=dict(orientation="h", yanchor="bottom", y=1.005, xanchor="right", x=1))
 
 

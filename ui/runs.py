@@ -16,7 +16,7 @@ from mlp_core.csv_data import CSVError
 from mlp_core.explain import stuck_reason
 from mlp_core.training import TrainingConfig
 
-from . import controls
+from . import controls, janitor
 from .config import Experiment
 from .data import from_csv, synthetic
 from .recording import Recording
@@ -46,6 +46,8 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
             st.error(session.data_error[1])
             return
         session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
+        del loaded
+        janitor.release_memory(collect=False)  # the parser's buffers, often hundreds of MB for a large file
     else:
         session.data = synthetic(exp.data)
     session.data_key = key

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from . import janitor
 from .config import Experiment
 from .data import Prepared
 from .recording import Recording
@@ -58,6 +59,7 @@ class Session:
     data_error: tuple | None = None  # (data settings, message) of the last data that could not be used
     notices: list[str] = field(default_factory=list)
     url_loaded: bool = False
+    seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (controls.resend_seeded)
     replay_enabled: bool = False  # whether the replay slider was usable when last drawn
     pause_report: object = None  # the last "paused at" message from the browser, used once
     sent_epochs: int = 0  # how many recorded epochs the browser has
@@ -65,6 +67,7 @@ class Session:
 
 def get_session() -> Session:
     """This browser session's state (created on first use)."""
+    janitor.start()
     if "mlp_session" not in st.session_state:
         st.session_state["mlp_session"] = Session()
     return st.session_state["mlp_session"]

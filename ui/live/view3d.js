@@ -16,9 +16,13 @@ function createView3d(element, spec, data) {
 .mlpx-3d-item { display: flex; align-items: center; gap: 8px; }
 .mlpx-3d-item span { overflow-wrap: anywhere; }
 .mlpx-3d-item svg { flex: none; overflow: visible; }
-.mlpx-3d-hint { opacity: 0.7; font-size: 0.75rem; margin-top: 4px; }
+.mlpx-3d-hint { opacity: 0.7; font-size: 0.75rem; margin-top: 4px; overflow-wrap: anywhere; }
+.mlpx-3d-held { display: flex; white-space: nowrap; min-width: 0; }
+.mlpx-3d-held-name { overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.mlpx-3d-held-value { flex: none; }
 `;
   const YAW0 = 0.52, PITCH0 = 0.4;      // default view: from the front left, a little above
+  const HELD_LINES = 8;                 // inputs held fixed named in the legend, one a line; the rest are counted
   const CAM = 7;                        // camera distance in box half-widths: a mild perspective
   const LIGHT = normalize([-0.45, 0.6, 0.66]);   // view space: from the upper left, toward the viewer
   const ALPHA = 0.62;
@@ -117,12 +121,32 @@ function createView3d(element, spec, data) {
     const held = [];
     const used = new Set(vs.axes.map((a) => a.index));
     (d.feature_names || []).forEach((name, k) => {
-      if (!used.has(k) && vs.fixed[k] != null) held.push(name + " = " + fmt(vs.fixed[k]));
+      if (!used.has(k) && vs.fixed[k] != null) held.push([String(name), fmt(vs.fixed[k])]);
     });
     if (held.length) {
+      // One line per input, its name cut short with an ellipsis where the panel ends (CSS: the legend is HTML,
+      // so the browser measures it in the panel's own font and width) and its value always shown; the whole
+      // name is the line's tooltip. Inputs past HELD_LINES are counted, and listed in that line's tooltip.
       const h = side.appendChild(document.createElement("div"));
       h.className = "mlpx-3d-hint";
-      h.textContent = "Other inputs held at " + held.join(", ") + ".";
+      h.appendChild(document.createElement("div")).textContent = "Other inputs held at:";
+      const line = (name, value, title) => {
+        const row = h.appendChild(document.createElement("div"));
+        row.className = "mlpx-3d-held";
+        row.title = title;
+        const n = row.appendChild(document.createElement("span"));
+        n.className = "mlpx-3d-held-name";
+        n.textContent = name;
+        const v = row.appendChild(document.createElement("span"));
+        v.className = "mlpx-3d-held-value";
+        v.textContent = value;
+      };
+      const shown = held.length > HELD_LINES ? HELD_LINES - 1 : held.length;
+      for (const [name, value] of held.slice(0, shown)) line(name, "\u00a0=\u00a0" + value, name + " = " + value);
+      if (shown < held.length) {
+        const rest = held.slice(shown);
+        line("and " + rest.length + " more", "", rest.map(([n, v]) => n + " = " + v).join("\n"));
+      }
     }
     const hint = side.appendChild(document.createElement("div"));
     hint.className = "mlpx-3d-hint";
