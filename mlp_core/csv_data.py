@@ -90,6 +90,20 @@ class CSVError(ValueError):
         return worded(self.args[0], mention) if self.args else ""
 
 
+def _lines_fields(first, count: int) -> str:
+    """"line 3: 4 fields, line 9: 6, …": the first of ``count`` lines as (line number, fields) pairs."""
+    shown = ", ".join(f"line {line}: {k} field{'s' if k != 1 else ''}" if i == 0 else f"line {line}: {k}"
+                      for i, (line, k) in enumerate(first))
+    return shown + (", …" if count > len(first) else "")
+
+
+def _more_fields(count: int, of_header: bool, expected: int, first) -> str:
+    """What ``count`` lines with more fields than ``expected`` mean (the caller says what was done with them)."""
+    than = "the header's" if of_header else "the first row's"
+    return (f"{count} line(s) have more fields than {than} {expected} ({_lines_fields(first, count)}): a separator "
+            "or a value too many would put their values in the wrong columns")
+
+
 @dataclass(frozen=True)
 class ShortRows:
     """Data rows with fewer fields than ``expected`` (the header's count, or most rows' when the header has more):
@@ -103,12 +117,9 @@ class ShortRows:
 
     def describe(self) -> str:
         """Which lines have too few fields, and what that may mean."""
-        shown = ", ".join(f"line {line}: {k} field{'s' if k != 1 else ''}" if i == 0 else f"line {line}: {k}"
-                          for i, (line, k) in enumerate(self.lines))
         than = f"the header's {self.expected}" if self.of_header else f"most rows ({self.expected})"
-        return (f"{len(self.rows)} line(s) have fewer fields than {than} ({shown}"
-                f"{', …' if len(self.rows) > len(self.lines) else ''}): a separator or a value is missing, so their "
-                "values may sit in the wrong columns.")
+        return (f"{len(self.rows)} line(s) have fewer fields than {than} ({_lines_fields(self.lines, len(self.rows))}"
+                "): a separator or a value is missing, so their values may sit in the wrong columns.")
 
 
 @dataclass(frozen=True)
@@ -145,13 +156,8 @@ class LongRows:
 
     def describe(self) -> str:
         """Which lines have too many fields, and what that means (the caller says what was done with them)."""
-        shown = ", ".join(f"line {line}: {k} fields" if i == 0 else f"line {line}: {k}"
-                          for i, (line, k) in enumerate(zip(self.lines[:5].tolist(), self.fields[:5].tolist(),
-                                                            strict=True)))
-        than = "the header's" if self.of_header else "the first row's"
-        return (f"{len(self.rows)} line(s) have more fields than {than} {self.expected} ({shown}"
-                f"{', …' if len(self.rows) > 5 else ''}): a separator or a value too many would put their values in "
-                "the wrong columns")
+        first = list(zip(self.lines[:5].tolist(), self.fields[:5].tolist(), strict=True))
+        return _more_fields(len(self.rows), self.of_header, self.expected, first)
 
 
 @dataclass(frozen=True)
@@ -283,12 +289,7 @@ def read_table(source: bytes | str | Path) -> Table:
     long_rows = _long_rows(counts, skip, has_header, frame, len(skipped), delimiter) if skipped else None
     skipped_notice = None
     if skipped and long_rows is None:  # pandas' count of skipped lines is not ours: say what pandas says
-        shown = ", ".join(f"line {line}: {k} fields" if i == 0 else f"line {line}: {k}"
-                          for i, (line, k) in enumerate(skipped[:5]))
-        than = "the header's" if has_header else "the first row's"
-        skipped_notice = (f"{len(skipped)} line(s) have more fields than {than} {frame.shape[1]} ({shown}"
-                          f"{', …' if len(skipped) > 5 else ''}): a separator or a value too many would put their "
-                          "values in the wrong columns, so they were skipped.")
+        skipped_notice = _more_fields(len(skipped), has_header, frame.shape[1], skipped[:5]) + ", so they were skipped."
         notices.append(skipped_notice)
     short_rows = (_short_rows(text, delimiter, skip, has_header, frame, counts) if len(frame) > int(has_header)
                   else None)
