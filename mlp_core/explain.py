@@ -83,14 +83,16 @@ def _extended_loss(coefs, intercepts, X, positive, activation: str, alpha: float
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """Every parameter's analytic and numeric gradient, in the order W_1, b_1, W_2, b_2, ...
+    """Checked parameters' analytic and numeric gradients, in the order W_1, b_1, W_2, b_2, ...
 
-    ``names`` like "W1[2,0]" (1-based layer, 0-based row and column as in the arrays).
+    ``names`` like "W1[2,0]" (1-based layer, 0-based row and column as in the arrays); ``total`` is the
+    network's number of parameters (more than ``len(names)`` when a sample of them was checked).
     """
 
     names: list[str]
     analytic: np.ndarray
     numeric: np.ndarray
+    total: int
 
     @property
     def relative_errors(self) -> np.ndarray:
@@ -106,29 +108,48 @@ class GradientCheck:
         return float(np.linalg.norm(self.analytic - self.numeric) / scale) if scale > 0 else 0.0
 
 
-def gradient_check(coefs, intercepts, X, y, activation: str, alpha: float = 0.0,
-                   step: float = FD_STEP) -> GradientCheck:
+def spread(sizes: list[int], count: int | None) -> list[np.ndarray]:
+    """For arrays of these sizes, the flat indices to check: all of them (``count`` None or at least their
+    total), else about ``count`` spread evenly over every array, at least one from each."""
+    total = sum(sizes)
+    if count is None or count >= total:
+        return [np.arange(size) for size in sizes]
+    return [np.unique(np.linspace(0, size - 1, max(1, round(count * size / total))).round().astype(int))
+            for size in sizes]
+
+
+def gradient_check(coefs, intercepts, X, y, activation: str, alpha: float = 0.0, step: float = FD_STEP,
+                   count: int | None = None, progress=None) -> GradientCheck:
     """Backpropagation's gradients (float64) against central differences (L(θ + h) − L(θ − h)) / 2h,
-    one parameter at a time, each loss computed in extended precision."""
+    one parameter at a time, each loss computed in extended precision. ``count``: check about that many
+    parameters, spread over every layer's W and b (see ``spread``), instead of all. ``progress(share)``, if
+    given, is called after each parameter with the share done (0 to 1)."""
     t = trace(coefs, intercepts, X, y, activation, alpha)
     coefs = [np.array(W, dtype=np.longdouble) for W in coefs]
     intercepts = [np.array(b, dtype=np.longdouble) for b in intercepts]
     X = np.atleast_2d(np.asarray(X, dtype=np.longdouble))
     positive = np.asarray(y).reshape(-1) == 1
+    blocks = [(layer, array, grad, label)
+              for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True), start=1)
+              for array, grad, label in ((W, t.dW[layer - 1], "W"), (b, t.db[layer - 1], "b"))]
+    chosen = spread([array.size for _, array, _, _ in blocks], count)
+    todo, done = sum(len(c) for c in chosen), 0
     names, analytic, numeric = [], [], []
-    for layer, (W, b) in enumerate(zip(coefs, intercepts, strict=True), start=1):
-        for array, grad, label in ((W, t.dW[layer - 1], "W"), (b, t.db[layer - 1], "b")):
-            for index in np.ndindex(array.shape):
-                keep = array[index]
-                array[index] = keep + step
-                up = _extended_loss(coefs, intercepts, X, positive, activation, alpha)
-                array[index] = keep - step
-                down = _extended_loss(coefs, intercepts, X, positive, activation, alpha)
-                array[index] = keep
-                names.append(f"{label}{layer}[{','.join(str(k) for k in index)}]")
-                analytic.append(grad[index])
-                numeric.append(float((up - down) / (2 * step)))
-    return GradientCheck(names, np.array(analytic), np.array(numeric))
+    for (layer, array, grad, label), flat in zip(blocks, chosen, strict=True):
+        for index in (np.unravel_index(i, array.shape) for i in flat):
+            keep = array[index]
+            array[index] = keep + step
+            up = _extended_loss(coefs, intercepts, X, positive, activation, alpha)
+            array[index] = keep - step
+            down = _extended_loss(coefs, intercepts, X, positive, activation, alpha)
+            array[index] = keep
+            names.append(f"{label}{layer}[{','.join(str(int(k)) for k in index)}]")
+            analytic.append(grad[index])
+            numeric.append(float((up - down) / (2 * step)))
+            done += 1
+            if progress is not None:
+                progress(done / todo)
+    return GradientCheck(names, np.array(analytic), np.array(numeric), sum(a.size for _, a, _, _ in blocks))
 
 
 def unit_activity(coefs, intercepts, X, activation: str) -> list[np.ndarray]:

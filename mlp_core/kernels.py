@@ -7,7 +7,9 @@ cores; their partial sums are added in block order, so the result does not depen
 threads or their timing. Parameters live in one flat vector ``theta``: for each layer W (fan_in ×
 fan_out, row-major) then b, as ``layout`` describes.
 
-Compiled code is cached on disk (``cache=True``), so only the very first run pays the compile time.
+Compiled code is cached on disk (``cache=True``), so only the very first run pays the compile time. The
+kernels release Python's GIL (``nogil=True``): one web visitor's training leaves the server's other threads —
+other visitors, the websocket's event loop — free to run on the other cores.
 """
 
 from __future__ import annotations
@@ -98,13 +100,13 @@ def _log(x):
     return dk * _LN2_HI - ((hfsq - (s * (hfsq + R) + dk * _LN2_LO)) - f)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _sigmoid_rows(z, m):
     for s in range(m):
         z[s] = 1.0 / (1.0 + _exp(-z[s]))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _output(z, yb, dz, losses, m):
     """p = σ(z); per-sample log loss (p clipped as scikit-learn clips it); dz = p − y."""
     for s in range(m):
@@ -166,7 +168,7 @@ def _hidden_layers(acts, m, theta, lay, code):
     return a_off
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, out):
     """Add the loss and gradient sums of rows[start:stop] to ``out`` (len(theta) + 1: the loss last)."""
     m = stop - start
@@ -221,7 +223,7 @@ def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, 
                 _times_derivative(code, da, acts[a_off + k], m)
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _chunk(X, y, rows, lo, hi, theta, lay, code, total_units, out):
     """Sums over rows[lo:hi], block by block, with scratch buffers that fit in the L1 cache."""
     acts = np.empty((total_units, BLOCK))
@@ -233,7 +235,7 @@ def _chunk(X, y, rows, lo, hi, theta, lay, code, total_units, out):
         _block(X, y, rows, start, min(hi, start + BLOCK), theta, lay, code, acts, deltas, yb, losses, out)
 
 
-@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, parallel=True, fastmath=True, error_model="numpy")
 def _sums_parallel(X, y, rows, lo, hi, theta, lay, code, total_units, partial):
     n_chunks = partial.shape[0]
     per_chunk = ((hi - lo + n_chunks - 1) // n_chunks + BLOCK - 1) // BLOCK * BLOCK
@@ -246,7 +248,7 @@ def _sums_parallel(X, y, rows, lo, hi, theta, lay, code, total_units, partial):
     return out
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _sums_serial(X, y, rows, lo, hi, theta, lay, code, total_units, partial):
     _chunk(X, y, rows, lo, hi, theta, lay, code, total_units, partial[0])
     return partial[0].copy()
@@ -267,7 +269,7 @@ def loss_and_gradient_sums(X, y, lo, hi, theta, lay, code, total_units, partial,
     return kernel(X, y, rows, lo, hi, theta, lay, code, total_units, partial)
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _forward_chunk(X, lo, hi, theta, lay, code, total_units, p):
     acts = np.empty((total_units, BLOCK))
     d = X.shape[1]
@@ -282,7 +284,7 @@ def _forward_chunk(X, lo, hi, theta, lay, code, total_units, p):
             p[start + s] = acts[a_off, s]
 
 
-@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, parallel=True, fastmath=True, error_model="numpy")
 def _forward_parallel(X, theta, lay, code, total_units, p):
     n = X.shape[0]
     per_chunk = ((n + N_CHUNKS - 1) // N_CHUNKS + BLOCK - 1) // BLOCK * BLOCK

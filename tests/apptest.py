@@ -1,10 +1,12 @@
 """Driving the whole app (``app.py`` and its pages) under Streamlit's AppTest, as the page tests do."""
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PLAYGROUND = "app_pages/0_Playground.py"  # the main page, as AppTest.switch_page names it
 
 
 def open_app(query=None, timeout: float = 120) -> AppTest:
@@ -49,3 +51,15 @@ def open_page(path: str, session=None) -> AppTest:
     if session is not None:
         at.session_state["mlp_session"] = session
     return at.run()
+
+
+def shown(element) -> str:
+    """A message box's (or a string's) text as the user reads it: markdown escapes, bold marks and the invisible
+    word joiners of ``ui.text.literal`` removed."""
+    text = element if isinstance(element, str) else element.value
+    return re.sub(r"\\(.)", r"\1", text.replace("**", "").replace("\u2060", ""))
+
+
+def messages(at, *kinds: str) -> list[str]:
+    """The text of every message box of these kinds (info, success, warning, error) on the page."""
+    return [shown(m) for kind in (kinds or ("info", "success", "warning", "error")) for m in getattr(at, kind)]

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from tests.apptest import click, open_app, session_of
+from tests.apptest import PLAYGROUND, click, messages, open_app, session_of
 
 
 def test_opens_with_the_articles_network_ready_at_epoch_zero():
@@ -39,7 +39,7 @@ def test_step_moves_one_and_ten_epochs_and_reset_returns_to_the_same_weights():
     s = session_of(at)
     assert s.playback.epoch == 0 and s.recording.n_epochs >= 1
     np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
-    assert any("Reset" in i.value for i in at.info)
+    assert any("Reset" in m for m in messages(at, "info"))
 
 
 def test_replay_slider_shows_an_earlier_epoch():
@@ -61,7 +61,7 @@ def test_view_options_keep_the_run_but_network_changes_reset_it_with_a_notice():
     s = session_of(at)
     assert s.run_id == run + 1 and s.playback.epoch == 0
     assert s.recording.snapshots[0].layout.units == [3, 4, 3, 1]
-    assert any("network settings changed" in i.value for i in at.info)
+    assert any("network settings changed" in m for m in messages(at, "info"))
 
 
 def test_bad_hidden_layers_keep_the_previous_network_with_a_message():
@@ -69,7 +69,7 @@ def test_bad_hidden_layers_keep_the_previous_network_with_a_message():
     at.text_input(key="w_hidden").input("3,zero")
     at = at.run()
     assert not at.exception
-    assert any("like 3,2" in e.value for e in at.error)
+    assert any("like 3,2" in m for m in messages(at, "error"))
     assert session_of(at).recording.snapshots[0].layout.units == [3, 3, 2, 1]
 
 
@@ -83,7 +83,7 @@ def test_settings_come_from_the_url_and_go_back_into_it():
 
 def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_data():
     at = open_app()
-    at.radio(key="w_source").set_value("Your CSV file")
+    at.radio(key="w_src").set_value("csv")
     at = at.run()
     rows = ["size,colour,weight,label"] + [
         f"{i % 7},{'red' if i % 3 else 'blue'},{(i * 37) % 11},{'yes' if (i % 7) + (i * 37) % 11 > 8 else 'no'}"
@@ -98,7 +98,7 @@ def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_da
     at.file_uploader(key="w_upload").set_value(("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"))
     at = at.run()
     assert not at.exception
-    assert any("PNG" in e.value for e in at.error)
+    assert any("PNG" in m for m in messages(at, "error"))
     assert session_of(at).data.feature_names == ("size", "colour", "weight")  # nothing lost
 
 
@@ -116,8 +116,8 @@ def test_settings_and_the_run_survive_a_visit_to_another_page():
     at = at.run()
     at = click(at, "b_step10")
     run = session_of(at).run_id
-    at.switch_page("pages/1_About.py").run()
-    at.switch_page("app.py").run()
+    at.switch_page("app_pages/1_About.py").run()
+    at.switch_page(PLAYGROUND).run()
     assert not at.exception
     s = session_of(at)
     assert at.number_input(key="w_epochs").value == 300 and at.text_input(key="w_hidden").value == "4,2"

@@ -5,9 +5,8 @@ import plotly.graph_objects as go
 import pytest
 
 from mlp_core.csv_data import load_csv
-from ui import figures
+from ui import figures, limits
 from ui.compare import (
-    MAX_EPOCHS,
     TOLERANCE,
     boundary_slice,
     compare,
@@ -78,11 +77,15 @@ def test_defaults_mode_sets_only_the_network_the_seed_and_the_epochs():
     assert config.shuffle is True and config.weight_tol is not None  # ours as the main page trains it
 
 
-def test_epoch_limit_caps_epochs_and_weight_updates():
-    assert epoch_limit(300, None) == MAX_EPOCHS
-    assert epoch_limit(300, 32) == MAX_EPOCHS
-    assert epoch_limit(300, 1) < 100
-    assert epoch_limit(10**6, 1) == 1
+def test_epoch_limit_caps_epochs_weight_updates_and_work():
+    assert epoch_limit(3, NETWORK, 300, None) == limits.COMPARE_EPOCHS
+    assert epoch_limit(3, NETWORK, 300, 32) == limits.COMPARE_EPOCHS
+    assert epoch_limit(3, NETWORK, 300, 1) < 100  # scikit-learn's cost per partial_fit and per batch
+    assert epoch_limit(3, NETWORK, 10**6, 1) == 1
+    big = NetworkConfig((64,) * 6)  # the largest network the sidebar allows: its arithmetic is the limit
+    most = epoch_limit(3, big, 3750, None)
+    assert 1 <= most < 100
+    assert 3 * most * limits.epoch_work(limits.parameter_count(3, big.hidden), 3750, None) <= limits.PAGE_WORK
 
 
 def test_default_config_walks_scikit_learns_path_at_every_epoch(default_result):

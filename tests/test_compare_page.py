@@ -7,11 +7,12 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from mlp_core.csv_data import load_csv
+from tests.apptest import messages, shown
 from ui.config import Experiment, TrainConfig, ViewConfig
 from ui.data import from_csv
 from ui.state import Session
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_Compare.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "2_Compare.py")
 
 
 def _page(session: Session | None = None) -> AppTest:
@@ -37,7 +38,7 @@ def test_default_configuration_reports_equal_weights_and_full_agreement():
     assert _number(_metric(at, "Test predictions that agree")) == 100.0
     assert _metric(at, "Initial weights") == "identical"
     assert _number(_metric(at, "Wall time, ours")) > 0 and _number(_metric(at, "Wall time, scikit-learn")) > 0
-    assert any(s.value.startswith("Equal.") for s in at.success)
+    assert any(m.startswith("Equal.") for m in messages(at, "success"))
     assert not at.error
 
 
@@ -69,4 +70,4 @@ def test_uploaded_csv_with_one_input_and_a_markup_name_is_compared_as_plain_text
 def test_diverging_settings_show_an_error_instead_of_a_traceback():
     at = _page(Session(experiment=Experiment(train=TrainConfig(learning_rate=10.0))))
     assert not at.exception, [e.value for e in at.exception]
-    assert "diverged" in at.error[0].value
+    assert "diverged" in shown(at.error[0])

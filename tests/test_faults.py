@@ -9,10 +9,10 @@ import pytest
 
 from mlp_core.network import init_params, layer_units
 from mlp_core.persistence import load_model
-from tests.apptest import click, open_app, session_of
+from tests.apptest import PLAYGROUND, click, messages, open_app, session_of
 from ui.export import model_json
 
-PAGES = ["pages/1_About.py", "pages/2_Compare.py", "pages/3_Classify.py", "pages/4_Learn.py"]
+PAGES = ["app_pages/1_About.py", "app_pages/2_Compare.py", "app_pages/3_Classify.py", "app_pages/4_Learn.py"]
 
 
 def _status(at) -> str:
@@ -47,7 +47,7 @@ def test_a_diverging_learning_rate_is_stopped_explained_and_its_last_finite_weig
     s = session_of(at)
     final = s.recording.final
     assert final is not None and final.stop_rule == "diverged"
-    error = next(e.value for e in at.error if "diverged" in e.value)
+    error = next(m for m in messages(at, "error") if "diverged" in m)
     assert "Lower the learning rate" in error and "learning_rate_init = 10" in error
     last = s.recording.n_epochs - 1
     assert s.playback.epoch == last and f"weights of epoch {last} are kept" in error
@@ -89,7 +89,7 @@ def _act(at, action: str, rng: random.Random):
         before = (s.run_id, s.playback.playing or s.playback.epoch)
         at.switch_page(rng.choice(PAGES)).run()
         assert not at.exception, [e.value for e in at.exception]
-        at.switch_page("app.py").run()
+        at.switch_page(PLAYGROUND).run()
         after = session_of(at)
         assert after.run_id == before[0]  # the run survives the visit
         return at
@@ -116,7 +116,7 @@ def test_page_switches_while_training_come_back_to_the_same_run():
     for page in PAGES[:3]:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
-    at.switch_page("app.py").run()
+    at.switch_page(PLAYGROUND).run()
     _check_consistent(at, "back from the other pages")
     s = session_of(at)
     assert s.run_id == run and s.recording.n_epochs >= 11
@@ -124,8 +124,8 @@ def test_page_switches_while_training_come_back_to_the_same_run():
     at = click(at, "b_pause")
     held = session_of(at).playback.epoch
     assert held >= 10
-    at.switch_page("pages/4_Learn.py").run()
-    at.switch_page("app.py").run()
+    at.switch_page("app_pages/4_Learn.py").run()
+    at.switch_page(PLAYGROUND).run()
     _check_consistent(at, "back from Learn")
     assert session_of(at).playback.epoch == held and at.slider(key="w_replay").value == held
 

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from mlp_core.__main__ import main
 from mlp_core.persistence import load_model
 from mlp_core.scoring import score_table
-from tests.apptest import click, open_app, open_page, session_of, trained_session
+from tests.apptest import click, open_app, open_page, session_of, shown, trained_session
 from tests.hostile.make_corpus import write_large
 from ui import classify, controls
 from ui.state import Session
@@ -32,7 +32,7 @@ from ui.text import literal
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
-CLASSIFY = str(ROOT / "pages" / "3_Classify.py")
+CLASSIFY = str(ROOT / "app_pages" / "3_Classify.py")
 GOOD_CSV = HOSTILE / "csv" / "good.csv"
 GOOD_MODEL = HOSTILE / "models" / "good_model.json"
 X123 = ("x1", "x2", "x3")
@@ -317,11 +317,6 @@ def _rendered_markdown(at) -> list[str]:
     return out
 
 
-def _plain(text: str) -> str:
-    """A message with its markdown escapes removed: what the user reads."""
-    return re.sub(r"\\(.)", r"\1", text)
-
-
 def _assert_no_markup_from_files(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
     for text in _rendered_markdown(at):
@@ -333,7 +328,7 @@ def _assert_no_markup_from_files(at) -> None:
 
 
 def _errors(at) -> list[str]:
-    return [_plain(e.value) for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 def _upload(at: AppTest, key: str, name: str, data: bytes) -> AppTest:
@@ -343,7 +338,7 @@ def _upload(at: AppTest, key: str, name: str, data: bytes) -> AppTest:
 
 def _main_page_trained_on_good_csv() -> AppTest:
     at = open_app()
-    at.radio(key="w_source").set_value("Your CSV file")
+    at.radio(key="w_src").set_value("csv")
     return _back_to_good_csv(at.run())
 
 
@@ -426,7 +421,7 @@ ASKS = ("target column", "positive class", "feature columns", "fill missing cell
 
 def _messages(at) -> list[str]:
     """What the main page says about a file: its errors and notices (plain text, escapes removed)."""
-    return [_plain(e.value) for e in (*at.error, *at.warning, *at.info)] + [t.value for t in at.text]
+    return [shown(e.value) for e in (*at.error, *at.warning, *at.info)] + [t.value for t in at.text]
 
 
 def _short_lines(path: Path) -> list[tuple[int, int]]:

@@ -52,5 +52,11 @@ def test_streamlit_config_turns_telemetry_off_and_sets_upload_limit():
 
 def test_every_page_file_is_in_the_navigation():
     app_source = (ROOT / "app.py").read_text()
-    missing = [p.name for p in (ROOT / "pages").glob("*.py") if f'"pages/{p.name}"' not in app_source]
+    missing = [p.name for p in (ROOT / "app_pages").glob("*.py") if f'"app_pages/{p.name}"' not in app_source]
     assert not missing, f"add these pages to st.navigation in app.py: {missing}"
+
+
+def test_there_is_no_pages_folder_that_streamlit_would_serve_around_the_navigation():
+    # A `pages/` folder beside app.py is also served on its own: a link to /Compare would then run the page file
+    # without app.py (no navigation, no wide layout, no reading of the link's settings).
+    assert not (ROOT / "pages").exists()

@@ -9,13 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mlp_core import network
-from tests.apptest import APP, click, open_app, session_of
+from tests.apptest import APP, PLAYGROUND, click, messages, open_app, session_of
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "4_Learn.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "4_Learn.py")
 
 
 def _learn(at) -> AppTest:
-    at.switch_page("pages/4_Learn.py").run()
+    at.switch_page("app_pages/4_Learn.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -103,7 +103,7 @@ def test_moving_the_epoch_here_moves_the_main_page():
     at.slider(key="l_epoch").set_value(4).run()
     assert session_of(at).playback.epoch == 4
     assert any("epoch 4" in m.value for m in at.markdown)
-    at.switch_page("app.py").run()
+    at.switch_page(PLAYGROUND).run()
     assert not at.exception
     assert at.slider(key="w_replay").value == 4
 
@@ -119,7 +119,7 @@ def test_training_that_plays_is_paused_on_the_epoch_it_reached():
     at = _learn(at)
     s = session_of(at)
     assert not s.playback.playing
-    assert any("paused at epoch" in i.value for i in at.info)
+    assert any("paused at epoch" in m for m in messages(at, "info"))
 
 
 def test_the_page_opened_first_starts_the_run_the_main_page_then_keeps():
@@ -142,19 +142,19 @@ def test_a_stuck_network_is_named_and_one_click_gives_it_new_weights():
     at = open_app({"seed": "36"})  # the article's 3-2 ReLU net on the default data: layer 2 dead from the start
     s = session_of(at)
     assert s.experiment.train.seed == 36
-    warning = next(w.value for w in at.warning if "stuck" in w.value)
+    warning = next(m for m in messages(at, "warning") if "stuck" in m)
     assert "hidden layer 2" in warning
     learn = _learn(AppTest.from_file(APP, default_timeout=120).run())
     learn.session_state["mlp_session"] = s
     learn.run()
-    assert any(w.value.startswith("Dead on the training data: h2.1, h2.2.") for w in learn.warning)
+    assert any(m.startswith("Dead on the training data: h2.1, h2.2.") for m in messages(learn, "warning"))
     table = next(d.value for d in learn.dataframe if "dead" in d.value.columns)
     assert table["dead"].tolist() == [False, False, False, True, True]
     at = click(at, "b_reinit")
     s = session_of(at)
     assert s.experiment.train.seed == 37 and at.number_input(key="w_seed").value == 37
-    assert s.playback.epoch == 0 and not any("stuck" in w.value for w in at.warning)
-    assert any("36 → 37" in i.value for i in at.info)
+    assert s.playback.epoch == 0 and not any("stuck" in m for m in messages(at, "warning"))
+    assert any("36 → 37" in m for m in messages(at, "info"))
     s.recording.extend()
     final = s.recording.snapshots[-1]
     assert final.accuracy > 0.9  # the new weights learn the data
@@ -162,18 +162,18 @@ def test_a_stuck_network_is_named_and_one_click_gives_it_new_weights():
 
 def test_a_network_that_dies_during_training_is_caught_at_the_end():
     at = open_app({"seed": "1"})  # alive at epoch 0, dead by the end of the run
-    assert not any("stuck" in w.value for w in at.warning)
+    assert not any("stuck" in m for m in messages(at, "warning"))
     s = session_of(at)
     s.recording.extend()
     s.playback.pause_at(s.recording.n_epochs - 1)
     at.run()
-    assert any("stuck" in w.value for w in at.warning)
+    assert any("stuck" in m for m in messages(at, "warning"))
     at = _learn(at)
-    assert any("stuck" in w.value for w in at.warning)
+    assert any("stuck" in m for m in messages(at, "warning"))
     at = click(at, "b_reinit")
     assert session_of(at).experiment.train.seed == 2
-    at.switch_page("app.py").run()
-    assert at.number_input(key="w_seed").value == 2 and not any("stuck" in w.value for w in at.warning)
+    at.switch_page(PLAYGROUND).run()
+    assert at.number_input(key="w_seed").value == 2 and not any("stuck" in m for m in messages(at, "warning"))
 
 
 @pytest.mark.parametrize("features", [1, 12])
@@ -184,7 +184,7 @@ def test_a_csv_with_few_or_many_inputs_is_explained(features):
     header = ",".join(f"<b>f{j}</b>" for j in range(features)) + ",label"
     rows = [header] + [",".join(f"{v:.4f}" for v in r) + f",{t}" for r, t in zip(X, y, strict=True)]
     at = open_app()
-    at.radio(key="w_source").set_value("Your CSV file").run()
+    at.radio(key="w_src").set_value("csv").run()
     at.file_uploader(key="w_upload").set_value(("mine.csv", "\n".join(rows).encode(), "text/csv"))
     at.run()
     at = _learn(click(at, "b_step10"))

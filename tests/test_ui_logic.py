@@ -5,9 +5,10 @@ import base64
 import numpy as np
 import pytest
 
-from ui.config import DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig, from_query, parse_hidden, to_query
+from ui.config import DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig, from_query, to_query
 from ui.data import synthetic
 from ui.recording import Recording
+from ui.settings import parse_hidden
 from ui.views import heatmap_spec, live_payload, network_graph_spec, points_near, slice_values, slices_spec
 
 
@@ -29,10 +30,11 @@ def test_default_experiment_has_an_empty_query_and_changes_round_trip():
 
 
 def test_a_damaged_link_opens_with_notices_instead_of_failing():
-    exp, notices = from_query({"lr": "fast", "hidden": "3,x", "n": "5", "act": "softmax"})
-    assert exp == Experiment()
-    assert any("lr" in n for n in notices) and any("hidden" in n for n in notices)
-    assert any("reset" in n for n in notices)  # n=5 and an unknown activation are out of range
+    exp, notices = from_query({"lr": "fast", "hidden": "3,x", "n": "5", "act": "softmax", "ds": "xor"})
+    assert exp == Experiment(DataConfig(dataset="xor"))  # the valid part of the link is applied
+    assert len(notices) == 4
+    for key in ("lr", "hidden", "n", "act"):
+        assert any(n.startswith(f"The link's {key}=") for n in notices)
 
 
 def test_hidden_layers_parse_with_messages():

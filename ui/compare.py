@@ -10,7 +10,6 @@ main page trains it — the same initial weights, another optimizer. No streamli
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sklearn.neural_network import MLPClassifier
 
 from mlp_core import Snapshot, TrainingConfig, train
 
+from . import limits
 from .config import NetworkConfig, TrainConfig
 from .data import Prepared
 from .views import points_near
@@ -30,10 +30,6 @@ MODES = {
     "matched": "The same network and settings",
     "defaults": "scikit-learn with its own defaults",
 }
-MAX_EPOCHS = 1000
-# scikit-learn's partial_fit costs about 2 ms a call beyond the arithmetic, and each batch about 70 µs:
-# cap the weight updates per run so that a comparison takes seconds, not minutes.
-UPDATE_BUDGET = 20_000
 TOLERANCE = 1e-9  # what tests/test_equivalence.py requires of every weight and loss
 OPTIMIZER_NAMES = {"sgd": "gradient descent", "adam": "Adam"}
 # The main page's stopping rules (ui.config.STOP_RULES) in the core's numbers.
@@ -92,10 +88,9 @@ class BoundarySlice:
     held: tuple[str, ...]  # inputs held at their mean
 
 
-def epoch_limit(n: int, batch_size: int | None) -> int:
-    """The most epochs a comparison runs for n training rows in batches of ``batch_size`` (None: all)."""
-    batches = math.ceil(n / min(batch_size or n, n))
-    return max(1, min(MAX_EPOCHS, UPDATE_BUDGET // batches))
+def epoch_limit(n_inputs: int, network: NetworkConfig, n: int, batch_size: int | None) -> int:
+    """The most epochs a comparison runs for this network on n training rows in batches of ``batch_size``."""
+    return limits.compare_epochs(limits.parameter_count(n_inputs, network.hidden), n, batch_size)
 
 
 def our_config(network: NetworkConfig, train_config: TrainConfig, mode: str, epochs: int) -> TrainingConfig:
@@ -125,23 +120,26 @@ def sklearn_default_params(config: TrainingConfig, epochs: int) -> dict:
 
 
 def compare(Z_train, y_train, Z_test, y_test, network: NetworkConfig, train_config: TrainConfig, mode: str,
-            epochs: int) -> Comparison:
+            epochs: int, progress=None) -> Comparison:
     """Train ours and scikit-learn's on standardized ``Z_train`` (n, d) and 0/1 ``y_train`` (n,) and compare.
 
     Raises ValueError when the settings cannot be used or training diverges (the message says why).
+    ``progress(share)``, if given, is called after every epoch of ours and of scikit-learn's path.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
+    report = progress or (lambda share: None)
     y_train, y_test = np.asarray(y_train).astype(int), np.asarray(y_test).astype(int)
     config = our_config(network, train_config, mode, epochs)
-    snapshots, seconds_ours = _train_ours(Z_train, y_train, config)
+    snapshots, seconds_ours = _train_ours(Z_train, y_train, config, lambda e: report(0.5 * e / epochs))
     initial = _initial_weights(Z_train, y_train, config)
     initial_difference = float(np.abs(initial - snapshots[0].params).max())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # expected: both run a fixed number of epochs
         if mode == "matched":
             params = sklearn_params(config, len(Z_train))
-            reference, path = _partial_fit_path(Z_train, y_train, params, epochs)
+            reference, path = _partial_fit_path(Z_train, y_train, params, epochs,
+                                                lambda e: report(0.5 + 0.5 * e / epochs))
             ours_path = np.stack([s.params for s in snapshots])
             weight_difference = np.abs(ours_path - np.vstack([initial, path])).max(axis=1)
             # The time of a plain fit (partial_fit checks its input on every call, about 2 ms each).
@@ -170,7 +168,8 @@ def compare(Z_train, y_train, Z_test, y_test, network: NetworkConfig, train_conf
         stop_ours=snapshots[-1].stop_reason or "", stop_sklearn=stop_sklearn,
         metrics=_metrics(snapshots[-1], reference, Z_train, y_train, Z_test, y_test), agreement=agreement,
         settings=_settings(config, train_config, mode, len(Z_train), epochs),
-        notes=_notes(config, train_config, mode, len(Z_train), epochs),
+        notes=_notes(config, train_config, mode, len(Z_train), epochs,
+                     epoch_limit(Z_train.shape[1], network, len(Z_train), config.batch_size)),
         ours=snapshots[-1], reference=reference,
     )
 
@@ -202,14 +201,18 @@ def boundary_slice(result: Comparison, data: Prepared, x_input: int, y_input: in
     return BoundarySlice(axes[0], None, p_ours, p_sklearn, points, names[0], None, ())
 
 
-def _train_ours(X, y, config: TrainingConfig) -> tuple[list[Snapshot], float]:
+def _train_ours(X, y, config: TrainingConfig, progress) -> tuple[list[Snapshot], float]:
     """Every snapshot of the core's run, and the seconds its epochs took (epoch 0, which loads the compiled
-    kernels, not counted). Raises ValueError when training diverges."""
+    kernels, not counted; nor does ``progress(epoch)``). Raises ValueError when training diverges."""
     run = train(X, y, config, evaluate_every=0)
     snapshots = [next(run)]
+    seconds = 0.0
     start = time.perf_counter()
-    snapshots.extend(run)
-    seconds = time.perf_counter() - start
+    for snap in run:
+        seconds += time.perf_counter() - start
+        snapshots.append(snap)
+        progress(snap.epoch)
+        start = time.perf_counter()
     if snapshots[-1].stop_rule == "diverged":
         raise ValueError(snapshots[-1].stop_reason)
     return snapshots, seconds
@@ -228,13 +231,14 @@ def _initial_weights(X, y, config: TrainingConfig) -> np.ndarray:
     return _flat(probe.partial_fit(X, y, classes=[0, 1]))
 
 
-def _partial_fit_path(X, y, params: dict, epochs: int) -> tuple[MLPClassifier, np.ndarray]:
+def _partial_fit_path(X, y, params: dict, epochs: int, progress) -> tuple[MLPClassifier, np.ndarray]:
     """One partial_fit per epoch; the flat weights after each, shape (epochs, P)."""
     model = MLPClassifier(**params)
     path = []
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         model.partial_fit(X, y, classes=[0, 1])
         path.append(_flat(model))
+        progress(epoch)
     return model, np.array(path)
 
 
@@ -310,12 +314,13 @@ def _settings(config: TrainingConfig, train_config: TrainConfig, mode: str, n: i
     )
 
 
-def _notes(config: TrainingConfig, train_config: TrainConfig, mode: str, n: int, epochs: int) -> tuple[str, ...]:
+def _notes(config: TrainingConfig, train_config: TrainConfig, mode: str, n: int, epochs: int,
+           limit: int) -> tuple[str, ...]:
     """What could not be mapped, or differs by design, in plain words."""
     notes = []
     if train_config.max_epochs > epochs:
         notes.append(f"The main page allows up to {train_config.max_epochs} epochs; this comparison runs {epochs} "
-                     f"(at most {epoch_limit(n, config.batch_size)} for these settings, to keep the page responsive).")
+                     f"(at most {limit} for these settings, to keep the server responsive for everyone).")
     if mode == "defaults":
         notes.append(
             "The two paths differ by design: scikit-learn's defaults are Adam with step 0.001 on shuffled batches "

@@ -1,78 +1,85 @@
-"""The experiment's settings as small frozen dataclasses, and their round trip through the URL.
+"""The experiment's settings as small frozen dataclasses, what makes a combination of them usable, and their
+round trip through the link.
 
-As in TensorFlow Playground, the whole configuration — the random seeds included — lives in the
-query string, so a link reproduces an experiment. Everything here is plain Python: no streamlit.
+As in TensorFlow Playground, the whole configuration — the random seeds included — lives in the query
+string, so a link reproduces an experiment. Every default, range and key comes from the table in
+``ui.settings``; the work limits from ``ui.limits``; the core's own validation has the last word.
+Plain Python: no streamlit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
-from mlp_core.activations import ACTIVATIONS
-from mlp_core.datasets import DATASETS
-from mlp_core.training import MAX_UNITS, TrainingConfig
+from mlp_core.datasets import FEATURE_NAMES
+from mlp_core.training import TrainingConfig
 
-STOP_RULES = {
-    "weights": "The weights stop changing (the article's rule)",
-    "loss": "The loss stops improving (scikit-learn's rule)",
-    "either": "Either of the two",
-    "epochs": "Only the maximum number of epochs",
-}
+from . import limits
+from .settings import BY_KEY, SETTINGS, Setting, default, in_plain_words
+from .text import quoted
+
+# Query-string keys Streamlit itself uses; a link may carry them.
+STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
 
 
 @dataclass(frozen=True)
 class DataConfig:
-    source: str = "synthetic"  # or "csv"
-    dataset: str = "spheres"
-    n: int = 400
-    noise: float = 0.1
-    seed: int = 0
-    test_size: float = 0.25
+    source: str = default("data", "source")
+    dataset: str = default("data", "dataset")
+    n: int = default("data", "n")
+    noise: float = default("data", "noise")
+    seed: int = default("data", "seed")
+    test_size: float = default("data", "test_size")
 
 
 @dataclass(frozen=True)
 class NetworkConfig:
-    hidden: tuple[int, ...] = (3, 2)
-    activation: str = "relu"
+    hidden: tuple[int, ...] = default("network", "hidden")
+    activation: str = default("network", "activation")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    solver: str = "sgd"
-    learning_rate: float = 0.1
-    momentum: float = 0.0
-    alpha: float = 0.0
-    batch_size: int | None = None
-    max_epochs: int = 1000
-    seed: int = 6
-    stop: str = "weights"
+    solver: str = default("train", "solver")
+    learning_rate: float = default("train", "learning_rate")
+    momentum: float = default("train", "momentum")
+    alpha: float = default("train", "alpha")
+    batch_size: int | None = default("train", "batch_size")
+    max_epochs: int = default("train", "max_epochs")
+    seed: int = default("train", "seed")
+    stop: str = default("train", "stop")
 
     def training_config(self, network: NetworkConfig) -> TrainingConfig:
-        """The core's TrainingConfig: stop rules switched on or off as chosen (raises ValueError)."""
-        return TrainingConfig(
-            hidden_layer_sizes=network.hidden,
-            activation=network.activation,
-            solver=self.solver,
-            alpha=self.alpha,
-            batch_size=self.batch_size,
-            learning_rate_init=self.learning_rate,
-            max_iter=self.max_epochs,
-            tol=1e-4 if self.stop in ("loss", "either") else None,
-            weight_tol=1e-6 if self.stop in ("weights", "either") else None,
-            momentum=self.momentum,
-            random_state=self.seed,
-            shuffle=True,
-        ).validate()
+        """The core's TrainingConfig: stop rules switched on or off as chosen; momentum only for gradient
+        descent (Adam has its own). Raises ValueError, in the sidebar's words, for what the core refuses."""
+        try:
+            return TrainingConfig(
+                hidden_layer_sizes=network.hidden,
+                activation=network.activation,
+                solver=self.solver,
+                alpha=self.alpha,
+                batch_size=self.batch_size,
+                learning_rate_init=self.learning_rate,
+                max_iter=self.max_epochs,
+                tol=1e-4 if self.stop in ("loss", "either") else None,
+                weight_tol=1e-6 if self.stop in ("weights", "either") else None,
+                momentum=self.momentum if self.solver == "sgd" else 0.0,
+                random_state=self.seed,
+                shuffle=True,
+            ).validate()
+        except ValueError as exc:
+            raise ValueError(in_plain_words(str(exc))) from None
 
 
 @dataclass(frozen=True)
 class ViewConfig:
-    speed: int = 30  # epochs per second of playback
-    log_scale: bool = False
-    x_input: int = 0
-    y_input: int = 1
-    slices: int = 3
+    speed: int = default("view", "speed")  # epochs per second of playback
+    log_scale: bool = default("view", "log_scale")
+    x_input: int = default("view", "x_input")
+    y_input: int = default("view", "y_input")
+    slices: int = default("view", "slices")
 
 
 @dataclass(frozen=True)
@@ -82,141 +89,100 @@ class Experiment:
     train: TrainConfig = TrainConfig()
     view: ViewConfig = ViewConfig()
 
+    def get(self, s: Setting):
+        return getattr(getattr(self, s.part), s.field)
 
-# Query-string keys: short, stable, one per setting.
-_KEYS = {
-    ("data", "source"): "src", ("data", "dataset"): "ds", ("data", "n"): "n", ("data", "noise"): "noise",
-    ("data", "seed"): "dseed", ("data", "test_size"): "test",
-    ("network", "hidden"): "hidden", ("network", "activation"): "act",
-    ("train", "solver"): "solver", ("train", "learning_rate"): "lr", ("train", "momentum"): "mom",
-    ("train", "alpha"): "alpha", ("train", "batch_size"): "batch", ("train", "max_epochs"): "epochs",
-    ("train", "seed"): "seed", ("train", "stop"): "stop",
-    ("view", "speed"): "speed", ("view", "log_scale"): "log", ("view", "x_input"): "x", ("view", "y_input"): "y",
-    ("view", "slices"): "slices",
-}
+    def with_values(self, values: dict[Setting, object]) -> Experiment:
+        """A copy with these settings changed."""
+        parts = {}
+        for s, value in values.items():
+            parts.setdefault(s.part, {})[s.field] = value
+        return dataclasses.replace(self, **{part: dataclasses.replace(getattr(self, part), **fields)
+                                            for part, fields in parts.items()})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a combination of settings, and the settings (link keys) that make it so."""
+
+    keys: tuple[str, ...]
+    text: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.text[0].upper()}{self.text[1:]}."
+
+
+def synthetic_train_rows(data: DataConfig) -> int:
+    """At most how many training rows a teaching dataset has: each of its two classes sends round(share ×
+    its count) rows, at least one, to the test split."""
+    return min(data.n - 2, math.floor(data.n * (1 - data.test_size)) + 1)
+
+
+def problems(exp: Experiment, n_inputs: int | None = None, train_rows: int | None = None) -> list[Problem]:
+    """What makes this combination unusable, in words: a value the table does not accept (one set in code), the
+    slices' two inputs, and what ``run_problems`` finds. ``n_inputs`` and ``train_rows`` describe a CSV file's
+    data (None while none is loaded); a teaching dataset's are known from the settings."""
+    if exp.data.source == "synthetic":
+        n_inputs = len(FEATURE_NAMES)
+    found = [Problem((s.key,), f"the {s.noun} must be {s.accepted()}") for s in SETTINGS if not s.accepts(exp.get(s))]
+    v = exp.view
+    if v.x_input == v.y_input:
+        found.append(Problem(("y", "x"), "the slices need two different inputs"))
+    elif n_inputs is not None and max(v.x_input, v.y_input) >= n_inputs and n_inputs >= 2:
+        found.append(Problem(("x", "y") if v.x_input >= n_inputs else ("y",),
+                             f"the data has {n_inputs} inputs, numbered 0 to {n_inputs - 1}"))
+    return found or run_problems(exp, n_inputs, train_rows)
+
+
+def run_problems(exp: Experiment, n_inputs: int | None = None, train_rows: int | None = None) -> list[Problem]:
+    """Why a run with these settings cannot start: larger than one visitor may ask of the server
+    (``ui.limits``), or refused by the core's own validation, which has the last word."""
+    if exp.data.source == "synthetic":
+        n_inputs, train_rows = len(FEATURE_NAMES), synthetic_train_rows(exp.data)
+    t = exp.train
+    if train_rows is not None and n_inputs is not None:
+        too_much = limits.run_problem(n_inputs, exp.network.hidden, train_rows, t.batch_size, t.max_epochs)
+        if too_much:
+            return [Problem(("epochs", "hidden", "n", "batch"), too_much)]
+    try:
+        t.training_config(exp.network)
+    except ValueError as exc:
+        return [Problem(("solver", "lr", "mom", "alpha", "batch", "epochs", "seed", "hidden", "act"), str(exc))]
+    return []
 
 
 def to_query(exp: Experiment) -> dict[str, str]:
     """The settings that differ from the defaults, as query-string pairs."""
-    default = Experiment()
-    out = {}
-    for (part, name), key in _KEYS.items():
-        value = getattr(getattr(exp, part), name)
-        if value != getattr(getattr(default, part), name):
-            out[key] = _encode(value)
-    return out
+    return {s.key: s.encode(exp.get(s)) for s in SETTINGS if exp.get(s) != s.default}
 
 
-def from_query(query: dict[str, str]) -> tuple[Experiment, list[str]]:
-    """Settings from a query string; values that do not parse or are out of range are ignored with
-    a notice, so a damaged link still opens the app."""
-    parts = {part: {} for part in ("data", "network", "train", "view")}
-    notices = []
-    default = Experiment()
-    for (part, name), key in _KEYS.items():
-        if key not in query:
+def from_query(query: dict[str, str | list[str]]) -> tuple[Experiment, list[str]]:
+    """Settings from a query string (a key given twice: its last value). A value that is valid is kept exactly;
+    one that is not is ignored with a notice naming the key and what it accepts, and the rest of the link is
+    applied, so a damaged link still opens the app. Notices are plain text (see ``ui.text``)."""
+    values, notices = {}, []
+    for key, given in query.items():
+        text = given[-1] if isinstance(given, list) else given
+        s = BY_KEY.get(key)
+        if s is None:
+            if key not in STREAMLIT_KEYS:
+                notices.append(f"The link's {quoted(key)} is not a setting of this app and was ignored.")
             continue
-        current = getattr(getattr(default, part), name)
+        if isinstance(given, list) and len(given) > 1:
+            notices.append(f"The link gives {key} {len(given)} times; its last value is used.")
         try:
-            parts[part][name] = _decode(query[key], current, name)
+            values[s] = s.parse(text)
         except ValueError as exc:
-            notices.append(f"The link's {key}={query[key][:40]!r} was ignored: {exc}.")
-    exp = Experiment(
-        DataConfig(**parts["data"]), NetworkConfig(**parts["network"]), TrainConfig(**parts["train"]),
-        ViewConfig(**parts["view"]),
-    )
-    problems = validate(exp)
-    if problems:
-        notices.extend(f"The link's settings were reset: {p}." for p in problems)
-        exp = default
+            notices.append(f"The link's {key}={quoted(text)} was ignored: {exc}.")
+    exp = Experiment().with_values(values)
+    for _ in range(len(SETTINGS)):  # drop a setting a combination problem names, one at a time
+        found = problems(exp)
+        culprit = next((BY_KEY[k] for k in found[0].keys if BY_KEY[k] in values), None) if found else None
+        if culprit is None:  # fine, or a problem of the defaults alone, which no link can mend
+            break
+        del values[culprit]
+        notices.append(f"The link's {culprit.key}={quoted(culprit.encode(exp.get(culprit)))} was ignored: "
+                       f"{found[0].text}.")
+        exp = Experiment().with_values(values)
     return exp, notices
-
-
-def validate(exp: Experiment) -> list[str]:
-    """What is wrong with a configuration, in words (empty when it is fine)."""
-    problems = []
-    d, net, tr, v = exp.data, exp.network, exp.train, exp.view
-    if d.source not in ("synthetic", "csv"):
-        problems.append("the data source must be synthetic or csv")
-    if d.dataset not in DATASETS:
-        problems.append(f"unknown dataset {d.dataset!r}")
-    if not 20 <= d.n <= 20_000:
-        problems.append("the number of points must be between 20 and 20000")
-    if not 0 <= d.noise <= 1:
-        problems.append("noise must be between 0 and 1")
-    if not 0.05 <= d.test_size <= 0.5:
-        problems.append("the test share must be between 0.05 and 0.5")
-    if len(net.hidden) > 6 or any(not 1 <= h <= min(MAX_UNITS, 64) for h in net.hidden):
-        problems.append("use at most 6 hidden layers of 1 to 64 units")
-    if net.activation not in ACTIVATIONS:
-        problems.append(f"unknown activation {net.activation!r}")
-    if tr.stop not in STOP_RULES:
-        problems.append(f"unknown stop rule {tr.stop!r}")
-    if not 1 <= tr.max_epochs <= 5000:
-        problems.append("max epochs must be between 1 and 5000")
-    if not 1 <= v.speed <= 240:
-        problems.append("the speed must be between 1 and 240 epochs per second")
-    if not 1 <= v.slices <= 5:
-        problems.append("use 1 to 5 slices")
-    try:
-        tr.training_config(net)
-    except ValueError as exc:
-        problems.append(str(exc))
-    return problems
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """'3, 2' -> (3, 2); '' or 'none' -> () (no hidden layer). Raises ValueError with a usable message."""
-    cleaned = text.strip().lower()
-    if cleaned in ("", "none", "0", "()"):
-        return ()
-    try:
-        sizes = tuple(int(part) for part in cleaned.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise ValueError(
-            f"write the hidden layer sizes as numbers separated by commas, like 3,2 — got {text!r}"
-        ) from None
-    if any(h < 1 for h in sizes):
-        raise ValueError("every hidden layer needs at least one unit")
-    return sizes
-
-
-def replace(exp: Experiment, **parts) -> Experiment:
-    return dataclasses.replace(exp, **parts)
-
-
-def _encode(value) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, tuple):
-        return ",".join(str(v) for v in value) or "none"
-    if value is None:
-        return "full"
-    return str(value)
-
-
-def _decode(text: str, current, name: str):
-    text = text.strip()
-    if isinstance(current, bool):
-        if text not in ("0", "1"):
-            raise ValueError("expected 0 or 1")
-        return text == "1"
-    if isinstance(current, tuple):
-        return parse_hidden(text)
-    if name == "batch_size":
-        return None if text in ("full", "") else _positive_int(text)
-    if isinstance(current, int):
-        return int(text)
-    if isinstance(current, float):
-        value = float(text)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("not a finite number")
-        return value
-    return text
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError("expected a positive whole number")
-    return value

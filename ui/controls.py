@@ -1,7 +1,9 @@
 """Sidebar controls, grouped as in Streamlit's demos: each ``*_controls()`` returns the settings it shows.
 
-Widgets keep their values in ``st.session_state`` under the keys below; ``seed_widgets`` fills them
-from an Experiment (the one in the URL) before the first render.
+Every widget is drawn from its row of the settings table (``ui.settings``): label, range, step, help, and the
+key ``w_<link key>`` under which it keeps its value in ``st.session_state``. ``seed_widgets`` fills those keys
+from an Experiment (the link's) before the first render. A widget can hold every value the table accepts:
+sliders keep values between their steps, and a select-slider offers a link's own value beside its presets.
 """
 
 from __future__ import annotations
@@ -13,16 +15,33 @@ import streamlit as st
 from mlp_core.csv_data import CSVError, Table, default_target, load_csv, read_table
 from mlp_core.datasets import DATASETS
 
-from .config import STOP_RULES, DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig, parse_hidden
+from .config import DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig
+from .settings import BY_KEY, SETTINGS, Setting, number
 from .state import Session
-from .text import literal
+from .text import quoted, say
 
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-ALPHAS = [0.0, 0.0001, 0.001, 0.01, 0.1, 1.0]
-BATCHES = {"full batch": None, "1": 1, "10": 10, "32": 32, "100": 100}
-SPEEDS = [1, 2, 5, 10, 20, 30, 60, 120, 240]
-ACTIVATIONS = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity": "identity (linear)"}
 AUTO = "(automatic)"
+FULL_BATCH = 0  # how the batch-size widget holds "full batch"
+
+
+def to_widget(s: Setting, value):
+    """A setting's value as its widget holds it."""
+    if s.kind == "layers":
+        return s.encode(value)
+    if s.kind == "batch":
+        return FULL_BATCH if value is None else value
+    return value
+
+
+def from_widget(s: Setting, value):
+    """A widget's value as the setting's (the hidden-layers text is parsed by ``network_controls``)."""
+    if s.kind == "batch":
+        return None if value == FULL_BATCH else int(value)
+    if s.kind == "int":
+        return int(value)
+    if s.kind == "float":
+        return float(value)
+    return value
 
 
 def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
@@ -30,19 +49,9 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
     """Put an experiment's values (and the CSV reading choices) into the widgets' state before they
     are drawn: at the first visit (from the URL), and when coming back from another page, since
     Streamlit forgets the widgets a page did not draw. Returns the keys set, for ``resend_seeded``."""
-    d, net, tr, v = exp.data, exp.network, exp.train, exp.view
-    values = {
-        "w_source": "Your CSV file" if d.source == "csv" else "Teaching dataset",
-        "w_dataset": d.dataset, "w_n": d.n, "w_noise": d.noise, "w_dseed": d.seed,
-        "w_hidden": ",".join(map(str, net.hidden)) or "none", "w_activation": net.activation,
-        "w_solver": tr.solver, "w_lr": _nearest(LEARNING_RATES, tr.learning_rate), "w_momentum": tr.momentum,
-        "w_alpha": _nearest(ALPHAS, tr.alpha),
-        "w_batch": next((k for k, b in BATCHES.items() if b == tr.batch_size), "full batch"),
-        "w_epochs": tr.max_epochs, "w_seed": tr.seed, "w_stop": tr.stop,
-        "w_speed": _nearest(SPEEDS, v.speed), "w_log": v.log_scale, "w_slices": v.slices,
-    }
+    values = {s.widget_key: to_widget(s, exp.get(s)) for s in SETTINGS if s.widget != "input"}
     key_x, key_y = slice_keys(feature_names)
-    values.update({key_x: v.x_input, key_y: v.y_input})
+    values.update({key_x: exp.view.x_input, key_y: exp.view.y_input})
     if csv_choices is not None:
         values.update({
             "w_target": csv_choices["target"] or AUTO, "w_positive": csv_choices["positive"] or AUTO,
@@ -66,20 +75,61 @@ def resend_seeded(keys: tuple[str, ...]) -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def widget(key: str, disabled: bool = False):
+    """Draw the widget of the setting with this link key, as the table describes it; returns the setting's value."""
+    s = BY_KEY[key]
+    common = dict(key=s.widget_key, help=s.help, disabled=disabled)
+    current = st.session_state.get(s.widget_key, to_widget(s, s.default))
+    if s.widget == "radio":
+        value = st.radio(s.label, list(s.options), format_func=s.label_of, horizontal=True, **common)
+    elif s.widget == "select":
+        value = st.selectbox(s.label, _choices(s, current), format_func=lambda v: s.label_of(from_widget(s, v)),
+                             **common)
+    elif s.widget == "select_slider":
+        value = st.select_slider(s.label, _choices(s, current), format_func=s.label_of, **common)
+    elif s.widget == "slider":
+        value = st.slider(s.label, s.low, s.high, step=s.step, format=_format(s, current), **common)
+    elif s.widget == "number":
+        value = st.number_input(s.label, s.low, s.high, step=s.step, **common)
+    elif s.widget == "checkbox":
+        value = st.checkbox(s.label, **common)
+    else:
+        return st.text_input(s.label, **common)
+    return from_widget(s, value)
+
+
+def _choices(s: Setting, current) -> list:
+    """A choice's options, or a number's presets with the current value among them (a link's own value)."""
+    if s.options is not None:
+        return list(s.options)
+    presets = [to_widget(s, v) for v in s.presets]
+    return presets if current in presets else sorted([*presets, current])
+
+
+def _format(s: Setting, current) -> str | None:
+    """A float slider shows as many decimals as its step, or as its value when a link set one between steps."""
+    if s.kind != "float":
+        return None
+    decimals = max(_decimals(s.step), _decimals(current))
+    return f"%.{min(decimals, 8)}f"
+
+
+def _decimals(value) -> int:
+    text = number(float(value))
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 2
+
+
 def data_controls(session: Session, current: DataConfig) -> tuple[DataConfig, dict | None]:
     """The data source and its settings; for a CSV also how to read it (target, positive, features)."""
     st.header("Data")
-    source = st.radio("Source", ["Teaching dataset", "Your CSV file"], key="w_source", horizontal=True)
-    if source == "Teaching dataset":
-        key = st.selectbox("Dataset", list(DATASETS), key="w_dataset", format_func=lambda k: DATASETS[k].title)
+    source = widget("src")
+    if source == "synthetic":
+        key = widget("ds")
         st.caption(DATASETS[key].teaches)
-        n = st.slider("Points", 50, 2000, step=50, key="w_n")
-        noise = st.slider("Noise", 0.0, 1.0, step=0.05, key="w_noise",
-                          help="Standard deviation of the jitter added to every input, in input units.")
-        seed = st.number_input("Data seed", 0, 10_000, step=1, key="w_dseed")
-        return DataConfig("synthetic", key, int(n), float(noise), int(seed), current.test_size), None
-    return DataConfig("csv", current.dataset, current.n, current.noise, current.seed, current.test_size), \
-        csv_controls(session)
+        data = DataConfig("synthetic", key, widget("n"), widget("noise"), widget("dseed"), widget("test"))
+        return data, None
+    choices = csv_controls(session)
+    return DataConfig("csv", current.dataset, current.n, current.noise, current.seed, widget("test")), choices
 
 
 def csv_controls(session: Session) -> dict | None:
@@ -91,11 +141,11 @@ def csv_controls(session: Session) -> dict | None:
         if data != session.csv_bytes:
             session.csv_bytes, session.csv_name, session.csv_table = data, upload.name, None
     if session.csv_bytes is None:
-        st.info("Upload a CSV file to train on your own data.")
+        say("info", "Upload a CSV file to train on your own data.")
         return None
     table = _table(session)
     if isinstance(table, str):
-        st.error(literal(table))
+        say("error", table)
         return None
     columns = list(table.frame.columns)
     target = st.selectbox("Target column", [AUTO, *columns], key="w_target")
@@ -138,37 +188,21 @@ def load_user_csv(session: Session, choices: dict):
 
 def network_controls(current: NetworkConfig) -> NetworkConfig:
     st.header("Network")
-    text = st.text_input("Hidden layers", key="w_hidden",
-                         help="Units per hidden layer, separated by commas: 3,2 is the article's network; "
-                              "'none' trains a single sigmoid unit.")
+    s = BY_KEY["hidden"]
+    text = widget("hidden")
     try:
-        hidden = parse_hidden(text)
+        hidden = s.parse(text)
     except ValueError as exc:
-        st.error(f"{literal(exc)}. Keeping {','.join(map(str, current.hidden)) or 'none'}.")
+        say("error", f"{exc}; got {quoted(text)}. Keeping {s.encode(current.hidden)}.")
         hidden = current.hidden
-    if len(hidden) > 6 or any(h > 64 for h in hidden):
-        st.error("Use at most 6 hidden layers of at most 64 units each. Keeping the previous network.")
-        hidden = current.hidden
-    activation = st.selectbox("Hidden activation", list(ACTIVATIONS), key="w_activation",
-                              format_func=ACTIVATIONS.get)
-    return NetworkConfig(hidden, activation)
+    return NetworkConfig(hidden, widget("act"))
 
 
 def training_controls() -> TrainConfig:
     st.header("Training")
-    solver = st.selectbox("Optimizer", ["sgd", "adam"], key="w_solver",
-                          format_func={"sgd": "gradient descent", "adam": "Adam"}.get)
-    lr = st.select_slider("Learning rate", LEARNING_RATES, key="w_lr")
-    momentum = st.slider("Momentum", 0.0, 0.99, step=0.01, key="w_momentum",
-                         disabled=solver != "sgd", help="0 is the article's plain gradient descent.")
-    alpha = st.select_slider("L2 penalty (alpha)", ALPHAS, key="w_alpha")
-    batch = st.selectbox("Batch size", list(BATCHES), key="w_batch")
-    epochs = st.number_input("Max epochs", 1, 5000, step=100, key="w_epochs")
-    seed = st.number_input("Weights seed", 0, 100_000, step=1, key="w_seed",
-                           help="Initial weights are drawn as scikit-learn draws them for this random_state.")
-    stop = st.selectbox("Stop when", list(STOP_RULES), key="w_stop", format_func=STOP_RULES.get)
-    return TrainConfig(solver, float(lr), float(momentum if solver == "sgd" else 0.0), float(alpha), BATCHES[batch],
-                       int(epochs), int(seed), stop)
+    solver = widget("solver")
+    return TrainConfig(solver, widget("lr"), widget("mom", disabled=solver != "sgd"), widget("alpha"),
+                       widget("batch"), widget("epochs"), widget("seed"), widget("stop"))
 
 
 def slice_keys(feature_names) -> tuple[str, str]:
@@ -178,26 +212,24 @@ def slice_keys(feature_names) -> tuple[str, str]:
     return f"w_x_{tag}", f"w_y_{tag}"
 
 
-def view_controls(feature_names: tuple[str, ...]) -> ViewConfig:
+def view_controls(current: ViewConfig, feature_names: tuple[str, ...] | None) -> ViewConfig:
+    """Playback and the slices' inputs (for data of at least two inputs; otherwise the choice in the settings is
+    kept for later data)."""
     st.header("Playback and views")
-    speed = st.select_slider("Speed (epochs per second)", SPEEDS, key="w_speed")
-    log_scale = st.checkbox("Log scale for the loss", key="w_log")
-    d = len(feature_names)
-    options = list(range(d))
-    key_x, key_y = slice_keys(feature_names)
-    for key in (key_x, key_y):  # a choice made for another set of inputs
-        if key in st.session_state and st.session_state[key] not in options:
-            st.session_state.pop(key)
-    if st.session_state.get(key_y) == st.session_state.get(key_x):
-        st.session_state.pop(key_y, None)
-    x = st.selectbox("Slice: horizontal input", options, key=key_x, format_func=lambda i: feature_names[i],
-                     index=0) if d >= 2 else 0
-    y_options = [i for i in options if i != x]
-    y = st.selectbox("Slice: vertical input", y_options, key=key_y, format_func=lambda i: feature_names[i],
-                     index=0) if d >= 2 else 0
-    slices = st.slider("Slices across the other input", 1, 5, key="w_slices", disabled=d < 3)
-    return ViewConfig(int(speed), bool(log_scale), int(x), int(y), int(slices))
-
-
-def _nearest(options, value):
-    return min(options, key=lambda o: abs(o - value))
+    speed = widget("speed")
+    log_scale = widget("log")
+    d = 0 if feature_names is None else len(feature_names)
+    x, y = current.x_input, current.y_input
+    if d >= 2:
+        options = list(range(d))
+        key_x, key_y = slice_keys(feature_names)
+        for key in (key_x, key_y):  # a choice made for another set of inputs
+            if key in st.session_state and st.session_state[key] not in options:
+                st.session_state.pop(key)
+        if st.session_state.get(key_y) == st.session_state.get(key_x):
+            st.session_state.pop(key_y, None)
+        x = st.selectbox(BY_KEY["x"].label, options, key=key_x, format_func=lambda i: feature_names[i], index=0)
+        y = st.selectbox(BY_KEY["y"].label, [i for i in options if i != x], key=key_y,
+                         format_func=lambda i: feature_names[i], index=0)
+    slices = widget("slices", disabled=d < 3)
+    return ViewConfig(speed, log_scale, int(x), int(y), slices)

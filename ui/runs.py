@@ -14,14 +14,14 @@ import streamlit as st
 
 from mlp_core.csv_data import CSVError
 from mlp_core.explain import stuck_reason
-from mlp_core.training import TrainingConfig
+from mlp_core.training import Snapshot, TrainingConfig
 
 from . import controls, janitor
-from .config import Experiment
+from .config import Experiment, run_problems
 from .data import from_csv, synthetic
 from .recording import Recording
 from .state import Session, get_session
-from .text import literal
+from .text import say
 
 SEED_SEARCH_SECONDS = 3.0
 
@@ -33,7 +33,7 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
     if key == session.data_key:
         return
     if session.data_error is not None and session.data_error[0] == key:
-        st.error(session.data_error[1])
+        say("error", session.data_error[1])
         return
     if exp.data.source == "csv":
         if csv_choices is None:
@@ -42,8 +42,8 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
         try:
             loaded = controls.load_user_csv(session, csv_choices)
         except CSVError as exc:
-            session.data_error = (key, f"{literal(session.csv_name)}: {literal(exc)}")
-            st.error(session.data_error[1])
+            session.data_error = (key, f"{session.csv_name}: {exc}")
+            say("error", session.data_error[1])
             return
         session.data = from_csv(loaded, exp.data.test_size, exp.data.seed, session.csv_name)
         del loaded
@@ -58,15 +58,16 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
     key = (session.data_key, exp.network, exp.train)
     if key == session.run_key or session.data is None:
         return
-    try:
-        config = exp.train.training_config(exp.network)
-    except ValueError as exc:
-        st.error(f"These training settings cannot be used: {literal(exc)}")
+    d = session.data
+    found = run_problems(exp, len(d.feature_names), len(d.Z_train))
+    if found:  # whatever path the settings came by: the sidebar, a link, another page
+        say("error", found[0].sentence, lead="This run cannot start.")
+        session.recording, session.run_key = None, None
         return
+    config = exp.train.training_config(exp.network)
     if session.run_key is not None and notice:
         changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
         session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
-    d = session.data
     session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
     session.recording.extend(seconds=0.5)
     session.run_key = key
@@ -74,10 +75,6 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
     session.playback.pause_at(0)
 
 
-def stuck_at(session: Session, epoch: int) -> str | None:
-    """Why the network at ``epoch`` cannot learn any more (see ``mlp_core.explain.stuck_reason``), or None."""
-    snap = session.recording.snapshots[epoch]
-    return stuck_reason(snap.coefs, snap.intercepts, session.data.Z_train, session.experiment.network.activation)
 
 
 def _survives(session: Session, config: TrainingConfig, deadline: float) -> bool:
@@ -117,22 +114,23 @@ def reinitialize(session: Session) -> None:
 
 
 def _on_reinitialize() -> None:
-    reinitialize(get_session())
+    session = get_session()
+    with session.lock:
+        reinitialize(session)
 
 
-def stuck_notice(session: Session, epoch: int, link_to_learn: bool = True) -> None:
-    """Say so when the network at this epoch can no longer learn, and offer new initial weights (and, from
+def stuck_notice(session: Session, snap: Snapshot, link_to_learn: bool = True) -> None:
+    """Say so when the network of this snapshot can no longer learn, and offer new initial weights (and, from
     another page, a link to the Learn page's map of the dead units)."""
-    reason = stuck_at(session, epoch)
+    reason = stuck_reason(snap.coefs, snap.intercepts, session.data.Z_train, session.experiment.network.activation)
     if reason is None:
         return
-    st.warning(
-        f"**The network is stuck at epoch {epoch}**: {reason}. More epochs will not change that — gradient "
-        "descent only moves weights that receive a gradient. This is a common fate of a small ReLU network for "
-        "some initial weights: start again from other initial weights.", icon=":material/warning:",
-    )
+    epoch = snap.epoch
+    say("warning", f"{reason}. More epochs will not change that — gradient descent only moves weights that "
+                   "receive a gradient. This is a common fate of a small ReLU network for some initial weights: start "
+                   "again from other initial weights.", lead=f"The network is stuck at epoch {epoch}:")
     left, right = st.columns([1, 3])
     left.button("Re-initialize the weights", icon=":material/casino:", on_click=_on_reinitialize, key="b_reinit",
                 help="Moves to the next weights seed whose network does not get stuck, and trains from epoch 0.")
     if link_to_learn:
-        right.page_link("pages/4_Learn.py", label="Which units are dead, and why", icon=":material/function:")
+        right.page_link("app_pages/4_Learn.py", label="Which units are dead, and why", icon=":material/function:")

@@ -6,15 +6,17 @@ the recorded run on its own clock, and the server computes the same epoch when t
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
 import streamlit as st
 
 from . import janitor
-from .config import Experiment
+from .config import Experiment, from_query
 from .data import Prepared
 from .recording import Recording
+from .text import say
 
 
 @dataclass
@@ -58,19 +60,30 @@ class Session:
     csv_table: object = None  # the uploaded file read as a Table, or the message saying why it cannot be
     data_error: tuple | None = None  # (data settings, message) of the last data that could not be used
     notices: list[str] = field(default_factory=list)
-    url_loaded: bool = False
     seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (controls.resend_seeded)
     replay_enabled: bool = False  # whether the replay slider was usable when last drawn
     pause_report: object = None  # the last "paused at" message from the browser, used once
     sent_epochs: int = 0  # how many recorded epochs the browser has
+    # Held while a run of a page reads or changes the recording and the playback: a click can start a new run
+    # while the previous one is still working, in another thread (Streamlit's fast reruns).
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
 
 def get_session() -> Session:
-    """This browser session's state (created on first use)."""
+    """This browser session's state. Created at the session's first run, whichever page the link opens, from
+    the settings the link carries: the valid ones kept exactly, the others named in notices."""
     janitor.start()
     if "mlp_session" not in st.session_state:
-        st.session_state["mlp_session"] = Session()
+        experiment, notices = from_query({k: st.query_params.get_all(k) for k in st.query_params})
+        st.session_state["mlp_session"] = Session(experiment=experiment, notices=notices)
     return st.session_state["mlp_session"]
+
+
+def show_notices(session: Session) -> None:
+    """The notices waiting for this session (a link's ignored values, a run started again), shown once."""
+    for notice in session.notices:
+        say("info", notice)
+    session.notices.clear()
 
 
 def remembered(memo: str, key, compute, size: int = 8):

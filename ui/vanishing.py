@@ -50,11 +50,14 @@ class VanishingRun:
         return len(self.loss)
 
 
-def _run(Z, y, hidden, activation, learning_rate, epochs, initial_params) -> VanishingRun:
+def _run(Z, y, hidden, activation, learning_rate, epochs, initial_params, progress) -> VanishingRun:
     config = TrainingConfig(hidden_layer_sizes=tuple(hidden), activation=activation, solver="sgd", alpha=0.0,
                             learning_rate_init=learning_rate, max_iter=epochs, tol=None, weight_tol=None,
                             momentum=0.0, shuffle=False).validate()
-    snaps = list(train(Z, y, config, evaluate_every=0, initial_params=initial_params))
+    snaps = []
+    for snap in train(Z, y, config, evaluate_every=0, initial_params=initial_params):
+        snaps.append(snap)
+        progress(snap.epoch / epochs)
     stop_reason = None
     if snaps[-1].stop_rule == "diverged":  # the last snapshot repeats the weights kept
         stop_reason = snaps[-1].stop_reason
@@ -81,14 +84,18 @@ def _run(Z, y, hidden, activation, learning_rate, epochs, initial_params) -> Van
 
 
 def vanishing_experiment(Z, y, hidden: tuple[int, ...], learning_rate: float, epochs: int,
-                         seed: int) -> dict[str, VanishingRun]:
+                         seed: int, progress=None) -> dict[str, VanishingRun]:
     """Train the network ``hidden`` on ``Z`` (n, d) standardized and ``y`` (n,) of 0/1 twice, by plain
     full-batch gradient descent for ``epochs`` epochs, from the same initial weights (drawn with ``seed``
     as for ReLU): with ReLU and with sigmoid hidden units. Keys "relu" and "logistic". Raises ValueError
-    for settings the core refuses."""
+    for settings the core refuses. ``progress(share)``, if given, is called after every epoch."""
     Z = np.asarray(Z, dtype=float)
     initial = init_params(layer_units(Z.shape[1], hidden), "relu", seed)
-    return {act: _run(Z, y, hidden, act, learning_rate, epochs, initial) for act in ("relu", "logistic")}
+    runs = {}
+    for k, act in enumerate(("relu", "logistic")):
+        runs[act] = _run(Z, y, hidden, act, learning_rate, epochs, initial,
+                         lambda share, k=k: progress((k + share) / 2) if progress else None)
+    return runs
 
 
 def layer_ratio(run: VanishingRun, epoch: int = 0) -> float:

@@ -8,8 +8,9 @@ import streamlit as st
 from ui import compare, figures
 from ui.config import Experiment
 from ui.data import Prepared, synthetic
-from ui.state import get_session, remembered
-from ui.text import literal
+from ui.progress import progress
+from ui.state import get_session, remembered, show_notices
+from ui.text import say
 
 INTRO = (
     "The network and training settings of the main page, trained twice from the same initial weights: by this "
@@ -34,19 +35,20 @@ def session_inputs() -> tuple[Prepared, Experiment]:
         return session.data, session.experiment
     exp = session.experiment
     if exp.data.source == "csv":
-        st.info("No CSV file is loaded on the main page yet, so this comparison uses the teaching dataset.")
+        say("info", "No CSV file is loaded on the main page yet, so this comparison uses the teaching dataset.")
     return synthetic(exp.data), exp
 
 
-def compare_controls(exp: Experiment, n: int) -> tuple[str, int]:
+def compare_controls(exp: Experiment, data: Prepared) -> tuple[str, int]:
     """What to compare against, and for how many epochs."""
     left, right = st.columns([3, 1])
     mode = left.radio("Compare against", list(compare.MODES), format_func=compare.MODES.get, horizontal=True,
                       key="c_mode")
-    limit = compare.epoch_limit(n, exp.train.batch_size)
+    limit = compare.epoch_limit(len(data.feature_names), exp.network, len(data.Z_train), exp.train.batch_size)
     epochs = right.number_input(
         "Epochs", 1, limit, value=min(exp.train.max_epochs, limit), step=100,
-        help=f"Both networks train this many epochs; at most {limit} here, to keep the page responsive.",
+        help=f"Both networks train this many epochs; at most {limit:,} for this network and data, to keep the "
+             "server responsive for everyone.",
     )
     return mode, int(epochs)
 
@@ -57,8 +59,8 @@ def run_comparison(Z_train, y_train, Z_test, y_test, network, train, mode, epoch
     key = (hashlib.sha256(b"".join(a.tobytes() for a in (Z_train, y_train, Z_test, y_test))).hexdigest(),
            network, train, mode, epochs)
     def both():
-        with st.spinner("Training both networks…"):
-            return compare.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs)
+        with progress("Training both networks…") as report:
+            return compare.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs, report)
 
     return remembered("compare_results", key, both, size=4)
 
@@ -80,18 +82,16 @@ def headline(result: compare.Comparison) -> None:
     cols[4].metric("Wall time, scikit-learn", f"{result.seconds_sklearn:.3f} s")
     if result.mode == "matched":
         if result.largest_difference < compare.TOLERANCE and result.loss_difference < compare.TOLERANCE:
-            st.success(
-                f"Equal. After every one of the {result.epochs} epochs, no weight or bias of the two networks differs "
+            say("success",
+                f"After every one of the {result.epochs} epochs, no weight or bias of the two networks differs "
                 f"by more than {result.largest_difference:.1e} and no epoch's loss by more than "
-                f"{result.loss_difference:.1e}; the tests allow 1e-9. A plain `MLPClassifier.fit` for the same "
+                f"{result.loss_difference:.1e}; the tests allow 1e-9. A plain MLPClassifier.fit for the same "
                 "epochs ends on " + ("exactly the same weights." if result.fit_difference == 0
-                                     else f"the same weights within {result.fit_difference:.1e}.")
-            )
+                                     else f"the same weights within {result.fit_difference:.1e}."), lead="Equal.")
         else:
-            st.warning(
-                f"Not equal within 1e-9: the weights differ by up to {result.largest_difference:.1e} and the losses "
-                f"by up to {result.loss_difference:.1e}."
-            )
+            say("warning",
+                f"The weights differ by up to {result.largest_difference:.1e} and the losses by up to "
+                f"{result.loss_difference:.1e}.", lead="Not equal within 1e-9.")
         st.caption(f"Wall time of the {result.epochs} training epochs on this machine; scikit-learn's is a plain "
                    "`fit` for those epochs. The weights after each epoch come from a separate run of `partial_fit` "
                    "calls, one per epoch, which keeps the optimizer's state between calls.")
@@ -152,15 +152,16 @@ def boundary_section(result: compare.Comparison, data: Prepared, exp: Experiment
 
 st.title("Compare with scikit-learn")
 st.markdown(INTRO)
+show_notices(get_session())
 data, exp = session_inputs()
 st.text(f"Data: {data.title}: {len(data.Z_train)} training and {len(data.Z_test)} test points, "
         f"{data.Z_train.shape[1]} inputs.")
-mode, epochs = compare_controls(exp, len(data.Z_train))
+mode, epochs = compare_controls(exp, data)
 try:
     result = run_comparison(data.Z_train, data.y_train, data.Z_test, data.y_test, exp.network, exp.train, mode,
                             epochs)
 except ValueError as exc:
-    st.error(f"The comparison could not run: {literal(exc)}")
+    say("error", f"The comparison could not run: {exc}")
     st.stop()
 headline(result)
 curves_section(result)

@@ -4,10 +4,11 @@ import numpy as np
 import streamlit as st
 
 from mlp_core import explain
-from ui import learn, regions, state, vanishing
+from ui import learn, limits, regions, state, vanishing
+from ui.progress import progress
 from ui.runs import prepare_data, prepare_run, stuck_notice
-from ui.state import get_session
-from ui.text import literal
+from ui.state import get_session, show_notices
+from ui.text import literal, say
 
 INTRO = (
     "The article trains its network in three steps: a forward pass, the logistic loss, and backpropagation of "
@@ -16,7 +17,6 @@ INTRO = (
     "training batch, and checked against finite differences. Below: why the hidden units are ReLU and not "
     "sigmoid, and where each ReLU unit is on."
 )
-CHECKED_ROWS = 5000  # the batch whose gradient is written out and checked: the training set, or its first rows
 SAMPLE_KINDS = {"row": "A training row", "point": "A point you choose"}
 VANISHING_INTRO = (
     "The article keeps sigmoid for the output only: *“the main reason for not using sigmoid at each layer is the "
@@ -26,6 +26,7 @@ VANISHING_INTRO = (
     "same network is trained twice on the main page's data, from the same initial weights and with the same "
     "learning rate: once with ReLU hidden units, once with sigmoid."
 )
+VANISHING_EPOCHS = 2000
 VANISHING_NETWORKS = {"deep": f"A deep network: {len(vanishing.DEEP)} hidden layers of {vanishing.DEEP[0]} units",
                       "main": "The main page's network"}
 REGIONS_INTRO = (
@@ -38,35 +39,44 @@ REGIONS_INTRO = (
 
 
 def model_in_view():
-    """The session's run (started here with the main page's settings if none exists) and the epoch to explain."""
+    """The session's run (started here with the main page's settings if none exists), the epoch to explain, the
+    snapshot of that epoch and of the next one (None if not recorded), and how many epochs are recorded. Read
+    under the session's lock, so that a click on another page cannot change the run halfway through."""
     session = get_session()
-    exp = session.experiment
-    prepare_data(session, exp, session.csv_choices)
-    if session.data is None:
-        st.info("Upload a CSV file on the Playground page, or choose a teaching dataset there.", icon=":material/info:")
-        st.stop()
-    prepare_run(session, exp)
-    if session.recording is None:
-        st.stop()
-    for notice in session.notices:
-        st.info(notice, icon=":material/info:")
-    session.notices.clear()
-    pb, last = session.playback, session.recording.n_epochs - 1
-    if pb.playing:
-        pb.pause_at(pb.current(last))
-        st.info(f"Training was playing on the main page: it is paused at epoch {pb.epoch} so that this page can "
-                "explain one epoch. Press Train there to go on.", icon=":material/pause:")
-    return session, min(pb.epoch, last)
+    with session.lock:
+        exp = session.experiment
+        prepare_data(session, exp, session.csv_choices)
+        if session.data is None:
+            say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
+            st.stop()
+        prepare_run(session, exp)
+        if session.recording is None:
+            st.stop()
+        show_notices(session)
+        pb, snapshots = session.playback, session.recording.snapshots
+        last = len(snapshots) - 1
+        if pb.playing:
+            pb.pause_at(pb.current(last))
+            say("info", f"Training was playing on the main page: it is paused at epoch {pb.epoch} so that this page "
+                        "can explain one epoch. Press Train there to go on.")
+        epoch = min(pb.epoch, last)
+        after = snapshots[epoch + 1] if epoch < last and snapshots[epoch + 1].epoch == epoch + 1 else None
+        return session, epoch, snapshots[epoch], after, len(snapshots)
 
 
-def epoch_controls(session, shown: int) -> int:
+def _move_main_page() -> None:
+    session = get_session()
+    with session.lock:
+        session.playback.pause_at(st.session_state["l_epoch"])
+
+
+def epoch_controls(shown: int, n_epochs: int) -> int:
     """The epoch to explain: the main page's, and moving it here moves the main page too."""
-    last = session.recording.n_epochs - 1
-    if last == 0:
+    if n_epochs == 1:
         st.caption("Only epoch 0 is recorded so far: train on the main page, or Step there, to explain later epochs.")
         return 0
     st.session_state["l_epoch"] = shown
-    st.slider("Epoch", 0, last, key="l_epoch", on_change=lambda: session.playback.pause_at(st.session_state["l_epoch"]),
+    st.slider("Epoch", 0, n_epochs - 1, key="l_epoch", on_change=_move_main_page,
               help="The epoch shown on the main page. Moving it here moves the main page to it as well.")
     return shown
 
@@ -96,6 +106,23 @@ def remembered(key, compute):
     return state.remembered("learn_memo", key, compute)
 
 
+def rows_text(rows: int, total: int) -> str:
+    return "the training set" if rows == total else f"the first {rows:,} of {total:,} training rows"
+
+
+def parameters_text(check: explain.GradientCheck) -> str:
+    if check.total == len(check.names):
+        return "every weight and bias"
+    return f"{len(check.names):,} of the {check.total:,} weights and biases, spread over every layer"
+
+
+def checked_gradients(text, coefs, intercepts, X, y, activation, alpha, count) -> explain.GradientCheck:
+    """A gradient check of about ``count`` parameters, with a progress bar (where it stops if the visitor
+    leaves)."""
+    with progress(text) as report:
+        return explain.gradient_check(coefs, intercepts, X, y, activation, alpha, count=count, progress=report)
+
+
 def show_latex(lines: list[str]) -> None:
     for line in lines:
         st.latex(line)
@@ -108,15 +135,26 @@ def vanishing_section(data, exp, run_id: int) -> None:
     which = left.radio("Network for this experiment", list(VANISHING_NETWORKS), format_func=VANISHING_NETWORKS.get,
                        horizontal=True, key="l_vnet",
                        help="The deeper the network, the more layers the gradient has to cross.")
-    epochs = right.number_input("Epochs", 10, 2000, 500, step=100, key="l_vepochs")
     hidden = vanishing.DEEP if which == "deep" else exp.network.hidden
+    rows = min(len(data.Z_train), limits.CHECKED_ROWS)
+    most = min(VANISHING_EPOCHS, limits.page_epochs(limits.parameter_count(len(data.feature_names), hidden), rows,
+                                                      None, runs=2))
+    if st.session_state.get("l_vepochs", 0) > most:  # a smaller limit for this network than for the last one
+        st.session_state["l_vepochs"] = most
+    epochs = right.number_input("Epochs", min(10, most), most, min(500, most), step=100, key="l_vepochs",
+                                help=f"At most {most:,} for this network and data, to keep the server responsive "
+                                     "for everyone.")
     if not hidden:
-        st.info("The main page's network has no hidden layer, so there is nothing for the gradient to cross. "
-                "Choose the deep network.")
+        say("info", "The main page's network has no hidden layer, so there is nothing for the gradient to cross. "
+                    "Choose the deep network.")
         return
-    rows = min(len(data.Z_train), CHECKED_ROWS)
-    runs = remembered(("vanishing", run_id, hidden, int(epochs)), lambda: vanishing.vanishing_experiment(
-        data.Z_train[:rows], data.y_train[:rows], hidden, exp.train.learning_rate, int(epochs), exp.train.seed))
+
+    def both():
+        with progress("Training both networks…") as report:
+            return vanishing.vanishing_experiment(data.Z_train[:rows], data.y_train[:rows], hidden,
+                                                  exp.train.learning_rate, int(epochs), exp.train.seed, report)
+
+    runs = remembered(("vanishing", run_id, hidden, int(epochs)), both)
     st.plotly_chart(vanishing.vanishing_figure(runs), key="l_vfig")
     st.plotly_chart(vanishing.vanishing_loss_figure(runs), key="l_vloss")
     st.markdown(vanishing.explanation(runs))
@@ -131,22 +169,22 @@ def regions_section(data, exp, coefs, intercepts) -> None:
     st.markdown(REGIONS_INTRO)
     activation, names = exp.network.activation, list(data.feature_names)
     if not exp.network.hidden:
-        st.info("The main page's network has no hidden layer: it is one linear region, the whole input space.")
+        say("info", "The main page's network has no hidden layer: it is one linear region, the whole input space.")
         return
     if activation != "relu":
-        st.info(f"The main page's network uses {activation} hidden units, which have no off state; the maps show "
-                "where each unit's Z > 0 instead, and no unit can die.", icon=":material/info:")
+        say("info", f"The main page's network uses {activation} hidden units, which have no off state; the maps "
+                    "show where each unit's Z > 0 instead, and no unit can die.")
     if len(names) < 2:
-        st.info("The data has one input only, so there is no two-input slice to map.")
+        say("info", "The data has one input only, so there is no two-input slice to map.")
     else:
         slice_map(data, exp, coefs, intercepts, names)
     table = regions.dead_unit_table(coefs, intercepts, activation, data.Z_train)
     dead = [row["name"] for row in table if row["dead"]]
     if dead:
         rest = "These units never turn on again; the others still learn." if len(dead) < len(table) else ""
-        st.warning(f"Dead on the training data: {', '.join(dead)}. {rest}", icon=":material/heart_broken:")
+        say("warning", f"Dead on the training data: {', '.join(dead)}. {rest}")
     elif activation == "relu":
-        st.success("No dead unit: every hidden unit is on for some training rows.", icon=":material/check:")
+        say("success", "No dead unit: every hidden unit is on for some training rows.")
     st.dataframe(table, hide_index=True, column_order=["name", "layer", "share_on", "dead"], column_config={
         "layer": "hidden layer", "name": "unit",
         "share_on": st.column_config.ProgressColumn("on for this share of training rows", format="percent",
@@ -163,7 +201,7 @@ def slice_map(data, exp, coefs, intercepts, names) -> None:
     y_input = cols[1].selectbox("Vertical input", range(len(names)), format_func=names.__getitem__,
                                 index=min(exp.view.y_input, len(names) - 1), key="l_ry")
     if x_input == y_input:
-        st.warning("Choose two different inputs for the slice.")
+        say("warning", "Choose two different inputs for the slice.")
         return
     others = [i for i in range(len(names)) if i not in (x_input, y_input)]
     held = None
@@ -182,16 +220,15 @@ def slice_map(data, exp, coefs, intercepts, names) -> None:
 
 st.title("Learn: the mathematics, live")
 st.markdown(INTRO)
-session, shown = model_in_view()
-data, exp, recording = session.data, session.experiment, session.recording
-epoch = epoch_controls(session, shown)
-snap = recording.snapshots[epoch]
+session, shown, snap, after, n_epochs = model_in_view()
+data, exp = session.data, session.experiment
+epoch = epoch_controls(shown, n_epochs)
 activation, alpha = exp.network.activation, exp.train.alpha
 coefs, intercepts = [np.array(W) for W in snap.coefs], [np.array(b) for b in snap.intercepts]
 sizes = " → ".join(map(str, [len(data.feature_names), *exp.network.hidden, 1]))
 st.markdown(f"**Network** {sizes}, hidden activation {activation}, output sigmoid · **epoch {epoch}** · training "
             f"loss {snap.loss:.4f}")
-stuck_notice(session, epoch, link_to_learn=False)
+stuck_notice(session, snap, link_to_learn=False)
 
 st.header("1 · Forward pass")
 raw, label, described = sample_controls(data, session.run_id)
@@ -215,20 +252,18 @@ st.markdown(
 show_latex(learn.backward_equations(one, activation, coefs))
 
 st.header("3 · The whole batch, and one gradient-descent step")
-rows = min(len(data.Z_train), CHECKED_ROWS)
 n_train = len(data.Z_train)
-scope = "the training set" if rows == n_train else f"the first {rows:,} of {n_train:,} training rows"
+rows = min(n_train, limits.CHECKED_ROWS)
 batch = remembered(("trace", session.run_id, epoch, rows), lambda: explain.trace(
     coefs, intercepts, data.Z_train[:rows], data.y_train[:rows], activation, alpha))
-st.markdown(f"Training averages every sample's gradient over the batch, here {scope}"
+st.markdown(f"Training averages every sample's gradient over the batch, here {rows_text(rows, n_train)}"
             + (", and adds the L2 penalty's gradient." if alpha else "."))
 show_latex(learn.batch_equations(batch, alpha, exp.train.learning_rate, coefs))
 plain_descent = exp.train.solver == "sgd" and exp.train.momentum == 0 and exp.train.batch_size is None
-if plain_descent and epoch + 1 < recording.n_epochs and recording.snapshots[epoch + 1].epoch == epoch + 1:
-    full = batch if rows == len(data.Z_train) else explain.trace(coefs, intercepts, data.Z_train, data.y_train,
-                                                                activation, alpha)
+if plain_descent and after is not None:
+    full = batch if rows == n_train else explain.trace(coefs, intercepts, data.Z_train, data.y_train, activation,
+                                                       alpha)
     stepped = learn.gradient_step(coefs, intercepts, full, exp.train.learning_rate)
-    after = recording.snapshots[epoch + 1]
     gap = max(float(np.abs(a - b).max()) for a, b in zip(stepped[0] + stepped[1], after.coefs + after.intercepts,
                                                           strict=True))
     st.markdown(f"Taking that step from epoch {epoch} gives the weights the main page shows at epoch {epoch + 1}: "
@@ -244,17 +279,25 @@ st.markdown(
 )
 st.latex(r"\frac{\partial L}{\partial \theta} \approx \frac{L(\theta + h) - L(\theta - h)}{2h}, \qquad h = "
          + learn.number(explain.FD_STEP))
-sample_check = remembered(("check", session.run_id, epoch, tuple(x), label),
-                          lambda: explain.gradient_check(coefs, intercepts, x, [label], activation))
-batch_check = remembered(("check", session.run_id, epoch, rows),
-                         lambda: explain.gradient_check(coefs, intercepts, data.Z_train[:rows], data.y_train[:rows],
-                                                        activation, alpha))
+parameters, weights = sum(W.size + b.size for W, b in zip(coefs, intercepts, strict=True)), sum(W.size for W in coefs)
+check_rows, checked = limits.gradient_check_plan(parameters, weights, len(coefs), n_train)
+sample_count = limits.checked_parameters(parameters, weights, len(coefs), 1)
+sample_check = remembered(("check", session.run_id, epoch, tuple(x), label), lambda: checked_gradients(
+    "Checking this sample's gradients…", coefs, intercepts, x, [label], activation, 0.0, sample_count))
+batch_check = remembered(("check", session.run_id, epoch, check_rows), lambda: checked_gradients(
+    "Checking the batch's gradients…", coefs, intercepts, data.Z_train[:check_rows], data.y_train[:check_rows],
+    activation, alpha, checked))
 cols = st.columns(2)
 cols[0].metric("Largest relative error, this sample", f"{sample_check.relative_errors.max():.1e}",
-               help="Over every weight and bias; the loss of this one sample, without the L2 term.")
+               help=f"Over {parameters_text(sample_check)}; the loss of this one sample, without the L2 term.")
 cols[1].metric("Largest relative error, the batch", f"{batch_check.relative_errors.max():.1e}",
-               help=f"Over every weight and bias; the mean loss over {scope}"
+               help=f"Over {parameters_text(batch_check)}; the mean loss over {rows_text(check_rows, n_train)}"
                     + (" with the L2 term." if alpha else "."))
+if batch_check.total > len(batch_check.names) or sample_check.total > len(sample_check.names):
+    st.caption(f"This network has {parameters:,} parameters: finite differences for all of them would keep the "
+               f"server busy for minutes, so {len(batch_check.names):,} of them (for this sample "
+               f"{len(sample_check.names):,}), spread over every layer's weights and biases, are checked on "
+               f"{rows_text(check_rows, n_train)}. One gradient check costs at most about a second of the server.")
 which = st.radio("Table for", ["This sample", "The batch"], horizontal=True, key="l_check")
 check = sample_check if which == "This sample" else batch_check
 st.dataframe(learn.gradient_table(check), hide_index=True, column_config={

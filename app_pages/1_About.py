@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from ui.state import get_session, show_notices
+
 st.title("About MLP Playground")
+show_notices(get_session())
 st.write(
     "MLP Playground grew out of an article that builds a multilayer perceptron by hand: "
     "3 inputs → 3 ReLU units → 2 ReLU units → 1 sigmoid output, a binary classifier trained "

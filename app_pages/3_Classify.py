@@ -10,8 +10,8 @@ from mlp_core.persistence import LoadedModel, load_model
 from mlp_core.scoring import Scored, score_table
 from ui import classify, figures
 from ui.export import model_at_epoch
-from ui.state import get_session, remembered
-from ui.text import literal
+from ui.state import get_session, remembered, show_notices
+from ui.text import say
 
 INTRO = (
     "Score a new CSV file with a trained network: the one on the main page, at the epoch it shows, or a model "
@@ -30,7 +30,7 @@ def remembered_or_message(key, compute, refusal: str):
         try:
             return compute()
         except ValueError as exc:  # CSVError is a ValueError
-            return f"{refusal}: {literal(exc)}"
+            return f"{refusal}: {exc}"
 
     return remembered("classify_memo", key, attempt, size=4)
 
@@ -41,13 +41,15 @@ def model_controls() -> tuple[LoadedModel | None, tuple]:
     session = get_session()
     trained = session.recording is not None and session.data is not None
     if not trained:
-        st.info("Train a model on the main page or upload a model file.", icon=":material/info:")
+        say("info", "Train a model on the main page or upload a model file.")
     source = st.radio("Model", list(SOURCES) if trained else ["file"], format_func=SOURCES.get, horizontal=True,
                       key="cl_source")
     if source == "main":
-        epoch = session.playback.current(session.recording.n_epochs - 1)
+        with session.lock:  # a click elsewhere cannot change the run while its network is read
+            epoch = session.playback.current(session.recording.n_epochs - 1)
+            model = LoadedModel(*model_at_epoch(session.recording, session.data, epoch))
         st.text(f"The main page's network at epoch {epoch}, trained on {session.data.title}.")
-        return LoadedModel(*model_at_epoch(session.recording, session.data, epoch)), ("main", session.run_id, epoch)
+        return model, ("main", session.run_id, epoch)
     upload = st.file_uploader("Model file (JSON)", type=["json"], key="cl_model")
     if upload is None:
         return None, ()
@@ -55,10 +57,10 @@ def model_controls() -> tuple[LoadedModel | None, tuple]:
     model = remembered_or_message(("model", upload.file_id), lambda: load_model(upload.getvalue()),
                                   "This model file cannot be used")
     if isinstance(model, str):
-        st.error(model)
+        say("error", model)
         return None, ()
     if model.preprocessing is None:
-        st.error("This model file holds no preprocessing (it was not trained on a CSV file), so it cannot score "
+        say("error", "This model file holds no preprocessing (it was not trained on a CSV file), so it cannot score "
                  "a CSV file.")
         return None, ()
     st.text(f"Model file {upload.name}: {model.estimator.n_iter_} epochs, inputs "
@@ -72,8 +74,8 @@ def column_controls(model: LoadedModel, table: Table, file_id: str) -> dict[str,
     pre, names = model.preprocessing, list(table.frame.columns)
     missing = classify.unmatched(pre, names)
     if missing:
-        st.warning("The file has no column of the same name for some of the model's inputs: choose the file's "
-                   "column for each.", icon=":material/warning:")
+        say("warning", "The file has no column of the same name for some of the model's inputs: choose the file's "
+                   "column for each.")
     mapping = {}
     by_hand = st.expander("Match columns by hand")
     for i, column in enumerate(classify.model_columns(pre)):
@@ -165,6 +167,7 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
 
 st.title("Classify a CSV")
 st.markdown(INTRO)
+show_notices(get_session())
 model, model_key = model_controls()
 if model is None:
     st.stop()
@@ -175,7 +178,7 @@ if upload is None:
 table = remembered_or_message(("table", upload.file_id), lambda: read_table(upload.getvalue()),
                               "This file cannot be read")
 if isinstance(table, str):
-    st.error(table)
+    say("error", table)
     st.stop()
 for notice in table.notices:
     st.text(notice)
@@ -187,7 +190,7 @@ mapping = column_controls(model, table, upload.file_id)
 scored = remembered_or_message(("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))),
                                lambda: score_table(model, table, mapping), "The file cannot be scored with this model")
 if isinstance(scored, str):
-    st.error(scored)
+    say("error", scored)
     st.stop()
 results_section(scored, upload.name)
 metrics_section(scored, model, mapping)

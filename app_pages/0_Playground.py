@@ -1,0 +1,241 @@
+"""Playground, the main page: watch the article's network learn.
+
+The page reads top to bottom: settings (sidebar), data, the recorded run, the controls, the live views.
+Training is recorded ahead of the playback; the browser plays it back and redraws every view in place.
+"""
+
+import streamlit as st
+
+from ui import controls
+from ui.config import Experiment, run_problems, to_query
+from ui.export import model_filename, model_json
+from ui.live import live_views
+from ui.runs import prepare_data, prepare_run, stuck_notice
+from ui.state import Session, get_session, show_notices
+from ui.text import literal, say
+from ui.views import live_payload
+
+INTRO = (
+    "A small neural network learns while you watch: three inputs, a hidden layer of three ReLU units, "
+    "a hidden layer of two, and one sigmoid output — the network of the article *Building a Multi layer "
+    "Perceptron model* — trained by gradient descent on the logistic loss. Press **Train** and watch the "
+    "weights change colour and thickness, the loss fall, and the decision boundary bend around the data."
+)
+HOW_TO_READ = """
+- **Network**: edge width is the weight's size, colour its sign (purple positive, orange negative);
+  a node's fill is its bias. Hover an edge or a node for the value and its gradient.
+- **Loss and accuracy**: log loss (solid) and accuracy (dashed) on the training and the test split.
+- **Weights and biases**: every W and b, colour symmetric about 0, value in the cell.
+- **Decision boundary**: the probability of the positive class over two inputs, with the third held at
+  the value in each panel's title; the dark line is p = 0.5; dots are the training points near that slice.
+- **3-D**: the p = 0.5 surface among the points; drag to rotate.
+"""
+
+
+def settings(session: Session) -> Experiment:
+    """The sidebar: every setting of the experiment. The data is prepared before the view settings are
+    drawn, so that they name the inputs of the data in use. A teaching-data run larger than one visitor may ask
+    of the server is refused here with a message that says what to change, and the previous settings are kept
+    meanwhile (a CSV file's run is checked once the file is read, by ``prepare_run``)."""
+    exp = session.experiment
+    with st.sidebar:
+        data, csv_choices = controls.data_controls(session, exp.data)
+        network = controls.network_controls(exp.network)
+        train = controls.training_controls()
+    chosen = Experiment(data, network, train, exp.view)
+    found = run_problems(chosen)
+    if found:
+        say("error", f"{found[0].sentence} Until then the previous settings are kept.",
+            lead="These settings cannot be used together.")
+        chosen, csv_choices = exp, session.csv_choices
+    prepare_data(session, chosen, csv_choices)
+    with st.sidebar:
+        view = controls.view_controls(exp.view, session.data.feature_names if session.data is not None else None)
+    return Experiment(chosen.data, chosen.network, chosen.train, view)
+
+
+def last_epoch(session: Session) -> int:
+    return session.recording.n_epochs - 1
+
+
+# The toolbar's callbacks run at the start of the run the click starts. A click while the previous run is still
+# recording starts that run at once, in another thread (Streamlit's fast reruns): each callback takes the
+# session's lock, so it is applied after the previous run has let go of the recording, and nothing is lost.
+
+
+def on_train() -> None:
+    s = get_session()
+    with s.lock:
+        start = s.playback.current(last_epoch(s))
+        if s.recording.done and start >= last_epoch(s):
+            start = 0  # at the end: play the run again from the start
+        s.playback.play(start, s.experiment.view.speed)
+
+
+def on_pause() -> None:
+    s = get_session()
+    with s.lock:
+        epoch = s.playback.current(last_epoch(s))
+        # The browser froze the playback on the click and sent the epoch it shows: pause exactly there.
+        shown = (st.session_state.get("live") or {}).get("paused_at")
+        if isinstance(shown, dict) and isinstance(shown.get("epoch"), int) and shown.get("at") != s.pause_report:
+            s.pause_report = shown.get("at")
+            epoch = min(max(shown["epoch"], 0), last_epoch(s))
+        s.playback.pause_at(epoch)
+
+
+def on_step(k: int) -> None:
+    s = get_session()
+    with s.lock:
+        target = s.playback.current(last_epoch(s)) + k
+        s.recording.extend(until_epoch=target)
+        s.playback.pause_at(min(target, last_epoch(s)))
+
+
+def on_reset() -> None:
+    s = get_session()
+    with s.lock:
+        s.recording.reset()
+        s.recording.extend(seconds=0.5)
+        s.playback.pause_at(0)
+        s.notices.append("Reset: back to the same initial weights, epoch 0.")
+
+
+def on_replay() -> None:
+    s = get_session()
+    with s.lock:
+        if s.replay_enabled:  # a disabled slider can still report its stale value along with another click
+            s.playback.pause_at(int(st.session_state["w_replay"]))
+
+
+def toolbar(session: Session) -> None:
+    """Train, Pause, Step, Reset, and the replay slider over the recorded epochs."""
+    pb, last = session.playback, last_epoch(session)
+    cols = st.columns([1, 1, 1, 1, 1, 4])
+    cols[0].button("Train", icon=":material/play_arrow:", on_click=on_train, type="primary", key="b_train",
+                   disabled=pb.playing, use_container_width=True)
+    cols[1].button("Pause", icon=":material/pause:", on_click=on_pause, disabled=not pb.playing, key="b_pause",
+                   use_container_width=True)
+    cols[2].button("Step", icon=":material/skip_next:", on_click=on_step, args=(1,), key="b_step",
+                   use_container_width=True,
+                   help="One epoch forward")
+    cols[3].button("+10", icon=":material/fast_forward:", on_click=on_step, args=(10,), key="b_step10",
+                   use_container_width=True,
+                   help="Ten epochs forward")
+    cols[4].button("Reset", icon=":material/restart_alt:", on_click=on_reset, key="b_reset",
+                   use_container_width=True,
+                   help="Back to the same initial weights")
+    shown = pb.current(last)
+    snap = session.recording.snapshots[shown]
+    if pb.playing:
+        status = f"Training, {pb.speed:g} epochs per second. Pause to inspect an epoch."
+    else:
+        status = f"Epoch {shown} · loss {snap.loss:.4f}"
+        if snap.accuracy is not None:
+            status += f" · train accuracy {snap.accuracy:.1%}"
+        if snap.val_accuracy is not None:
+            status += f" · test accuracy {snap.val_accuracy:.1%}"
+    cols[5].markdown(f"<div style='padding-top:0.45rem'>{status}</div>", unsafe_allow_html=True)
+    session.replay_enabled = not pb.playing and last > 0
+    if not pb.playing:
+        st.session_state["w_replay"] = shown
+    st.slider("Replay", 0, max(last, 1), key="w_replay", on_change=on_replay, disabled=not session.replay_enabled,
+              help="Drag to see every view at an earlier epoch. Pause first.")
+    final = session.recording.final
+    if final is not None and not pb.playing and shown == last:
+        say("error" if final.stop_rule == "diverged" else "success", final.stop_reason,
+            lead=f"Stopped at epoch {last}:")
+    if not pb.playing:
+        stuck_notice(session, snap)
+
+
+def model_download(session: Session) -> None:
+    """The network at the epoch on screen as a model file (JSON) that the Classify page and
+    ``python -m mlp_core predict`` read."""
+    pb = session.playback
+    epoch = pb.current(last_epoch(session))
+    text = "" if pb.playing else model_json(session.recording, session.data, epoch)
+    st.download_button("Download the model (JSON)", text, file_name=model_filename(epoch), mime="application/json",
+                       on_click="ignore", icon=":material/download:", disabled=pb.playing, key="b_model",
+                       help="Pause first. Score a file with it on the Classify a CSV page or by "
+                            "`python -m mlp_core predict`.")
+
+
+def live_panel(session: Session) -> None:
+    """The live views, and while playing a small fragment that keeps the recording ahead of the playback.
+
+    The views sit outside the fragment: a widget inside a fragment reruns only the fragment, and the
+    browser's "paused at" message must reach the same full rerun as the Pause click.
+    """
+    pb = session.playback
+    payload = live_payload(session.recording, session.data, str(session.run_id), session.experiment.view,
+                           pb.as_dict(), session.experiment.train.max_epochs)
+    live_views(payload)
+    session.sent_epochs = session.recording.n_epochs
+    if not pb.playing:
+        return
+
+    @st.fragment(run_every=0.5)
+    def keep_up():
+        with session.lock:
+            last = last_epoch(session)
+            shown = pb.current(last)
+            if not session.recording.done:
+                session.recording.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.4)
+                # Send the new epochs before the browser runs out of the ones it has (one second ahead).
+                rerun = shown + pb.speed >= session.sent_epochs and session.recording.n_epochs > session.sent_epochs
+            else:
+                rerun = shown >= last
+                if rerun:
+                    pb.pause_at(last)
+        if rerun:
+            st.rerun(scope="app")
+
+    keep_up()
+
+
+def main_page(session: Session) -> None:
+    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+    st.title("MLP Playground")
+    st.markdown(INTRO)
+    with st.expander("How to read the views"):
+        st.markdown(HOW_TO_READ)
+
+    exp = settings(session)
+    session.experiment = exp
+    prepare_run(session, exp)
+    show_notices(session)
+    if session.data is None:
+        say("info", "Upload a CSV file in the sidebar, or choose a teaching dataset.")
+        return
+    if session.recording is None:
+        return
+    pb = session.playback
+    if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
+        pb.play(pb.current(last_epoch(session)), exp.view.speed)
+    if session.data.notices:
+        with st.expander(f"What was done with {literal(session.data.title)}"):
+            for notice in session.data.notices:
+                st.text(notice)
+
+    toolbar(session)
+    model_download(session)
+    live_panel(session)
+    st.query_params.from_dict(to_query(exp))
+
+
+def playground() -> None:
+    session = get_session()
+    seeding = "w_hidden" not in st.session_state
+    if seeding:  # the first visit, or back from another page: Streamlit forgot the widgets
+        names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
+        session.seeded_widgets = controls.seed_widgets(session.experiment, session.csv_choices, names)
+    else:  # a click may have stopped the seeding run, or followed it, before the browser got the values
+        controls.resend_seeded(session.seeded_widgets)
+    with session.lock:
+        main_page(session)
+    if not seeding:  # reached only when the run was not stopped: the values were sent after the seeding run
+        session.seeded_widgets = ()
+
+
+playground()

@@ -1,0 +1,101 @@
+"""What one visitor's work may cost the server, in one place: a training run, a comparison with scikit-learn,
+an experiment or a gradient check on the Learn page. The pages ask here before they start any work, whatever
+path the settings came by (the sidebar, a link, another page); the README states the same limits.
+
+Work is counted in row-parameter steps — one parameter of the network applied to one row, forward and
+backward — plus a fixed cost per gradient step: on this project's 2-core machine the fused kernels do a
+row-parameter step in about 0.3 ns, and a gradient step costs about 4 µs plus 8 ns a parameter
+(``python bench/heavy.py`` prints the machine's own figures). Plain Python: no streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+
+# One run on the main page: about a minute of one core here.
+RUN_WORK = 2e11
+# Epochs × parameters one run may keep: its recording holds every epoch's weights and gradients (float64),
+# which the browser receives too, so this bounds the server's memory per visitor (64 MB) and the page's size.
+RECORDED_VALUES = 4_000_000
+# One computation on another page (a comparison, the Learn page's ReLU-against-sigmoid runs): a few seconds.
+PAGE_WORK = 1e10
+# One gradient check: losses computed in extended precision, about 3.6 ns a row-parameter step here, and at
+# least about 30 µs a layer however few the rows (NumPy's cost per call): about a second here.
+CHECK_WORK = 2.5e8
+CHECK_LAYER_FLOOR = 8_000  # what one layer of a loss costs at least, in row-parameter steps
+CHECKED_PARAMETERS = 200  # a large network's gradients are checked on an evenly spread sample of this many
+CHECKED_ROWS = 5000  # the batch whose gradient is written out and checked: the training set, or its first rows
+COMPARE_EPOCHS = 1000
+# scikit-learn's partial_fit costs about 1 ms a call beyond the arithmetic, and each batch about 70 µs:
+# cap the weight updates per comparison so that it takes seconds, not minutes.
+COMPARE_UPDATES = 20_000
+
+
+def parameter_count(n_inputs: int, hidden: tuple[int, ...]) -> int:
+    units = (n_inputs, *hidden, 1)
+    return sum(a * b + b for a, b in zip(units[:-1], units[1:], strict=True))
+
+
+def batches(rows: int, batch_size: int | None) -> int:
+    return math.ceil(rows / min(batch_size or rows, rows)) if rows else 0
+
+
+def epoch_work(parameters: int, rows: int, batch_size: int | None) -> float:
+    """One epoch's work: every row through every parameter, and each gradient step's own cost."""
+    return parameters * rows + batches(rows, batch_size) * (27 * parameters + 13_000)
+
+
+def max_run_epochs(parameters: int, rows: int, batch_size: int | None) -> int:
+    """The most epochs one run of the main page may train and record."""
+    return int(min(RUN_WORK // epoch_work(parameters, rows, batch_size), RECORDED_VALUES // parameters))
+
+
+def run_problem(n_inputs: int, hidden: tuple[int, ...], rows: int, batch_size: int | None, epochs: int) -> str | None:
+    """Why this run would cost more than one visitor may ask of the server, and what to change; None if it fits."""
+    parameters = parameter_count(n_inputs, hidden)
+    most = max_run_epochs(parameters, rows, batch_size)
+    if epochs <= most:
+        return None
+    if most >= 1:
+        fix = f"Use at most {most:,} max epochs with this network and data, or a smaller network, fewer rows"
+    else:
+        fix = "Use a smaller network or fewer rows"
+    fix += " or larger batches" if batch_size else ""
+    return (f"this run is larger than one visitor may ask of the shared server: {epochs:,} epochs of a network of "
+            f"{parameters:,} parameters on {rows:,} training rows{_in_batches(batch_size)}. {fix}")
+
+
+def _in_batches(batch_size: int | None) -> str:
+    return f" in batches of {batch_size}" if batch_size else ""
+
+
+def page_epochs(parameters: int, rows: int, batch_size: int | None, runs: int = 1) -> int:
+    """The most epochs ``runs`` trainings side by side may take on a page other than the main one."""
+    return max(1, int(PAGE_WORK // (runs * epoch_work(parameters, rows, batch_size))))
+
+
+def compare_epochs(parameters: int, rows: int, batch_size: int | None) -> int:
+    """The most epochs a comparison with scikit-learn runs: ours, scikit-learn's path one partial_fit an epoch,
+    and a plain fit to time it, about as costly each."""
+    return max(1, min(COMPARE_EPOCHS, COMPARE_UPDATES // batches(rows, batch_size),
+                      page_epochs(parameters, rows, batch_size, runs=3)))
+
+
+def loss_work(weights: int, layers: int, rows: int) -> int:
+    """One loss of a gradient check, in row-parameter steps of extended precision."""
+    return max(rows * weights, layers * CHECK_LAYER_FLOOR)
+
+
+def gradient_check_plan(parameters: int, weights: int, layers: int, rows: int) -> tuple[int, int]:
+    """(rows, parameters) a batch gradient check uses: all of both when they fit in ``CHECK_WORK``, else the
+    first rows and an evenly spread sample of ``CHECKED_PARAMETERS`` parameters."""
+    rows = min(rows, CHECKED_ROWS)
+    if 2 * parameters * loss_work(weights, layers, rows) > CHECK_WORK:
+        wanted = min(parameters, CHECKED_PARAMETERS)
+        rows = max(1, min(rows, int(CHECK_WORK // (2 * wanted * weights))))
+    return rows, checked_parameters(parameters, weights, layers, rows)
+
+
+def checked_parameters(parameters: int, weights: int, layers: int, rows: int) -> int:
+    """How many parameters a gradient check on ``rows`` rows may nudge (two losses each)."""
+    return max(1, min(parameters, int(CHECK_WORK // (2 * loss_work(weights, layers, rows)))))
