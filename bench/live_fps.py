@@ -12,18 +12,17 @@ become interactive.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import server_and_browser  # noqa: E402
 from tests.browser_probe import FIND, START_SAMPLING, distinct_epochs_per_second, epoch_of  # noqa: E402
-from tests.conftest import CHROMIUM_FLAGS, StreamlitServer, _free_port, wait_until_idle  # noqa: E402
+from tests.conftest import wait_until_idle  # noqa: E402
 
 
 def open_app(page, url: str) -> float:
@@ -75,25 +74,14 @@ def main():
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=3200, help="viewport height; the default shows every view")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    log = Path(tempfile.mkdtemp()) / "streamlit.log"
-    server = StreamlitServer(_free_port(), log)
-    server.start()
-    try:
-        with tempfile.TemporaryDirectory() as home, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS,
-                                         env={**os.environ, "HOME": home})
-            # The first visitor after a server start also pays for Python's imports; measure it apart.
-            first = browser.new_page(viewport={"width": args.width, "height": args.height})
-            first_visit = open_app(first, server.url)
-            first.close()
-            # Tall enough that every view is inside the viewport, so each one is painted on every frame.
-            page = browser.new_context(viewport={"width": args.width, "height": args.height}).new_page()
-            result = measure(page, server.url, args.seconds)
-            browser.close()
-    finally:
-        server.stop()
+    with server_and_browser() as (server, browser):
+        # The first visitor after a server start also pays for Python's imports; measure it apart.
+        first = browser.new_page(viewport={"width": args.width, "height": args.height})
+        first_visit = open_app(first, server.url)
+        first.close()
+        # Tall enough that every view is inside the viewport, so each one is painted on every frame.
+        page = browser.new_context(viewport={"width": args.width, "height": args.height}).new_page()
+        result = measure(page, server.url, args.seconds)
     print(f"live dashboard, default settings, headless Chromium, {args.width} × {args.height} viewport "
           "(every view inside it)")
     print(f"  interactive after          {result['interactive_s']:.2f} s   (goal ≤ 3 s; a new visitor)")

@@ -9,17 +9,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import (
-    StreamlitServer,
-    _free_port,
-    wait_until_idle,
-    wait_until_main_page_ready,
-    whole_page_screenshot,
-)
+from tests.browser_watch import ALL_TEXT, Watched
+from tests.conftest import StreamlitServer, _free_port, wait_until_idle, whole_page_screenshot
 from tests.hostile.make_corpus import write_large
 from ui.text import inert
 
@@ -29,77 +23,6 @@ CSV = HOSTILE / "csv"
 MODELS = HOSTILE / "models"
 MODEL_FILE, CSV_TO_CLASSIFY = "Model file (JSON)", "CSV file to classify"  # the Classify page's uploaders
 HOSTILE_NAME = "**bold** <img src=x onerror=alert(1)> [link](javascript:alert(1)).csv"
-
-# Every element that markdown or HTML could make out of markup_headers.csv, its names, or HOSTILE_NAME, searched in
-# the page, its shadow roots (the live views) and its same-origin frames.
-MADE_FROM_MARKUP = """
-() => {
-  const roots = [document], els = [];
-  while (roots.length) {
-    const r = roots.pop();
-    for (const el of r.querySelectorAll('*')) {
-      els.push(el);
-      if (el.shadowRoot) roots.push(el.shadowRoot);
-      if (el.tagName === 'IFRAME') { try { if (el.contentDocument) roots.push(el.contentDocument); } catch (e) {} }
-    }
-  }
-  const text = (el) => (el.textContent || '').trim();
-  const found = [];
-  for (const el of els) {
-    const tag = el.tagName.toLowerCase();
-    const src = el.getAttribute('src') || '';
-    if (tag === 'img' && (src === 'x' || src.includes('example.invalid'))) found.push('img ' + src);
-    if (el.hasAttribute('onerror')) found.push('onerror on ' + tag);
-    if (tag === 'script' && text(el).includes('alert(1)')) found.push('script');
-    if (tag === 'a' && /^\\s*javascript:/i.test(el.getAttribute('href') || '')) found.push('javascript: link');
-    if (['strong', 'b', 'em', 'i'].includes(tag) && ['bold', 'b', 'yes'].includes(text(el))) {
-      found.push(tag + ' ' + text(el));
-    }
-    if (el.classList.contains('katex')) found.push('formula ' + text(el));
-    if (el.dataset.testid === 'stIconMaterial' && text(el) === 'home') found.push('material icon');
-  }
-  return found;
-}
-"""
-ALL_TEXT = """
-() => {
-  const roots = [document], parts = [document.body.innerText];
-  while (roots.length) {
-    const r = roots.pop();
-    for (const el of r.querySelectorAll('*')) {
-      if (el.shadowRoot) { roots.push(el.shadowRoot); parts.push(el.shadowRoot.textContent); }
-    }
-  }
-  return parts.join('\\n').replaceAll('\\u2060', '');  // without ui.text's invisible word joiners
-}
-"""
-
-
-class Watched:
-    """A page with every dialog and every request it makes recorded from its first load."""
-
-    def __init__(self, browser, url: str):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.page = self.context.new_page()
-        self.dialogs, self.requests = [], []
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.goto(url, wait_until="domcontentloaded")
-        if urlparse(url).path in ("", "/"):
-            wait_until_main_page_ready(self.page)
-        wait_until_idle(self.page)
-
-    def outside_requests(self) -> list[str]:
-        return [u for u in self.requests
-                if not (u.startswith(("data:", "blob:")) or urlparse(u).hostname in ("127.0.0.1", "localhost"))]
-
-    def assert_clean(self) -> None:
-        """No exception box, no element made from a file's markup, no dialog, no request leaving the machine."""
-        assert self.page.locator("[data-testid=stException]").count() == 0
-        assert self.page.evaluate(MADE_FROM_MARKUP) == []
-        assert self.dialogs == []
-        assert self.outside_requests() == []
-
 
 @pytest.fixture
 def watched(browser, streamlit_server):
