@@ -66,6 +66,18 @@ def test_html_is_allowed_only_where_no_user_text_reaches_it():
                                 for s in status_lines), status_lines
 
 
+@pytest.mark.parametrize("path", [p for p in SOURCES if p.name != "text.py"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_message_boxes_show_only_fixed_text_or_go_through_the_one_helper(path):
+    """A message that can hold user text (a link's value, a file or column name) goes through ui.text.say, which
+    shows it as plain text; st.info, st.error, ... directly only with a fixed string."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node, _, method in _calls(tree):
+        if method in ("info", "success", "warning", "error", "toast", "exception"):
+            base = node.func.value
+            if isinstance(base, ast.Name) and base.id == "st":
+                assert node.args and isinstance(node.args[0], ast.Constant), f"{path.name}:{node.lineno}"
+
+
 def test_live_views_write_text_never_html():
     """Feature and class names reach the browser's component: it must set text, never parse HTML."""
     for path in (ROOT / "ui" / "live").glob("*.js"):
