@@ -6,8 +6,8 @@ URL, which always shows the session's settings (a link reproduces an experiment 
 
 import streamlit as st
 
-from ui.config import to_query
-from ui.state import get_session
+from ui.session.state import get_session
+from ui.settings.link import to_query
 
 st.set_page_config(page_title="MLP Playground", page_icon="🧠", layout="wide")
 page = st.navigation(

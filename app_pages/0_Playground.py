@@ -6,14 +6,15 @@ Training is recorded ahead of the playback; the browser plays it back and redraw
 
 import streamlit as st
 
-from ui import controls
-from ui.config import Experiment, run_problems, to_query
-from ui.export import model_filename, model_json
+from ui.common.text import literal, say
 from ui.live import live_views
-from ui.runs import prepare_data, prepare_run, stuck_notice
-from ui.state import Session, get_session, show_notices
-from ui.text import literal, say
-from ui.views import live_payload
+from ui.live.payload import live_payload
+from ui.session.export import model_filename, model_json
+from ui.session.runs import prepare_data, prepare_run, stuck_notice
+from ui.session.state import Session, get_session, show_notices
+from ui.settings import sidebar
+from ui.settings.experiment import Experiment, run_problems
+from ui.settings.link import to_query
 
 INTRO = (
     "A small neural network learns while you watch: three inputs, a hidden layer of three ReLU units, "
@@ -39,9 +40,9 @@ def settings(session: Session) -> Experiment:
     meanwhile (a CSV file's run is checked once the file is read, by ``prepare_run``)."""
     exp = session.experiment
     with st.sidebar:
-        data, csv_choices = controls.data_controls(session, exp.data)
-        network = controls.network_controls(exp.network)
-        train = controls.training_controls()
+        data, csv_choices = sidebar.data_controls(session, exp.data)
+        network = sidebar.network_controls(exp.network)
+        train = sidebar.training_controls()
     chosen = Experiment(data, network, train, exp.view)
     found = run_problems(chosen)
     if found:
@@ -50,7 +51,7 @@ def settings(session: Session) -> Experiment:
         chosen, csv_choices = exp, session.csv_choices
     prepare_data(session, chosen, csv_choices)
     with st.sidebar:
-        view = controls.view_controls(exp.view, session.data.feature_names if session.data is not None else None)
+        view = sidebar.view_controls(exp.view, session.data.feature_names if session.data is not None else None)
     return Experiment(chosen.data, chosen.network, chosen.train, view)
 
 
@@ -229,9 +230,9 @@ def playground() -> None:
     seeding = "w_hidden" not in st.session_state
     if seeding:  # the first visit, or back from another page: Streamlit forgot the widgets
         names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
-        session.seeded_widgets = controls.seed_widgets(session.experiment, session.csv_choices, names)
+        session.seeded_widgets = sidebar.seed_widgets(session.experiment, session.csv_choices, names)
     else:  # a click may have stopped the seeding run, or followed it, before the browser got the values
-        controls.resend_seeded(session.seeded_widgets)
+        sidebar.resend_seeded(session.seeded_widgets)
     with session.lock:
         main_page(session)
     if not seeding:  # reached only when the run was not stopped: the values were sent after the seeding run

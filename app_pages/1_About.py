@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.state import get_session, show_notices
+from ui.session.state import get_session, show_notices
 
 st.title("About MLP Playground")
 show_notices(get_session())

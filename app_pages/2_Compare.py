@@ -5,12 +5,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from ui import compare, figures
-from ui.config import Experiment
-from ui.data import Prepared, synthetic
-from ui.progress import progress
-from ui.state import get_session, remembered, show_notices
-from ui.text import say
+from ui.common import figures
+from ui.common.progress import progress
+from ui.common.text import say
+from ui.compare import comparison
+from ui.session.data import Prepared, synthetic
+from ui.session.state import get_session, remembered, show_notices
+from ui.settings.experiment import Experiment
 
 INTRO = (
     "The network and training settings of the main page, trained twice from the same initial weights: by this "
@@ -42,9 +43,9 @@ def session_inputs() -> tuple[Prepared, Experiment]:
 def compare_controls(exp: Experiment, data: Prepared) -> tuple[str, int]:
     """What to compare against, and for how many epochs."""
     left, right = st.columns([3, 1])
-    mode = left.radio("Compare against", list(compare.MODES), format_func=compare.MODES.get, horizontal=True,
+    mode = left.radio("Compare against", list(comparison.MODES), format_func=comparison.MODES.get, horizontal=True,
                       key="c_mode")
-    limit = compare.epoch_limit(len(data.feature_names), exp.network, len(data.Z_train), exp.train.batch_size)
+    limit = comparison.epoch_limit(len(data.feature_names), exp.network, len(data.Z_train), exp.train.batch_size)
     epochs = right.number_input(
         "Epochs", 1, limit, value=min(exp.train.max_epochs, limit), step=100,
         help=f"Both networks train this many epochs; at most {limit:,} for this network and data, to keep the "
@@ -53,19 +54,19 @@ def compare_controls(exp: Experiment, data: Prepared) -> tuple[str, int]:
     return mode, int(epochs)
 
 
-def run_comparison(Z_train, y_train, Z_test, y_test, network, train, mode, epochs) -> compare.Comparison:
+def run_comparison(Z_train, y_train, Z_test, y_test, network, train, mode, epochs) -> comparison.Comparison:
     """The comparison, remembered in this session only (results hold the user's data: never in a
     cache shared between visitors), so switching modes back and forth is instant."""
     key = (hashlib.sha256(b"".join(a.tobytes() for a in (Z_train, y_train, Z_test, y_test))).hexdigest(),
            network, train, mode, epochs)
     def both():
         with progress("Training both networks…") as report:
-            return compare.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs, report)
+            return comparison.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs, report)
 
     return remembered("compare_results", key, both, size=4)
 
 
-def headline(result: compare.Comparison) -> None:
+def headline(result: comparison.Comparison) -> None:
     """The numbers that answer the question: equal or not, and how fast."""
     cols = st.columns(5)
     if result.mode == "matched":
@@ -81,7 +82,7 @@ def headline(result: compare.Comparison) -> None:
     cols[3].metric("Wall time, ours", f"{result.seconds_ours:.3f} s")
     cols[4].metric("Wall time, scikit-learn", f"{result.seconds_sklearn:.3f} s")
     if result.mode == "matched":
-        if result.largest_difference < compare.TOLERANCE and result.loss_difference < compare.TOLERANCE:
+        if result.largest_difference < comparison.TOLERANCE and result.loss_difference < comparison.TOLERANCE:
             say("success",
                 f"After every one of the {result.epochs} epochs, no weight or bias of the two networks differs "
                 f"by more than {result.largest_difference:.1e} and no epoch's loss by more than "
@@ -99,7 +100,7 @@ def headline(result: compare.Comparison) -> None:
         st.caption(f"Ours: {result.stop_ours}  \nscikit-learn: {result.stop_sklearn}")
 
 
-def settings_section(result: compare.Comparison) -> None:
+def settings_section(result: comparison.Comparison) -> None:
     st.subheader("What was matched" if result.mode == "matched" else "The settings side by side")
     table = pd.DataFrame(result.settings, columns=["setting", "ours", "scikit-learn", "same"])
     table["same"] = table["same"].map({True: "yes", False: "no"})
@@ -107,7 +108,7 @@ def settings_section(result: compare.Comparison) -> None:
     st.markdown("**What could not be mapped, or differs on purpose**\n\n" + "\n".join(f"- {n}" for n in result.notes))
 
 
-def curves_section(result: compare.Comparison) -> None:
+def curves_section(result: comparison.Comparison) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Training loss")
@@ -117,7 +118,7 @@ def curves_section(result: compare.Comparison) -> None:
     with right:
         if result.mode == "matched":
             st.subheader("Largest weight difference per epoch")
-            st.plotly_chart(figures.weight_difference_figure(result.weight_difference, compare.TOLERANCE))
+            st.plotly_chart(figures.weight_difference_figure(result.weight_difference, comparison.TOLERANCE))
             st.caption(f"Log scale. An exact 0 (as at epoch 0, where both start from the same weights) has no "
                        f"logarithm: it is drawn at {figures.ZERO_FLOOR:.0e} and circled. The dotted line is the "
                        "tolerance the equivalence tests allow.")
@@ -126,7 +127,7 @@ def curves_section(result: compare.Comparison) -> None:
             st.markdown(WHY_NO_DIFFERENCE)
 
 
-def metrics_section(result: compare.Comparison) -> None:
+def metrics_section(result: comparison.Comparison) -> None:
     st.subheader("Final metrics")
     table = pd.DataFrame(result.metrics)
     st.dataframe(table, hide_index=True, column_config={
@@ -134,9 +135,9 @@ def metrics_section(result: compare.Comparison) -> None:
     })
 
 
-def boundary_section(result: compare.Comparison, data: Prepared, exp: Experiment) -> None:
+def boundary_section(result: comparison.Comparison, data: Prepared, exp: Experiment) -> None:
     st.subheader("Decision boundary")
-    cut = compare.boundary_slice(result, data, exp.view.x_input, exp.view.y_input)
+    cut = comparison.boundary_slice(result, data, exp.view.x_input, exp.view.y_input)
     if cut.y is None:
         st.plotly_chart(figures.probability_figure(cut.x, cut.p_ours, cut.p_sklearn, cut.points, cut.x_name,
                                                    data.class_names))

@@ -8,10 +8,11 @@ import streamlit as st
 from mlp_core.csv_data import Table, read_table
 from mlp_core.persistence import LoadedModel, load_model
 from mlp_core.scoring import Scored, score_table
-from ui import classify, figures
-from ui.export import model_at_epoch
-from ui.state import get_session, remembered, show_notices
-from ui.text import say
+from ui.classify import scored_file
+from ui.common import figures
+from ui.common.text import say
+from ui.session.export import model_at_epoch
+from ui.session.state import get_session, remembered, show_notices
 
 INTRO = (
     "Score a new CSV file with a trained network: the one on the main page, at the epoch it shows, or a model "
@@ -72,13 +73,13 @@ def column_controls(model: LoadedModel, table: Table, file_id: str) -> dict[str,
     """``{model column: file column}``: by name, with a choice for every column the file lacks, and
     every match changeable by hand."""
     pre, names = model.preprocessing, list(table.frame.columns)
-    missing = classify.unmatched(pre, names)
+    missing = scored_file.unmatched(pre, names)
     if missing:
         say("warning", "The file has no column of the same name for some of the model's inputs: choose the file's "
                    "column for each.")
     mapping = {}
     by_hand = st.expander("Match columns by hand")
-    for i, column in enumerate(classify.model_columns(pre)):
+    for i, column in enumerate(scored_file.model_columns(pre)):
         where = st.container() if column in missing else by_hand
         left, right = where.columns([1, 2])
         left.text(column + (" (target)" if column == pre.target else ""))
@@ -96,7 +97,7 @@ def results_section(scored: Scored, file_name: str) -> None:
     st.text(f"{n - bad} of {n} rows scored." + (f" {bad} could not be; see below." if bad else ""))
     st.dataframe(scored.frame.set_axis(range(1, n + 1)), column_config={
         scored.columns["probability"]: st.column_config.NumberColumn(format="%.4f")})
-    st.download_button("Download the predictions (CSV)", classify.scored_csv(scored), on_click="ignore",
+    st.download_button("Download the predictions (CSV)", scored_file.scored_csv(scored), on_click="ignore",
                        file_name=f"{Path(file_name).stem}-predictions.csv", mime="text/csv",
                        icon=":material/download:", key="cl_download")
     st.caption("Every row of the file plus probability (in full precision), prediction and reason, exactly as "
@@ -135,8 +136,8 @@ def metrics_section(scored: Scored, model: LoadedModel, mapping: dict[str, str])
                                                  (pre.negative, pre.positive)))
         st.caption("Rows by true class (down) and predicted class (across), at the threshold p = 0.5.")
     with right:
-        y, p = classify.labelled_rows(scored, pre, mapping)
-        st.plotly_chart(figures.roc_figure(*classify.roc_curve(y, p), metrics["roc_auc"]))
+        y, p = scored_file.labelled_rows(scored, pre, mapping)
+        st.plotly_chart(figures.roc_figure(*scored_file.roc_curve(y, p), metrics["roc_auc"]))
         st.caption("The share of each class found above every threshold; the dotted diagonal is guessing.")
 
 
@@ -148,7 +149,7 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
     if len(names) < 2:
         st.text("The model has one input, so there is no two-input slice to draw.")
         return
-    first, second = classify.strongest_inputs(model)
+    first, second = scored_file.strongest_inputs(model)
     left, right = st.columns(2)
     x_input = left.selectbox("Across", range(len(names)), index=first, format_func=names.__getitem__, key="cl_x")
     y_input = right.selectbox("Up", range(len(names)), index=second, format_func=names.__getitem__, key="cl_y")
@@ -156,7 +157,8 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
         st.text("Choose two different inputs.")
         return
     predicted = scored.frame[scored.columns["probability"]].to_numpy(dtype=float) > 0.5
-    cut = classify.boundary_slice(model, classify.encoded_inputs(pre, table, mapping), predicted, x_input, y_input)
+    rows = scored_file.encoded_inputs(pre, table, mapping)
+    cut = scored_file.boundary_slice(model, rows, predicted, x_input, y_input)
     classes = tuple(str(c) for c in model.estimator.classes_)
     st.plotly_chart(figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, classes,
                                                    cut.held))

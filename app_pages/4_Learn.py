@@ -4,11 +4,13 @@ import numpy as np
 import streamlit as st
 
 from mlp_core import explain
-from ui import learn, limits, regions, state, vanishing
-from ui.progress import progress
-from ui.runs import prepare_data, prepare_run, stuck_notice
-from ui.state import get_session, show_notices
-from ui.text import literal, say
+from ui.common.progress import progress
+from ui.common.text import literal, say
+from ui.learn import equations, regions, vanishing
+from ui.session import state
+from ui.session.runs import prepare_data, prepare_run, stuck_notice
+from ui.session.state import get_session, show_notices
+from ui.settings import limits
 
 INTRO = (
     "The article trains its network in three steps: a forward pass, the logistic loss, and backpropagation of "
@@ -233,11 +235,11 @@ stuck_notice(session, snap, link_to_learn=False)
 st.header("1 · Forward pass")
 raw, label, described = sample_controls(data, session.run_id)
 x = (raw - data.mean) / data.scale
-st.dataframe(learn.input_table(raw, x, data.mean, data.scale, data.feature_names), hide_index=True)
+st.dataframe(equations.input_table(raw, x, data.mean, data.scale, data.feature_names), hide_index=True)
 one = explain.trace(coefs, intercepts, x, [label], activation)
 st.markdown(f"Following {described}. Each layer computes $Z = W^\\top X + b$ (the article writes the bias as "
             f"$W_0$) and applies its activation; the output unit applies the sigmoid $\\sigma$.")
-show_latex(learn.forward_equations(one, activation, coefs, intercepts))
+show_latex(equations.forward_equations(one, activation, coefs, intercepts))
 predicted = data.class_names[int(one.p[0] > 0.5)]
 st.markdown(f"The network gives this sample a probability of **{one.p[0]:.4f}** for the class "
             f"“{literal(data.class_names[1])}”, so it predicts **{literal(predicted)}**.")
@@ -247,9 +249,9 @@ st.markdown(
     "The logistic loss measures how wrong p is. Its derivative with respect to the output unit's $Z$ is simply "
     "$p - y$ (the sigmoid's derivative cancels against the loss's): that is the article's derivative, and "
     "backpropagation carries it back, layer by layer, multiplying by the weights and by the activation's slope, "
-    f"${learn.DERIVATIVE_TEX[activation]}$."
+    f"${equations.DERIVATIVE_TEX[activation]}$."
 )
-show_latex(learn.backward_equations(one, activation, coefs))
+show_latex(equations.backward_equations(one, activation, coefs))
 
 st.header("3 · The whole batch, and one gradient-descent step")
 n_train = len(data.Z_train)
@@ -258,12 +260,12 @@ batch = remembered(("trace", session.run_id, epoch, rows), lambda: explain.trace
     coefs, intercepts, data.Z_train[:rows], data.y_train[:rows], activation, alpha))
 st.markdown(f"Training averages every sample's gradient over the batch, here {rows_text(rows, n_train)}"
             + (", and adds the L2 penalty's gradient." if alpha else "."))
-show_latex(learn.batch_equations(batch, alpha, exp.train.learning_rate, coefs))
+show_latex(equations.batch_equations(batch, alpha, exp.train.learning_rate, coefs))
 plain_descent = exp.train.solver == "sgd" and exp.train.momentum == 0 and exp.train.batch_size is None
 if plain_descent and after is not None:
     full = batch if rows == n_train else explain.trace(coefs, intercepts, data.Z_train, data.y_train, activation,
                                                        alpha)
-    stepped = learn.gradient_step(coefs, intercepts, full, exp.train.learning_rate)
+    stepped = equations.gradient_step(coefs, intercepts, full, exp.train.learning_rate)
     gap = max(float(np.abs(a - b).max()) for a, b in zip(stepped[0] + stepped[1], after.coefs + after.intercepts,
                                                           strict=True))
     st.markdown(f"Taking that step from epoch {epoch} gives the weights the main page shows at epoch {epoch + 1}: "
@@ -278,7 +280,7 @@ st.markdown(
     "$|a - n| / \\max(|a|, |n|)$ should be far below $10^{-6}$."
 )
 st.latex(r"\frac{\partial L}{\partial \theta} \approx \frac{L(\theta + h) - L(\theta - h)}{2h}, \qquad h = "
-         + learn.number(explain.FD_STEP))
+         + equations.number(explain.FD_STEP))
 parameters, weights = sum(W.size + b.size for W, b in zip(coefs, intercepts, strict=True)), sum(W.size for W in coefs)
 check_rows, checked = limits.gradient_check_plan(parameters, weights, len(coefs), n_train)
 sample_count = limits.checked_parameters(parameters, weights, len(coefs), 1)
@@ -300,7 +302,7 @@ if batch_check.total > len(batch_check.names) or sample_check.total > len(sample
                f"{rows_text(check_rows, n_train)}. One gradient check costs at most about a second of the server.")
 which = st.radio("Table for", ["This sample", "The batch"], horizontal=True, key="l_check")
 check = sample_check if which == "This sample" else batch_check
-st.dataframe(learn.gradient_table(check), hide_index=True, column_config={
+st.dataframe(equations.gradient_table(check), hide_index=True, column_config={
     "backpropagation": st.column_config.NumberColumn(format="%.6e"),
     "finite difference": st.column_config.NumberColumn(format="%.6e"),
     "relative error": st.column_config.NumberColumn(format="%.1e"),

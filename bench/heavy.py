@@ -35,8 +35,8 @@ from bench.live_fps import open_app  # noqa: E402
 from bench.visitor import Visitor  # noqa: E402
 from tests.browser_probe import START_SAMPLING, distinct_epochs_per_second  # noqa: E402
 from tests.conftest import wait_until_idle  # noqa: E402
-from ui import limits  # noqa: E402
-from ui.config import DataConfig, synthetic_train_rows  # noqa: E402
+from ui.settings import limits  # noqa: E402
+from ui.settings.experiment import DataSettings, synthetic_train_rows  # noqa: E402
 
 LARGEST = (64,) * 6
 POINTS = 5000
@@ -58,7 +58,7 @@ def peak_memory_mb(pid: int) -> float:
 
 def largest_link(batch: int | None) -> dict:
     """The largest run the limits allow: the largest network, the most points, as many epochs as allowed."""
-    rows = synthetic_train_rows(DataConfig(n=POINTS))
+    rows = synthetic_train_rows(DataSettings(n=POINTS))
     epochs = min(5000, limits.max_run_epochs(limits.parameter_count(3, LARGEST), rows, batch))
     link = {"hidden": ",".join(map(str, LARGEST)), "n": str(POINTS), "epochs": str(epochs), "stop": "epochs",
             "lr": "0.001"}

@@ -46,8 +46,8 @@ import numpy as np  # noqa: E402
 
 from tests.browser_probe import FIND  # noqa: E402
 from tests.conftest import CHROMIUM_FLAGS, CONNECTED, IDLE, StreamlitServer, _free_port  # noqa: E402
-from ui import janitor  # noqa: E402
-from ui.config import DataConfig, NetworkConfig, TrainConfig  # noqa: E402
+from ui.session import janitor  # noqa: E402
+from ui.settings.experiment import DataSettings, NetworkSettings, TrainingSettings  # noqa: E402
 
 CSV_COLUMNS = ("upl_alpha", "upl_bravo", "upl_charlie", "upl_delta", "upl_echo", "upl_label")
 WEIGHTS_SEEDS = (6, 2, 4, 7, 9, 12, 8, 10, 13, 14, 15, 16)  # candidates; stuck runs are skipped anyway
@@ -152,7 +152,7 @@ class Expected:
 
 
 def _expected(recording, data, epoch: int) -> Expected:
-    from ui.export import model_json
+    from ui.session.export import model_json
 
     return Expected(epoch, f"{recording.snapshots[epoch].loss:.4f}", json.loads(model_json(recording, data, epoch)))
 
@@ -160,12 +160,12 @@ def _expected(recording, data, epoch: int) -> Expected:
 def expected_synthetic(dseed: int, seed: int) -> tuple[Expected, bool]:
     """The default network trained to its stop rule on the default data with these seeds; and whether it got stuck."""
     from mlp_core.explain import stuck_reason
-    from ui.data import synthetic
-    from ui.recording import Recording
+    from ui.session.data import synthetic
+    from ui.session.recording import Recording
 
-    data = synthetic(DataConfig(seed=dseed))
-    network = NetworkConfig()
-    rec = Recording(data.Z_train, data.y_train, TrainConfig(seed=seed).training_config(network), data.Z_test,
+    data = synthetic(DataSettings(seed=dseed))
+    network = NetworkSettings()
+    rec = Recording(data.Z_train, data.y_train, TrainingSettings(seed=seed).training_config(network), data.Z_test,
                     data.y_test)
     rec.extend()
     last = rec.snapshots[-1]
@@ -176,13 +176,13 @@ def expected_synthetic(dseed: int, seed: int) -> tuple[Expected, bool]:
 def expected_csv(path: Path, epochs: int) -> Expected:
     """The default network after ``epochs`` epochs on the uploaded file, read with the page's defaults."""
     from mlp_core.csv_data import load_csv, read_table
-    from ui.data import from_csv
-    from ui.recording import Recording
+    from ui.session.data import from_csv
+    from ui.session.recording import Recording
 
     loaded = load_csv(read_table(path.read_bytes()))
-    d = DataConfig()
+    d = DataSettings()
     data = from_csv(loaded, d.test_size, d.seed, path.name)
-    rec = Recording(data.Z_train, data.y_train, TrainConfig().training_config(NetworkConfig()), data.Z_test,
+    rec = Recording(data.Z_train, data.y_train, TrainingSettings().training_config(NetworkSettings()), data.Z_test,
                     data.y_test)
     rec.extend(until_epoch=epochs)
     return _expected(rec, data, epochs)

@@ -31,12 +31,12 @@ def trained_session(csv: bytes | None = None, title: str = "data.csv", epochs: i
     """A session as the main page leaves it: trained ``epochs`` epochs (and paused there) on a CSV file, or on
     the default teaching dataset when ``csv`` is None."""
     from mlp_core.csv_data import load_csv
-    from ui.config import DataConfig, Experiment
-    from ui.data import from_csv, synthetic
-    from ui.recording import Recording
-    from ui.state import Session
+    from ui.session.data import from_csv, synthetic
+    from ui.session.recording import Recording
+    from ui.session.state import Session
+    from ui.settings.experiment import DataSettings, Experiment
 
-    data = synthetic(DataConfig()) if csv is None else from_csv(load_csv(csv), 0.25, 0, title)
+    data = synthetic(DataSettings()) if csv is None else from_csv(load_csv(csv), 0.25, 0, title)
     exp = Experiment()
     rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)
     rec.extend(until_epoch=epochs)

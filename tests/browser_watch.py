@@ -34,7 +34,7 @@ MADE_FROM_MARKUP = """
     if (['strong', 'b', 'em', 'i'].includes(tag) && ['bold', 'b', 'yes'].includes(text(el))) {
       found.push(tag + ' ' + text(el));
     }
-    // A formula typeset from a file's \\LaTeX or a link's \\rule (the About and Learn pages have formulas of their own).
+    // A formula typeset from a file's \\LaTeX or a link's \\rule (the About and Learn pages have their own).
     if (tag === 'annotation' && /\\\\(LaTeX|rule)/.test(text(el))) found.push('formula ' + text(el));
     if (el.dataset.testid === 'stIconMaterial' && text(el) === 'home') found.push('material icon');
   }

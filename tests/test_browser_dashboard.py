@@ -5,9 +5,9 @@ import pytest
 
 from tests.browser_probe import FIND, distinct_epochs_per_second, epoch_of, live_labels, sample
 from tests.conftest import wait_until_idle
-from ui.config import Experiment
-from ui.data import synthetic
-from ui.recording import Recording
+from ui.session.data import synthetic
+from ui.session.recording import Recording
+from ui.settings.experiment import Experiment
 
 pytestmark = pytest.mark.browser
 VIEWS = {"graph", "loss", "heatmaps", "slices", "view3d"}

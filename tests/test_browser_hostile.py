@@ -15,7 +15,7 @@ import pytest
 from tests.browser_watch import ALL_TEXT, Watched
 from tests.conftest import StreamlitServer, _free_port, wait_until_idle, whole_page_screenshot
 from tests.hostile.make_corpus import write_large
-from ui.text import inert
+from ui.common.text import inert
 
 pytestmark = pytest.mark.browser
 HOSTILE = Path(__file__).resolve().parent / "hostile"

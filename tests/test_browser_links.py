@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser_watch import ALL_TEXT, Watched
 from tests.conftest import wait_until_idle, wait_until_main_page_ready
-from ui.config import from_query, to_query
+from ui.settings.link import from_query, to_query
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 from mlp_core.persistence import load_model
 from mlp_core.scoring import score_table
 from tests.apptest import messages, open_page, shown, trained_session
-from ui import classify, figures
-from ui.export import model_json
-from ui.state import Session
+from ui.classify import scored_file
+from ui.common import figures
+from ui.session.export import model_json
+from ui.session.state import Session
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "3_Classify.py")
 
@@ -135,7 +136,7 @@ def test_roc_curve_has_the_area_of_the_mann_whitney_auc():
     rng = np.random.RandomState(0)
     y = (rng.rand(300) > 0.6).astype(float)
     p = np.round(np.clip(0.3 * y + rng.rand(300) * 0.7, 0, 1), 2)  # rounded: many ties
-    fpr, tpr = classify.roc_curve(y, p)
+    fpr, tpr = scored_file.roc_curve(y, p)
     from sklearn.metrics import roc_auc_score
 
     assert fpr[0] == tpr[0] == 0 and fpr[-1] == tpr[-1] == 1
@@ -163,9 +164,9 @@ def test_scored_boundary_slice_holds_other_inputs_at_the_mean_and_draws_rows_by_
     from mlp_core.csv_data import read_table
 
     table = read_table(text.encode())
-    X = classify.encoded_inputs(model.preprocessing, table, {})
+    X = scored_file.encoded_inputs(model.preprocessing, table, {})
     predicted = scored.frame["probability"].to_numpy(dtype=float) > 0.5
-    cut = classify.boundary_slice(model, X, predicted, 0, 2, grid=20)
+    cut = scored_file.boundary_slice(model, X, predicted, 0, 2, grid=20)
     pre = model.preprocessing
     rows = np.tile(pre.mean, (1, 1))
     rows[0, 0], rows[0, 2] = cut.x[3], cut.y[5]
@@ -287,6 +288,6 @@ def test_a_row_with_too_many_fields_is_shown_in_its_place_with_its_line_and_is_i
     session = at.session_state["mlp_session"]
     model = load_model(model_json(session.recording, session.data, 60))
     table_read = read_table(text.encode())
-    X = classify.encoded_inputs(model.preprocessing, table_read, {})
+    X = scored_file.encoded_inputs(model.preprocessing, table_read, {})
     scored = score_table(model, table_read)
     assert len(X) == len(scored.frame) == 12 and np.isnan(X[5]).all() and np.isfinite(np.delete(X, 5, axis=0)).all()

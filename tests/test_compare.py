@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 import pytest
 
 from mlp_core.csv_data import load_csv
-from ui import figures, limits
-from ui.compare import (
+from ui.common import figures
+from ui.compare.comparison import (
     TOLERANCE,
     boundary_slice,
     compare,
@@ -15,10 +15,11 @@ from ui.compare import (
     sklearn_default_params,
     sklearn_params,
 )
-from ui.config import Experiment, NetworkConfig, TrainConfig
-from ui.data import from_csv, synthetic
+from ui.session.data import from_csv, synthetic
+from ui.settings import limits
+from ui.settings.experiment import Experiment, NetworkSettings, TrainingSettings
 
-NETWORK, TRAIN = NetworkConfig(), TrainConfig()  # the main page's defaults: the article's network and training
+NETWORK, TRAIN = NetworkSettings(), TrainingSettings()  # the main page's defaults: the article's network and training
 
 
 def _run(data, mode="matched", epochs=1000, network=NETWORK, train=TRAIN):
@@ -62,16 +63,16 @@ def test_default_settings_map_onto_mlpclassifier():
     assert params["hidden_layer_sizes"] == (3, 2) and params["activation"] == "relu" and params["solver"] == "sgd"
     assert params["learning_rate_init"] == 0.1 and params["alpha"] == 0.0 and params["momentum"] == 0.0
     assert params["batch_size"] == 300  # full batch: None becomes n
-    assert params["random_state"] == TrainConfig().seed
+    assert params["random_state"] == TrainingSettings().seed
     assert params["nesterovs_momentum"] is False and params["shuffle"] is False
     assert params["early_stopping"] is False and params["learning_rate"] == "constant"
     for batch, n, expected in ((32, 300, 32), (100, 40, 40)):  # larger than n: clipped, as the core clips it
-        config = our_config(NETWORK, TrainConfig(batch_size=batch), "matched", 5)
+        config = our_config(NETWORK, TrainingSettings(batch_size=batch), "matched", 5)
         assert sklearn_params(config, n)["batch_size"] == expected
 
 
 def test_defaults_mode_sets_only_the_network_the_seed_and_the_epochs():
-    config = our_config(NetworkConfig((4,), "tanh"), TrainConfig(seed=3), "defaults", 200)
+    config = our_config(NetworkSettings((4,), "tanh"), TrainingSettings(seed=3), "defaults", 200)
     assert sklearn_default_params(config, 200) == dict(hidden_layer_sizes=(4,), activation="tanh", random_state=3,
                                                        max_iter=200)
     assert config.shuffle is True and config.weight_tol is not None  # ours as the main page trains it
@@ -82,7 +83,7 @@ def test_epoch_limit_caps_epochs_weight_updates_and_work():
     assert epoch_limit(3, NETWORK, 300, 32) == limits.COMPARE_EPOCHS
     assert epoch_limit(3, NETWORK, 300, 1) < 100  # scikit-learn's cost per partial_fit and per batch
     assert epoch_limit(3, NETWORK, 10**6, 1) == 1
-    big = NetworkConfig((64,) * 6)  # the largest network the sidebar allows: its arithmetic is the limit
+    big = NetworkSettings((64,) * 6)  # the largest network the sidebar allows: its arithmetic is the limit
     most = epoch_limit(3, big, 3750, None)
     assert 1 <= most < 100
     assert 3 * most * limits.epoch_work(limits.parameter_count(3, big.hidden), 3750, None) <= limits.PAGE_WORK
@@ -107,14 +108,14 @@ def test_final_metrics_are_the_same_for_both(default_result):
 
 
 def test_momentum_with_mini_batches_walks_the_same_path(default_data):
-    result = _run(default_data, epochs=150, train=TrainConfig(momentum=0.9, batch_size=32, alpha=1e-3))
+    result = _run(default_data, epochs=150, train=TrainingSettings(momentum=0.9, batch_size=32, alpha=1e-3))
     _assert_equal(result, 150)
     assert any("Shuffling" in note and "mini-batches" in note for note in result.notes)
 
 
 def test_adam_walks_the_same_path(default_data):
-    result = _run(default_data, epochs=200, network=NetworkConfig((4, 3), "tanh"),
-                  train=TrainConfig(solver="adam", learning_rate=0.01, alpha=1e-4))
+    result = _run(default_data, epochs=200, network=NetworkSettings((4, 3), "tanh"),
+                  train=TrainingSettings(solver="adam", learning_rate=0.01, alpha=1e-4))
     _assert_equal(result, 200)
     assert not any("Nesterov" in note for note in result.notes)
 
@@ -152,7 +153,7 @@ def test_defaults_mode_runs_and_reports_the_settings_that_differ(default_data):
 
 def test_divergence_raises_a_value_error_with_the_cores_message(default_data):
     with pytest.raises(ValueError, match="diverged"):
-        _run(default_data, epochs=100, train=TrainConfig(learning_rate=10.0))
+        _run(default_data, epochs=100, train=TrainingSettings(learning_rate=10.0))
 
 
 def test_loss_figure_overlays_ours_solid_and_scikit_learn_dashed():

@@ -8,9 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from mlp_core.csv_data import load_csv
 from tests.apptest import messages, shown
-from ui.config import Experiment, TrainConfig, ViewConfig
-from ui.data import from_csv
-from ui.state import Session
+from ui.session.data import from_csv
+from ui.session.state import Session
+from ui.settings.experiment import Experiment, TrainingSettings, ViewSettings
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "2_Compare.py")
 
@@ -58,7 +58,7 @@ def test_uploaded_csv_with_one_input_and_a_markup_name_is_compared_as_plain_text
     x = rng.randn(120)
     rows = ["**dose**,outcome", *(f"{v:.4f},{'yes' if v > 0.2 else 'no'}" for v in x)]
     data = from_csv(load_csv("\n".join(rows).encode()), 0.25, 0, "[trial](http://example.com).csv")
-    exp = Experiment(view=ViewConfig(x_input=0, y_input=0))
+    exp = Experiment(view=ViewSettings(x_input=0, y_input=0))
     at = _page(Session(experiment=exp, data=data, data_key=("csv",)))
     assert not at.exception, [e.value for e in at.exception]
     assert _number(_metric(at, "Largest weight difference")) < 1e-9
@@ -68,6 +68,6 @@ def test_uploaded_csv_with_one_input_and_a_markup_name_is_compared_as_plain_text
 
 
 def test_diverging_settings_show_an_error_instead_of_a_traceback():
-    at = _page(Session(experiment=Experiment(train=TrainConfig(learning_rate=10.0))))
+    at = _page(Session(experiment=Experiment(train=TrainingSettings(learning_rate=10.0))))
     assert not at.exception, [e.value for e in at.exception]
     assert "diverged" in shown(at.error[0])

@@ -12,16 +12,16 @@ import pytest
 from mlp_core.csv_data import load_csv
 from mlp_core.persistence import dump_model, load_model
 from mlp_core.scoring import score_table
-from ui.config import DataConfig, Experiment, TrainConfig
-from ui.data import from_csv, synthetic
-from ui.export import model_at_epoch, model_filename, model_json
-from ui.recording import Recording
+from ui.session.data import from_csv, synthetic
+from ui.session.export import model_at_epoch, model_filename, model_json
+from ui.session.recording import Recording
+from ui.settings.experiment import DataSettings, Experiment, TrainingSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _recording(data, train: TrainConfig | None = None, until: int | None = 40) -> Recording:
-    config = (train or TrainConfig()).training_config(Experiment().network)
+def _recording(data, train: TrainingSettings | None = None, until: int | None = 40) -> Recording:
+    config = (train or TrainingSettings()).training_config(Experiment().network)
     rec = Recording(data.Z_train, data.y_train, config, data.Z_test, data.y_test)
     rec.extend(until_epoch=until)
     return rec
@@ -45,7 +45,7 @@ def _snapshot_p(rec: Recording, epoch: int, Z: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("source", ["synthetic", "csv"])
 def test_model_at_epoch_round_trips_and_predicts_as_the_snapshot(source):
-    data = synthetic(DataConfig()) if source == "synthetic" else _csv_data()[0]
+    data = synthetic(DataSettings()) if source == "synthetic" else _csv_data()[0]
     rec = _recording(data)
     epoch = 17
     estimator, pre = model_at_epoch(rec, data, epoch)
@@ -67,8 +67,8 @@ def test_model_at_epoch_round_trips_and_predicts_as_the_snapshot(source):
 
 
 def test_the_final_snapshot_carries_why_training_stopped():
-    data = synthetic(DataConfig())
-    rec = _recording(data, TrainConfig(max_epochs=25), until=None)
+    data = synthetic(DataSettings())
+    rec = _recording(data, TrainingSettings(max_epochs=25), until=None)
     assert rec.done
     estimator, _ = model_at_epoch(rec, data, rec.n_epochs - 1)
     assert estimator.stop_rule_ == rec.final.stop_rule and estimator.stop_reason_ == rec.final.stop_reason
@@ -83,7 +83,7 @@ def test_downloaded_model_scores_a_file_from_the_command_line_with_the_same_prob
         data, text = _csv_data()
         new_file = "\n".join(text.splitlines()[:60]) + "\n;1,0;2;red;yes\n"  # one row with a missing cell
     else:
-        data = synthetic(DataConfig())
+        data = synthetic(DataSettings())
         rows = np.round(data.X_test[:50], 6)
         new_file = pd.DataFrame(rows, columns=list(data.feature_names)).to_csv(index=False)
     rec = _recording(data)

@@ -10,7 +10,7 @@ import pytest
 from mlp_core.network import init_params, layer_units
 from mlp_core.persistence import load_model
 from tests.apptest import PLAYGROUND, click, messages, open_app, session_of
-from ui.export import model_json
+from ui.session.export import model_json
 
 PAGES = ["app_pages/1_About.py", "app_pages/2_Compare.py", "app_pages/3_Classify.py", "app_pages/4_Learn.py"]
 

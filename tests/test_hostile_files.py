@@ -26,9 +26,10 @@ from mlp_core.persistence import load_model
 from mlp_core.scoring import score_table
 from tests.apptest import click, open_app, open_page, session_of, shown, trained_session
 from tests.hostile.make_corpus import write_large
-from ui import classify, controls
-from ui.state import Session
-from ui.text import literal
+from ui.classify import scored_file
+from ui.common.text import literal
+from ui.session.state import Session
+from ui.settings import sidebar
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
@@ -230,7 +231,7 @@ def test_the_classify_pages_download_neutralizes_formula_cells_as_the_command_li
     status, out, _ = _cli(capsys, "predict", GOOD_MODEL, corpus["formula_cells.csv"])
     assert status == 0
     scored = score_table(load_model(GOOD_MODEL.read_bytes()), corpus["formula_cells.csv"].read_bytes())
-    page_download = classify.scored_csv(scored).decode("utf-8")  # the bytes of "Download the predictions"
+    page_download = scored_file.scored_csv(scored).decode("utf-8")  # the bytes of "Download the predictions"
     assert page_download.removesuffix("\r\n") == out.removesuffix("\n").removesuffix("\r")
     assert "'=cmd|' /C calc'!A0" in page_download
 
@@ -394,8 +395,8 @@ def test_main_page_does_not_reread_a_refused_file_on_every_click(corpus, main_pa
     # Reading wide_5000_columns.csv to refuse it takes a second or two: every Step must not pay for it again.
     at = main_page["at"] = _back_to_good_csv(main_page["at"])
     calls = []
-    read = controls.load_user_csv
-    monkeypatch.setattr(controls, "load_user_csv", lambda *a, **k: calls.append(1) or read(*a, **k))
+    read = sidebar.load_user_csv
+    monkeypatch.setattr(sidebar, "load_user_csv", lambda *a, **k: calls.append(1) or read(*a, **k))
     at = _upload(at, "w_upload", "single_class.csv", corpus["single_class.csv"].read_bytes())
     at = click(click(at, "b_step"), "b_step")
     assert any("only one class" in e for e in _errors(at))  # the message stays while the old run goes on

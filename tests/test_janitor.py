@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import StreamlitServer, _free_port, wait_until_idle, wait_until_main_page_ready
-from ui import janitor
+from ui.session import janitor
 
 SHUT_DOWN_ALL = re.compile(r"Shut down [1-9]\d* closed session\(s\), 0 kept")
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import APP, messages, session_of
-from ui.config import from_query, to_query
-from ui.settings import SETTINGS
-from ui.text import literal
+from ui.common.text import literal
+from ui.settings.link import from_query, to_query
+from ui.settings.table import SETTINGS
 
 ROOT = Path(APP).parent
 # The main page through app.py (its navigation), the others opened directly as a link to them opens them.

@@ -6,9 +6,7 @@ import pytest
 from mlp_core.explain import unit_activity
 from mlp_core.network import init_params, layer_units, predict_proba
 from mlp_core.training import TrainingConfig, train
-from ui.config import DataConfig
-from ui.data import Prepared, synthetic
-from ui.regions import (
+from ui.learn.regions import (
     MAX_UNIT_MAPS,
     REGION_COLOURS,
     dead_unit_table,
@@ -16,12 +14,14 @@ from ui.regions import (
     regions_figure,
     regions_grid,
 )
-from ui.views import _axis
+from ui.live.payload import _axis
+from ui.session.data import Prepared, synthetic
+from ui.settings.experiment import DataSettings
 
 
 @pytest.fixture(scope="module")
 def data():
-    return synthetic(DataConfig())
+    return synthetic(DataSettings())
 
 
 @pytest.fixture(scope="module")
@@ -155,8 +155,8 @@ def test_the_two_inputs_must_differ(data, trained):
 
 
 def test_long_names_are_cut_in_the_titles_wrapped_and_named_whole_in_the_hover(trained):
-    from ui.figures import NAME_CHARS, TITLE_CHARS
-    from ui.regions import CAPTION_CHARS
+    from ui.common.figures import NAME_CHARS, TITLE_CHARS
+    from ui.learn.regions import CAPTION_CHARS
 
     names = tuple(f"average_reading_of_the_{side}_sensor_over_the_whole_window".ljust(60, "_")
                   for side in ("left", "right", "upper"))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ui.text import literal
+from ui.common.text import literal
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
+SOURCES = sorted([ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").rglob("*.py"),
                   *(ROOT / "mlp_core").glob("*.py")])
 FORBIDDEN_MODULES = {"pickle", "cPickle", "dill", "joblib", "marshal", "shelve", "cloudpickle"}
 FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__"}

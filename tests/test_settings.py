@@ -8,14 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ui import limits
-from ui.config import DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig, from_query, problems, to_query
-from ui.settings import BY_FIELD, BY_KEY, SETTINGS, in_plain_words, parse_hidden
-from ui.text import QUOTE_CHARS
+from ui.common.text import QUOTE_CHARS
+from ui.settings import limits
+from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings, problems
+from ui.settings.link import from_query, to_query
+from ui.settings.table import BY_FIELD, BY_KEY, SETTINGS, in_plain_words, parse_hidden
 
 
 def test_every_field_of_an_experiment_is_declared_once_with_its_default():
-    parts = {"data": DataConfig, "network": NetworkConfig, "train": TrainConfig, "view": ViewConfig}
+    parts = {"data": DataSettings, "network": NetworkSettings, "train": TrainingSettings, "view": ViewSettings}
     fields = {(part, f.name) for part, cls in parts.items() for f in dataclasses.fields(cls)}
     assert fields == set(BY_FIELD)
     assert len({s.key for s in SETTINGS}) == len(SETTINGS) == len({s.widget_key for s in SETTINGS})
@@ -56,7 +57,7 @@ def test_a_valid_value_from_a_link_is_kept_exactly(key, text):
 @pytest.mark.parametrize("key,text", [(k, v) for k, values in REFUSED.items() for v in values])
 def test_an_invalid_value_is_ignored_with_a_notice_naming_the_key_and_the_accepted_values(key, text):
     exp, notices = from_query({key: text, "ds": "xor"})
-    assert exp == Experiment(DataConfig(dataset="xor"))  # the rest of the link is applied
+    assert exp == Experiment(DataSettings(dataset="xor"))  # the rest of the link is applied
     assert len(notices) == 1 and notices[0].startswith(f"The link's {key}=")
     assert BY_KEY[key].accepted() in notices[0]
 
@@ -66,7 +67,7 @@ def test_the_slices_two_inputs_must_differ_and_exist():
     assert (exp.view.x_input, exp.view.y_input) == (0, 1) and "two different inputs" in notices[0]
     exp, notices = from_query({"x": "2", "y": "7"})
     assert (exp.view.x_input, exp.view.y_input) == (2, 1) and "3 inputs" in notices[0]
-    assert from_query({"x": "2", "y": "0"}) == (Experiment(view=ViewConfig(x_input=2, y_input=0)), [])
+    assert from_query({"x": "2", "y": "0"}) == (Experiment(view=ViewSettings(x_input=2, y_input=0)), [])
 
 
 def test_a_run_over_the_work_limit_is_refused_from_a_link_with_what_to_change():
@@ -79,7 +80,7 @@ def test_a_run_over_the_work_limit_is_refused_from_a_link_with_what_to_change():
     assert notices[0].startswith(f"The link's epochs='{most + 1}' was ignored") and f"at most {most:,}" in notices[0]
     # Without the link's epochs, the default 1000 is still too many for that network: it goes too, and says so.
     assert notices[1].startswith("The link's hidden='64,64,64,64,64,64' was ignored") and len(notices) == 2
-    assert exp == Experiment(DataConfig(n=5000), train=TrainConfig(learning_rate=0.01))
+    assert exp == Experiment(DataSettings(n=5000), train=TrainingSettings(learning_rate=0.01))
 
 
 def test_markup_and_long_values_are_cut_short_in_notices():
@@ -102,7 +103,7 @@ def test_core_messages_are_put_in_the_sidebars_words():
     assert in_plain_words("max_iter must be an integer >= 1") == "max epochs must be an integer >= 1"
     assert in_plain_words("alpha must be >= 0 (alphabet)") == "L2 penalty (alpha) must be >= 0 (alphabet)"
     with pytest.raises(ValueError, match="^learning rate must be > 0"):
-        TrainConfig(learning_rate=0.0).training_config(NetworkConfig())
+        TrainingSettings(learning_rate=0.0).training_config(NetworkSettings())
 
 
 def test_hidden_layers_parse_with_messages():

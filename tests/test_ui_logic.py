@@ -5,24 +5,25 @@ import base64
 import numpy as np
 import pytest
 
-from ui.config import DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig, from_query, to_query
-from ui.data import synthetic
-from ui.recording import Recording
-from ui.settings import parse_hidden
-from ui.views import heatmap_spec, live_payload, network_graph_spec, points_near, slice_values, slices_spec
+from ui.live.payload import heatmap_spec, live_payload, network_graph_spec, points_near, slice_values, slices_spec
+from ui.session.data import synthetic
+from ui.session.recording import Recording
+from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings
+from ui.settings.link import from_query, to_query
+from ui.settings.table import parse_hidden
 
 
 def _recording(epochs=50, **data):
-    exp = Experiment(data=DataConfig(**data))
+    exp = Experiment(data=DataSettings(**data))
     d = synthetic(exp.data)
-    config = TrainConfig(max_epochs=epochs).training_config(exp.network)
+    config = TrainingSettings(max_epochs=epochs).training_config(exp.network)
     return exp, d, Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
 
 
 def test_default_experiment_has_an_empty_query_and_changes_round_trip():
     assert to_query(Experiment()) == {}
-    exp = Experiment(DataConfig(dataset="xor", n=250, noise=0.3, seed=4), NetworkConfig((5, 4, 2), "tanh"),
-                     TrainConfig("adam", 0.01, 0.0, 0.001, 32, 300, 9, "either"), ViewConfig(60, True, 1, 2, 5))
+    exp = Experiment(DataSettings(dataset="xor", n=250, noise=0.3, seed=4), NetworkSettings((5, 4, 2), "tanh"),
+                     TrainingSettings("adam", 0.01, 0.0, 0.001, 32, 300, 9, "either"), ViewSettings(60, True, 1, 2, 5))
     query = to_query(exp)
     assert query["hidden"] == "5,4,2" and query["batch"] == "32" and query["log"] == "1"
     back, notices = from_query(query)
@@ -31,7 +32,7 @@ def test_default_experiment_has_an_empty_query_and_changes_round_trip():
 
 def test_a_damaged_link_opens_with_notices_instead_of_failing():
     exp, notices = from_query({"lr": "fast", "hidden": "3,x", "n": "5", "act": "softmax", "ds": "xor"})
-    assert exp == Experiment(DataConfig(dataset="xor"))  # the valid part of the link is applied
+    assert exp == Experiment(DataSettings(dataset="xor"))  # the valid part of the link is applied
     assert len(notices) == 4
     for key in ("lr", "hidden", "n", "act"):
         assert any(n.startswith(f"The link's {key}=") for n in notices)
@@ -47,8 +48,8 @@ def test_hidden_layers_parse_with_messages():
 
 
 def test_stop_rules_map_to_the_cores_settings():
-    net = NetworkConfig()
-    rules = {stop: TrainConfig(stop=stop).training_config(net) for stop in ("weights", "loss", "either", "epochs")}
+    net = NetworkSettings()
+    rules = {stop: TrainingSettings(stop=stop).training_config(net) for stop in ("weights", "loss", "either", "epochs")}
     assert rules["weights"].tol is None and rules["weights"].weight_tol is not None
     assert rules["loss"].tol is not None and rules["loss"].weight_tol is None
     assert rules["either"].tol is not None and rules["either"].weight_tol is not None
@@ -74,7 +75,7 @@ def test_recording_grows_resets_to_the_same_weights_and_stacks_arrays():
 def test_recording_keeps_one_entry_per_epoch_when_training_diverges():
     exp = Experiment()
     d = synthetic(exp.data)
-    config = TrainConfig(learning_rate=50.0).training_config(exp.network)
+    config = TrainingSettings(learning_rate=50.0).training_config(exp.network)
     rec = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
     rec.extend()
     epochs = [s.epoch for s in rec.snapshots]

@@ -8,18 +8,18 @@ import pytest
 
 from mlp_core.network import init_params, layer_units, loss_and_gradients
 from mlp_core.training import TrainingConfig, train
-from ui import vanishing
-from ui.config import DataConfig
-from ui.data import synthetic
-from ui.figures import ZERO_FLOOR
-from ui.vanishing import DEEP, VanishingRun, explanation, layer_ratio, vanishing_experiment, vanishing_figure
+from ui.common.figures import ZERO_FLOOR
+from ui.learn import vanishing
+from ui.learn.vanishing import DEEP, VanishingRun, explanation, layer_ratio, vanishing_experiment, vanishing_figure
+from ui.session.data import synthetic
+from ui.settings.experiment import DataSettings
 
 SEED = 6  # the main page's default training seed
 
 
 @pytest.fixture(scope="module")
 def data():
-    return synthetic(DataConfig())
+    return synthetic(DataSettings())
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,7 @@
-"""The experiment's settings as small frozen dataclasses, what makes a combination of them usable, and their
-round trip through the link.
+"""An experiment's settings as small frozen dataclasses, and what makes a combination of them usable.
 
-As in TensorFlow Playground, the whole configuration — the random seeds included — lives in the query
-string, so a link reproduces an experiment. Every default, range and key comes from the table in
-``ui.settings``; the work limits from ``ui.limits``; the core's own validation has the last word.
-Plain Python: no streamlit.
+Every default and range comes from the table (``ui.settings.table``); the work limits from
+``ui.settings.limits``; the core's own validation has the last word. Plain Python: no streamlit.
 """
 
 from __future__ import annotations
@@ -15,17 +12,12 @@ from dataclasses import dataclass
 
 from mlp_core.datasets import FEATURE_NAMES
 from mlp_core.training import TrainingConfig
-
-from . import limits
-from .settings import BY_KEY, SETTINGS, Setting, default, in_plain_words
-from .text import quoted
-
-# Query-string keys Streamlit itself uses; a link may carry them.
-STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
+from ui.settings import limits
+from ui.settings.table import SETTINGS, Setting, default, in_plain_words
 
 
 @dataclass(frozen=True)
-class DataConfig:
+class DataSettings:
     source: str = default("data", "source")
     dataset: str = default("data", "dataset")
     n: int = default("data", "n")
@@ -35,13 +27,13 @@ class DataConfig:
 
 
 @dataclass(frozen=True)
-class NetworkConfig:
+class NetworkSettings:
     hidden: tuple[int, ...] = default("network", "hidden")
     activation: str = default("network", "activation")
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainingSettings:
     solver: str = default("train", "solver")
     learning_rate: float = default("train", "learning_rate")
     momentum: float = default("train", "momentum")
@@ -51,7 +43,7 @@ class TrainConfig:
     seed: int = default("train", "seed")
     stop: str = default("train", "stop")
 
-    def training_config(self, network: NetworkConfig) -> TrainingConfig:
+    def training_config(self, network: NetworkSettings) -> TrainingConfig:
         """The core's TrainingConfig: stop rules switched on or off as chosen; momentum only for gradient
         descent (Adam has its own). Raises ValueError, in the sidebar's words, for what the core refuses."""
         try:
@@ -74,7 +66,7 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
-class ViewConfig:
+class ViewSettings:
     speed: int = default("view", "speed")  # epochs per second of playback
     log_scale: bool = default("view", "log_scale")
     x_input: int = default("view", "x_input")
@@ -84,10 +76,10 @@ class ViewConfig:
 
 @dataclass(frozen=True)
 class Experiment:
-    data: DataConfig = DataConfig()
-    network: NetworkConfig = NetworkConfig()
-    train: TrainConfig = TrainConfig()
-    view: ViewConfig = ViewConfig()
+    data: DataSettings = DataSettings()
+    network: NetworkSettings = NetworkSettings()
+    train: TrainingSettings = TrainingSettings()
+    view: ViewSettings = ViewSettings()
 
     def get(self, s: Setting):
         return getattr(getattr(self, s.part), s.field)
@@ -113,7 +105,7 @@ class Problem:
         return f"{self.text[0].upper()}{self.text[1:]}."
 
 
-def synthetic_train_rows(data: DataConfig) -> int:
+def synthetic_train_rows(data: DataSettings) -> int:
     """At most how many training rows a teaching dataset has: each of its two classes sends round(share ×
     its count) rows, at least one, to the test split."""
     return min(data.n - 2, math.floor(data.n * (1 - data.test_size)) + 1)
@@ -150,39 +142,3 @@ def run_problems(exp: Experiment, n_inputs: int | None = None, train_rows: int |
     except ValueError as exc:
         return [Problem(("solver", "lr", "mom", "alpha", "batch", "epochs", "seed", "hidden", "act"), str(exc))]
     return []
-
-
-def to_query(exp: Experiment) -> dict[str, str]:
-    """The settings that differ from the defaults, as query-string pairs."""
-    return {s.key: s.encode(exp.get(s)) for s in SETTINGS if exp.get(s) != s.default}
-
-
-def from_query(query: dict[str, str | list[str]]) -> tuple[Experiment, list[str]]:
-    """Settings from a query string (a key given twice: its last value). A value that is valid is kept exactly;
-    one that is not is ignored with a notice naming the key and what it accepts, and the rest of the link is
-    applied, so a damaged link still opens the app. Notices are plain text (see ``ui.text``)."""
-    values, notices = {}, []
-    for key, given in query.items():
-        text = given[-1] if isinstance(given, list) else given
-        s = BY_KEY.get(key)
-        if s is None:
-            if key not in STREAMLIT_KEYS:
-                notices.append(f"The link's {quoted(key)} is not a setting of this app and was ignored.")
-            continue
-        if isinstance(given, list) and len(given) > 1:
-            notices.append(f"The link gives {key} {len(given)} times; its last value is used.")
-        try:
-            values[s] = s.parse(text)
-        except ValueError as exc:
-            notices.append(f"The link's {key}={quoted(text)} was ignored: {exc}.")
-    exp = Experiment().with_values(values)
-    for _ in range(len(SETTINGS)):  # drop a setting a combination problem names, one at a time
-        found = problems(exp)
-        culprit = next((BY_KEY[k] for k in found[0].keys if BY_KEY[k] in values), None) if found else None
-        if culprit is None:  # fine, or a problem of the defaults alone, which no link can mend
-            break
-        del values[culprit]
-        notices.append(f"The link's {culprit.key}={quoted(culprit.encode(exp.get(culprit)))} was ignored: "
-                       f"{found[0].text}.")
-        exp = Experiment().with_values(values)
-    return exp, notices

@@ -9,8 +9,7 @@ import numpy as np
 from mlp_core.csv_data import LoadedCSV, fit_scaling
 from mlp_core.datasets import make_dataset, stratified_split
 from mlp_core.preprocessing import Preprocessing
-
-from .config import DataConfig
+from ui.settings.experiment import DataSettings
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Prepared:
         return (self.X_test - self.mean) / self.scale
 
 
-def synthetic(config: DataConfig) -> Prepared:
+def synthetic(config: DataSettings) -> Prepared:
     ds = make_dataset(config.dataset, n=config.n, noise=config.noise, seed=config.seed)
     X_train, X_test, y_train, y_test = stratified_split(ds.X, ds.y, test_size=config.test_size, seed=config.seed)
     mean, scale = _scaler(X_train)

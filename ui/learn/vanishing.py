@@ -17,8 +17,7 @@ from plotly.subplots import make_subplots
 
 from mlp_core.network import init_params, layer_units, log_loss
 from mlp_core.training import TrainingConfig, train
-
-from .figures import OURS, SKLEARN, ZERO_FLOOR, _layout, _power
+from ui.common.figures import OURS, SKLEARN, ZERO_FLOOR, _layout, _power
 
 # Six hidden layers of eight: on the default data (the ball in a shell) ReLU learns from every seed tried
 # (0..29, learning rate 0.1, 500 epochs) while the sigmoid network never leaves the loss of a constant guess.

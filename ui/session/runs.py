@@ -15,13 +15,13 @@ import streamlit as st
 from mlp_core.csv_data import CSVError
 from mlp_core.explain import stuck_reason
 from mlp_core.training import Snapshot, TrainingConfig
-
-from . import controls, janitor
-from .config import Experiment, run_problems
-from .data import from_csv, synthetic
-from .recording import Recording
-from .state import Session, get_session
-from .text import say
+from ui.common.text import say
+from ui.session import janitor
+from ui.session.data import from_csv, synthetic
+from ui.session.recording import Recording
+from ui.session.state import Session, get_session
+from ui.settings import sidebar
+from ui.settings.experiment import Experiment, run_problems
 
 SEED_SEARCH_SECONDS = 3.0
 
@@ -40,7 +40,7 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
             return
         session.csv_choices = csv_choices
         try:
-            loaded = controls.load_user_csv(session, csv_choices)
+            loaded = sidebar.load_user_csv(session, csv_choices)
         except CSVError as exc:
             session.data_error = (key, f"{session.csv_name}: {exc}")
             say("error", session.data_error[1])

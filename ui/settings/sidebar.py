@@ -14,11 +14,10 @@ import streamlit as st
 
 from mlp_core.csv_data import CSVError, Table, default_target, load_csv, read_table
 from mlp_core.datasets import DATASETS
-
-from .config import DataConfig, Experiment, NetworkConfig, TrainConfig, ViewConfig
-from .settings import BY_KEY, SETTINGS, Setting, number
-from .state import Session
-from .text import quoted, say
+from ui.common.text import quoted, say
+from ui.session.state import Session
+from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings
+from ui.settings.table import BY_KEY, SETTINGS, Setting, number
 
 AUTO = "(automatic)"
 FULL_BATCH = 0  # how the batch-size widget holds "full batch"
@@ -119,17 +118,17 @@ def _decimals(value) -> int:
     return len(text.split(".")[1]) if "." in text and "e" not in text else 2
 
 
-def data_controls(session: Session, current: DataConfig) -> tuple[DataConfig, dict | None]:
+def data_controls(session: Session, current: DataSettings) -> tuple[DataSettings, dict | None]:
     """The data source and its settings; for a CSV also how to read it (target, positive, features)."""
     st.header("Data")
     source = widget("src")
     if source == "synthetic":
         key = widget("ds")
         st.caption(DATASETS[key].teaches)
-        data = DataConfig("synthetic", key, widget("n"), widget("noise"), widget("dseed"), widget("test"))
+        data = DataSettings("synthetic", key, widget("n"), widget("noise"), widget("dseed"), widget("test"))
         return data, None
     choices = csv_controls(session)
-    return DataConfig("csv", current.dataset, current.n, current.noise, current.seed, widget("test")), choices
+    return DataSettings("csv", current.dataset, current.n, current.noise, current.seed, widget("test")), choices
 
 
 def csv_controls(session: Session) -> dict | None:
@@ -186,7 +185,7 @@ def load_user_csv(session: Session, choices: dict):
                     impute=choices["impute"])
 
 
-def network_controls(current: NetworkConfig) -> NetworkConfig:
+def network_controls(current: NetworkSettings) -> NetworkSettings:
     st.header("Network")
     s = BY_KEY["hidden"]
     text = widget("hidden")
@@ -195,13 +194,13 @@ def network_controls(current: NetworkConfig) -> NetworkConfig:
     except ValueError as exc:
         say("error", f"{exc}; got {quoted(text)}. Keeping {s.encode(current.hidden)}.")
         hidden = current.hidden
-    return NetworkConfig(hidden, widget("act"))
+    return NetworkSettings(hidden, widget("act"))
 
 
-def training_controls() -> TrainConfig:
+def training_controls() -> TrainingSettings:
     st.header("Training")
     solver = widget("solver")
-    return TrainConfig(solver, widget("lr"), widget("mom", disabled=solver != "sgd"), widget("alpha"),
+    return TrainingSettings(solver, widget("lr"), widget("mom", disabled=solver != "sgd"), widget("alpha"),
                        widget("batch"), widget("epochs"), widget("seed"), widget("stop"))
 
 
@@ -212,7 +211,7 @@ def slice_keys(feature_names) -> tuple[str, str]:
     return f"w_x_{tag}", f"w_y_{tag}"
 
 
-def view_controls(current: ViewConfig, feature_names: tuple[str, ...] | None) -> ViewConfig:
+def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None) -> ViewSettings:
     """Playback and the slices' inputs (for data of at least two inputs; otherwise the choice in the settings is
     kept for later data)."""
     st.header("Playback and views")
@@ -232,4 +231,4 @@ def view_controls(current: ViewConfig, feature_names: tuple[str, ...] | None) ->
         y = st.selectbox(BY_KEY["y"].label, [i for i in options if i != x], key=key_y,
                          format_func=lambda i: feature_names[i], index=0)
     slices = widget("slices", disabled=d < 3)
-    return ViewConfig(speed, log_scale, int(x), int(y), slices)
+    return ViewSettings(speed, log_scale, int(x), int(y), slices)

@@ -17,10 +17,9 @@ from plotly.subplots import make_subplots
 
 from mlp_core.explain import dead_units, unit_activity
 from mlp_core.network import predict_proba
-
-from .data import Prepared
-from .figures import CLASS_STYLES, TITLE_CHARS, _layout, cut, plain, short, wrap
-from .views import _axis, points_near
+from ui.common.figures import CLASS_STYLES, TITLE_CHARS, _layout, cut, plain, short, wrap
+from ui.live.payload import _axis, points_near
+from ui.session.data import Prepared
 
 # Light colours, so that the black p = 0.5 line and the class markers stay readable on top.
 REGION_COLOURS = qualitative.Pastel1 + qualitative.Set3 + qualitative.Pastel2

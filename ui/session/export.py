@@ -14,9 +14,8 @@ from mlp_core.estimator import MLPBinaryClassifier
 from mlp_core.persistence import dump_model
 from mlp_core.preprocessing import InputSpec, Preprocessing
 from mlp_core.training import TrainingConfig
-
-from .data import Prepared
-from .recording import Recording
+from ui.session.data import Prepared
+from ui.session.recording import Recording
 
 
 def model_at_epoch(recording: Recording, data: Prepared, epoch: int) -> tuple[MLPBinaryClassifier, Preprocessing]:

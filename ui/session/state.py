@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from . import janitor
-from .config import Experiment, from_query
-from .data import Prepared
-from .recording import Recording
-from .text import say
+from ui.common.text import say
+from ui.session import janitor
+from ui.session.data import Prepared
+from ui.session.recording import Recording
+from ui.settings.experiment import Experiment
+from ui.settings.link import from_query
 
 
 @dataclass

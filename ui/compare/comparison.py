@@ -20,11 +20,10 @@ from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.neural_network import MLPClassifier
 
 from mlp_core import Snapshot, TrainingConfig, train
-
-from . import limits
-from .config import NetworkConfig, TrainConfig
-from .data import Prepared
-from .views import points_near
+from ui.live.payload import points_near
+from ui.session.data import Prepared
+from ui.settings import limits
+from ui.settings.experiment import NetworkSettings, TrainingSettings
 
 MODES = {
     "matched": "The same network and settings",
@@ -88,12 +87,12 @@ class BoundarySlice:
     held: tuple[str, ...]  # inputs held at their mean
 
 
-def epoch_limit(n_inputs: int, network: NetworkConfig, n: int, batch_size: int | None) -> int:
+def epoch_limit(n_inputs: int, network: NetworkSettings, n: int, batch_size: int | None) -> int:
     """The most epochs a comparison runs for this network on n training rows in batches of ``batch_size``."""
     return limits.compare_epochs(limits.parameter_count(n_inputs, network.hidden), n, batch_size)
 
 
-def our_config(network: NetworkConfig, train_config: TrainConfig, mode: str, epochs: int) -> TrainingConfig:
+def our_config(network: NetworkSettings, train_config: TrainingSettings, mode: str, epochs: int) -> TrainingConfig:
     """The core's settings: the main page's, for exactly ``epochs`` epochs in order ("matched"), or as the
     main page trains ("defaults"). Raises ValueError for settings the core refuses."""
     config = dataclasses.replace(train_config.training_config(network), max_iter=epochs)
@@ -119,7 +118,7 @@ def sklearn_default_params(config: TrainingConfig, epochs: int) -> dict:
                 random_state=config.random_state, max_iter=epochs)
 
 
-def compare(Z_train, y_train, Z_test, y_test, network: NetworkConfig, train_config: TrainConfig, mode: str,
+def compare(Z_train, y_train, Z_test, y_test, network: NetworkSettings, train_config: TrainingSettings, mode: str,
             epochs: int, progress=None) -> Comparison:
     """Train ours and scikit-learn's on standardized ``Z_train`` (n, d) and 0/1 ``y_train`` (n,) and compare.
 
@@ -269,7 +268,7 @@ def _batch_words(batch_size: int | None, n: int) -> str:
     return f"full batch ({n} rows)" if batch_size is None or batch_size >= n else f"batches of {batch_size}"
 
 
-def _settings(config: TrainingConfig, train_config: TrainConfig, mode: str, n: int,
+def _settings(config: TrainingConfig, train_config: TrainingSettings, mode: str, n: int,
               epochs: int) -> tuple[tuple[str, str, str, bool], ...]:
     """(setting, ours, scikit-learn, same?) for the table on the page."""
     c = config
@@ -314,7 +313,7 @@ def _settings(config: TrainingConfig, train_config: TrainConfig, mode: str, n: i
     )
 
 
-def _notes(config: TrainingConfig, train_config: TrainConfig, mode: str, n: int, epochs: int,
+def _notes(config: TrainingConfig, train_config: TrainingSettings, mode: str, n: int, epochs: int,
            limit: int) -> tuple[str, ...]:
     """What could not be mapped, or differs by design, in plain words."""
     notes = []

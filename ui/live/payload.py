@@ -13,9 +13,8 @@ import json
 import numpy as np
 
 from mlp_core import kernels
-
-from .data import Prepared
-from .recording import Recording
+from ui.session.data import Prepared
+from ui.session.recording import Recording
 
 ACTIVATION_NAMES = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity": "identity"}
 

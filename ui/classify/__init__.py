@@ -1,0 +1,1 @@
+"""The Classify page's logic: a file scored with a model, its columns matched, its results."""
