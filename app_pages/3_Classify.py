@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from mlp_core.csv_data import Table, read_table
+from mlp_core.csv_table import Table, read_table
 from mlp_core.persistence import LoadedModel, load_model
 from mlp_core.scoring import Scored, score_table
 from ui.classify import scored_file

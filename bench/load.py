@@ -175,7 +175,8 @@ def expected_synthetic(dseed: int, seed: int) -> tuple[Expected, bool]:
 
 def expected_csv(path: Path, epochs: int) -> Expected:
     """The default network after ``epochs`` epochs on the uploaded file, read with the page's defaults."""
-    from mlp_core.csv_data import load_csv, read_table
+    from mlp_core.csv_inputs import load_csv
+    from mlp_core.csv_table import read_table
     from ui.session.data import from_csv
     from ui.session.recording import Recording
 

@@ -20,7 +20,9 @@ import os
 import re
 import sys
 
-from .csv_data import CSVError, load_csv, read_table, worded
+from .csv_inputs import load_csv
+from .csv_messages import CSVError, worded
+from .csv_table import read_table
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +35,7 @@ OPTION_NAMES = {"learning_rate_init": "--lr", "max_iter": "--epochs", "hidden_la
                 "batch_size": "--batch-size", "random_state": "--seed", "alpha": "--alpha",
                 "activation": "--activation", "solver": "--solver", "test_size": "--test-size"}
 OPTION_NAME = re.compile(r"\b(" + "|".join(OPTION_NAMES) + r")\b")
-# The CSV loader names the settings it asks about in plain words (``csv_data.Message``); here each gets its option.
+# The CSV loader names the settings it asks about in plain words (``csv_messages.Message``); here each gets its option.
 DATA_OPTIONS = {"target": "--target", "positive": "--positive", "features": "--features", "impute": "--impute"}
 
 

@@ -1,6 +1,6 @@
 """Train on a CSV and score new CSVs with a saved model: what the ``train`` and ``predict`` commands do.
 
-``train_on_table`` loads a file (``csv_data.load_csv``), splits it by class, fits the standardization
+``train_on_table`` loads a file (``csv_inputs.load_csv``), splits it by class, fits the standardization
 on the training split only and trains ``MLPBinaryClassifier``. ``score_table`` applies a saved model
 to a new table: columns are matched by name (or an explicit mapping), the stored preprocessing is
 applied, and every row comes back — scored, or with the reason it could not be. ``neutralize_formulas``
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from .csv_data import Table, fit_scaling, load_csv, read_table
+from .csv_inputs import fit_scaling, load_csv
+from .csv_table import Table, read_table
 from .datasets import stratified_split
 from .estimator import MLPBinaryClassifier
 from .persistence import LoadedModel

@@ -30,7 +30,7 @@ def click(at, key):
 def trained_session(csv: bytes | None = None, title: str = "data.csv", epochs: int = 60):
     """A session as the main page leaves it: trained ``epochs`` epochs (and paused there) on a CSV file, or on
     the default teaching dataset when ``csv`` is None."""
-    from mlp_core.csv_data import load_csv
+    from mlp_core.csv_inputs import load_csv
     from ui.session.data import from_csv, synthetic
     from ui.session.recording import Recording
     from ui.session.state import Session

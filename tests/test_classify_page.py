@@ -161,7 +161,7 @@ def test_scored_boundary_slice_holds_other_inputs_at_the_mean_and_draws_rows_by_
     model = load_model(model_json(session.recording, session.data, 60))
     text = _fruit(30, seed=6)
     scored = score_table(model, text.encode())
-    from mlp_core.csv_data import read_table
+    from mlp_core.csv_table import read_table
 
     table = read_table(text.encode())
     X = scored_file.encoded_inputs(model.preprocessing, table, {})
@@ -183,13 +183,13 @@ def test_scored_boundary_slice_holds_other_inputs_at_the_mean_and_draws_rows_by_
 
 
 def test_a_scored_file_is_remembered_so_other_choices_do_not_score_it_again(monkeypatch):
-    import mlp_core.csv_data
+    import mlp_core.csv_table
     import mlp_core.scoring
 
     page = _page(_session(_fruit()))
     calls = {"read": 0, "score": 0}
-    read, score = mlp_core.csv_data.read_table, mlp_core.scoring.score_table
-    monkeypatch.setattr(mlp_core.csv_data, "read_table", lambda *a: calls.__setitem__("read", calls["read"] + 1)
+    read, score = mlp_core.csv_table.read_table, mlp_core.scoring.score_table
+    monkeypatch.setattr(mlp_core.csv_table, "read_table", lambda *a: calls.__setitem__("read", calls["read"] + 1)
                         or read(*a))
     monkeypatch.setattr(mlp_core.scoring, "score_table", lambda *a: calls.__setitem__("score", calls["score"] + 1)
                         or score(*a))
@@ -283,7 +283,7 @@ def test_a_row_with_too_many_fields_is_shown_in_its_place_with_its_line_and_is_i
     assert records[6][4] == "n5,oops" and records[2][4] == "two\nlines"
     assert sum(1 for r in records[1:] if r[-3]) == 11  # the other rows are scored
     # The boundary slice's rows line up with the scored table's: the long row is among the unscored (NaN) ones.
-    from mlp_core.csv_data import read_table
+    from mlp_core.csv_table import read_table
 
     session = at.session_state["mlp_session"]
     model = load_model(model_json(session.recording, session.data, 60))

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from mlp_core.csv_data import load_csv
+from mlp_core.csv_inputs import load_csv
 from ui.common import figures
 from ui.compare.comparison import (
     TOLERANCE,

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from mlp_core.csv_data import load_csv
+from mlp_core.csv_inputs import load_csv
 from tests.apptest import messages, shown
 from ui.session.data import from_csv
 from ui.session.state import Session

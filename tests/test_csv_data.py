@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 
 from mlp_core import MLPBinaryClassifier
-from mlp_core.csv_data import SETTINGS, CSVError, LoadedCSV, Message, fit_scaling, load_csv, read_table, worded
+from mlp_core.csv_inputs import LoadedCSV, fit_scaling, load_csv
+from mlp_core.csv_messages import SETTINGS, CSVError, Message, worded
+from mlp_core.csv_table import read_table
 from mlp_core.persistence import dump_model, load_model
 
 SKLEARN_DATA = Path(sklearn.__file__).parent / "datasets" / "data"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlp_core.csv_data import load_csv
+from mlp_core.csv_inputs import load_csv
 from mlp_core.persistence import dump_model, load_model
 from mlp_core.scoring import score_table
 from ui.session.data import from_csv, synthetic

@@ -15,7 +15,8 @@ from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
 from mlp_core import MLPBinaryClassifier
-from mlp_core.csv_data import load_csv, read_table
+from mlp_core.csv_inputs import load_csv
+from mlp_core.csv_table import read_table
 from mlp_core.datasets import stratified_split
 from mlp_core.persistence import dump_model, load_model
 from mlp_core.scoring import (

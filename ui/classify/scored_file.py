@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlp_core.csv_data import Table
+from mlp_core.csv_table import Table
 from mlp_core.persistence import LoadedModel
 from mlp_core.preprocessing import Preprocessing
 from mlp_core.scoring import Scored, read_labels

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlp_core.csv_data import LoadedCSV, fit_scaling
+from mlp_core.csv_inputs import LoadedCSV, fit_scaling
 from mlp_core.datasets import make_dataset, stratified_split
 from mlp_core.preprocessing import Preprocessing
 from ui.settings.experiment import DataSettings

@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from mlp_core.csv_data import CSVError
+from mlp_core.csv_messages import CSVError
 from mlp_core.explain import stuck_reason
 from mlp_core.training import Snapshot, TrainingConfig
 from ui.common.text import say

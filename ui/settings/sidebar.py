@@ -12,7 +12,9 @@ import zlib
 
 import streamlit as st
 
-from mlp_core.csv_data import CSVError, Table, default_target, load_csv, read_table
+from mlp_core.csv_inputs import default_target, load_csv
+from mlp_core.csv_messages import CSVError
+from mlp_core.csv_table import Table, read_table
 from mlp_core.datasets import DATASETS
 from ui.common.text import quoted, say
 from ui.session.state import Session
