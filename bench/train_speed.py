@@ -145,9 +145,9 @@ def grid_time_ms(repeats=50):
     X, y = data(2000)
     model = MLPBinaryClassifier(learning_rate_init=0.1, max_iter=50, random_state=0, tol=None)
     model.fit(X, y)
-    from mlp_core.training import FlatLayout
+    from mlp_core.architecture import Architecture
 
-    lay = FlatLayout([3, 3, 2, 1], "relu")
+    lay = Architecture([3, 3, 2, 1], "relu")
     theta = lay.flatten(model.coefs_, model.intercepts_)
     g = np.linspace(-3, 3, 200)
     grid = np.column_stack([np.repeat(g, 200), np.tile(g, 200), np.zeros(40_000)])

@@ -4,7 +4,8 @@ NumPy, numba (for the fused training kernel), the standard library and scikit-le
 base classes only — never streamlit or plotly (``tests/test_layout.py`` enforces it).
 """
 
-from .training import Snapshot, TrainingConfig, train
+from .config import TrainingConfig
+from .training import Snapshot, train
 
 __all__ = ["MLPBinaryClassifier", "Snapshot", "TrainingConfig", "train"]
 __version__ = "0.1.0"

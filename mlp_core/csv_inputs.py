@@ -18,13 +18,18 @@ import pandas as pd
 
 from .csv_messages import CSVError, Message, clipped, listing
 from .csv_table import Table, read_table
-from .preprocessing import MAX_INPUTS, MAX_TEXT, InputSpec, Preprocessing, fit_scaler, missing_mask, to_numbers
+from .preprocessing import (
+    MAX_INPUTS,
+    MAX_NUMBER,
+    MAX_TEXT,
+    InputSpec,
+    Preprocessing,
+    missing_mask,
+    to_numbers,
+)
 
 MAX_ONE_HOT = 10
 
-# A model file keeps numbers up to this size (preprocessing ``_finite``): a larger value would give a mean or a
-# scale the saved model could not hold, so its row is dropped like an infinite one.
-MAX_VALUE = 1e300
 
 TARGET_NAMES = ("label", "target", "class", "y", "outcome")
 
@@ -40,7 +45,7 @@ class LoadedCSV:
     X: np.ndarray
     y: np.ndarray
     rows: np.ndarray  # for each row of X, its position among the file's data rows (0-based)
-    preprocessing: Preprocessing  # mean 0, scale 1 until ``fit_scaling`` on a training split
+    preprocessing: Preprocessing  # mean 0, scale 1 until ``fitted`` on a training split
     report: dict
 
     @property
@@ -121,7 +126,7 @@ def load_csv(
     dropped = _dropped_counts(frame, specs, label_missing, target_col, table.decimal_comma, numbers)
     if reasons:
         keep[list(reasons)] = False
-    keep &= ~np.any(np.abs(X) > MAX_VALUE, axis=1)
+    keep &= ~np.any(np.abs(X) > MAX_NUMBER, axis=1)  # a model file could not hold their mean or scale
     if not impute and dropped:
         total = int((~keep).sum())
         by_col = ", ".join(f"{col}: {k}" for col, k in dropped.items())
@@ -160,11 +165,6 @@ def load_csv(
     }
     return LoadedCSV(X[used], y01, rows, pre, report)
 
-
-def fit_scaling(pre: Preprocessing, X_train: np.ndarray) -> Preprocessing:
-    """The same preprocessing with standardization fitted on ``X_train`` (the training split only)."""
-    mean, scale = fit_scaler(X_train)
-    return Preprocessing(pre.inputs, mean, scale, pre.target, pre.positive, pre.negative, pre.decimal_comma)
 
 
 def _choose_target(frame: pd.DataFrame, target: str | None, notices: list[str]) -> str:
@@ -362,7 +362,7 @@ def _dropped_counts(frame, specs, label_missing, target, decimal_comma, numbers)
         bad = missing if spec.fill is None else np.zeros(len(cells), dtype=bool)
         if spec.kind == "number":
             values = numbers[spec.column] if spec.column in numbers else to_numbers(cells, decimal_comma)
-            bad = bad | (~missing & ~(np.abs(values) <= MAX_VALUE))  # NaN, ±inf and huge
+            bad = bad | (~missing & ~(np.abs(values) <= MAX_NUMBER))  # NaN, ±inf and huge
         elif spec.kind == "binary":
             stripped = cells.str.strip()
             bad = bad | (~missing & (stripped != spec.value).to_numpy() & (stripped != spec.other).to_numpy())

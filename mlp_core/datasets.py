@@ -20,9 +20,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
+
+from .checks import is_int
 
 N_MIN, N_MAX = 20, 100_000
 FEATURE_NAMES = ("x1", "x2", "x3")
@@ -224,9 +226,6 @@ class Dataset:
     spec: DatasetSpec
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool)
-
 
 def make_dataset(key: str, n: int = 400, noise: float | None = None, seed: int = 0) -> Dataset:
     """Generate dataset ``key`` with ``n`` samples; ``noise=None`` takes the dataset's default.
@@ -235,14 +234,14 @@ def make_dataset(key: str, n: int = 400, noise: float | None = None, seed: int =
     """
     if not (isinstance(key, str) and key in DATASETS):
         raise ValueError(f"unknown dataset {key!r}; choose one of {', '.join(DATASETS)}")
-    if not (_is_int(n) and N_MIN <= n <= N_MAX):
+    if not (is_int(n) and N_MIN <= n <= N_MAX):
         raise ValueError(f"n must be an integer between {N_MIN} and {N_MAX}, got {n!r}")
     spec = DATASETS[key]
     if noise is None:
         noise = spec.default_noise
     if isinstance(noise, bool) or not isinstance(noise, Real) or not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise must be a number between 0 and 1, got {noise!r}")
-    if not (_is_int(seed) and seed >= 0):
+    if not (is_int(seed) and seed >= 0):
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
     X, y = spec.generate(int(n), float(noise), int(seed))
     return Dataset(key, X, y, FEATURE_NAMES, spec)

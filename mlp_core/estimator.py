@@ -16,7 +16,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import network
-from .training import TrainingConfig, train
+from .config import TrainingConfig
+from .training import train
 
 
 class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):

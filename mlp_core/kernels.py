@@ -33,13 +33,6 @@ ACTIVATION_CODES = {"identity": 0, "logistic": 1, "tanh": 2, "relu": 3}
 EPS = 2.220446049250313e-16  # np.finfo(float).eps: log loss clips p to [EPS, 1 − EPS], as scikit-learn does
 
 
-def layout(units) -> np.ndarray:
-    """Per layer: fan_in, fan_out, offset of W in theta, offset of b; shape (n_layers, 4), int64."""
-    rows, offset = [], 0
-    for fan_in, fan_out in zip(units[:-1], units[1:], strict=True):
-        rows.append((fan_in, fan_out, offset, offset + fan_in * fan_out))
-        offset += fan_in * fan_out + fan_out
-    return np.array(rows, dtype=np.int64).reshape(-1, 4)
 
 
 @intrinsic

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .checks import expect, is_finite, is_int
+from .config import MAX_LAYERS, MAX_UNITS, TrainingConfig
 from .estimator import MLPBinaryClassifier
 from .preprocessing import Preprocessing
-from .training import MAX_LAYERS, MAX_UNITS, TrainingConfig
 
 FORMAT = "mlp-playground-model"
 FORMAT_VERSION = 1
@@ -97,33 +98,33 @@ def load_model(text: str | bytes) -> LoadedModel:
 
 def model_from_dict(doc: Any) -> LoadedModel:
     """Validate a parsed model document field by field and build the estimator."""
-    _expect(isinstance(doc, dict), "the model file", "a JSON object")
-    _expect(doc.get("format") == FORMAT, "format", f'"{FORMAT}" (this is not an MLP Playground model)')
+    expect(isinstance(doc, dict), "the model file", "a JSON object")
+    expect(doc.get("format") == FORMAT, "format", f'"{FORMAT}" (this is not an MLP Playground model)')
     version = doc.get("format_version")
-    _expect(_is_int(version), "format_version", "an integer")
+    expect(is_int(version), "format_version", "an integer")
     if version != FORMAT_VERSION:
         raise ValueError(f"format_version: version {version} is not supported (this app reads {FORMAT_VERSION})")
 
     arch = doc.get("architecture")
-    _expect(isinstance(arch, dict), "architecture", "an object")
+    expect(isinstance(arch, dict), "architecture", "an object")
     d = arch.get("n_features_in")
-    _expect(_is_int(d) and 1 <= d <= MAX_FEATURES, "architecture.n_features_in", f"an integer 1..{MAX_FEATURES}")
+    expect(is_int(d) and 1 <= d <= MAX_FEATURES, "architecture.n_features_in", f"an integer 1..{MAX_FEATURES}")
     hidden = arch.get("hidden_layer_sizes")
-    _expect(
+    expect(
         isinstance(hidden, list) and len(hidden) <= MAX_LAYERS
-        and all(_is_int(h) and 1 <= h <= MAX_UNITS for h in hidden),
+        and all(is_int(h) and 1 <= h <= MAX_UNITS for h in hidden),
         "architecture.hidden_layer_sizes",
         f"a list of at most {MAX_LAYERS} integers 1..{MAX_UNITS}",
     )
     activation = arch.get("activation")
-    _expect(
+    expect(
         isinstance(activation, str) and activation in ACTIVATIONS,
         "architecture.activation", f"one of {sorted(ACTIVATIONS)}",
     )
-    _expect(arch.get("output_activation") == "logistic", "architecture.output_activation", '"logistic"')
+    expect(arch.get("output_activation") == "logistic", "architecture.output_activation", '"logistic"')
 
     classes = doc.get("classes")
-    _expect(
+    expect(
         isinstance(classes, list) and len(classes) == 2
         and all(isinstance(c, str | int | float | bool) and _finite_scalar(c) for c in classes)
         and classes[0] != classes[1] and len({type(c) for c in classes}) == 1,
@@ -135,9 +136,9 @@ def model_from_dict(doc: Any) -> LoadedModel:
     intercepts = _arrays(doc.get("intercepts"), "intercepts", [(b,) for b in units[1:]])
 
     training = doc.get("training")
-    _expect(isinstance(training, dict), "training", "an object")
+    expect(isinstance(training, dict), "training", "an object")
     settings = training.get("settings")
-    _expect(isinstance(settings, dict), "training.settings", "an object")
+    expect(isinstance(settings, dict), "training.settings", "an object")
     unknown = sorted(set(settings) - set(_SETTINGS))
     if unknown:
         raise ValueError(f"training.settings: unknown setting(s) {unknown}")
@@ -148,15 +149,15 @@ def model_from_dict(doc: Any) -> LoadedModel:
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"training.settings: {exc}") from None
     n_iter = training.get("n_iter")
-    _expect(_is_int(n_iter) and n_iter >= 0, "training.n_iter", "an integer >= 0")
+    expect(is_int(n_iter) and n_iter >= 0, "training.n_iter", "an integer >= 0")
     reason = training.get("stop_reason")
-    _expect(reason is None or isinstance(reason, str), "training.stop_reason", "a string or null")
+    expect(reason is None or isinstance(reason, str), "training.stop_reason", "a string or null")
     rule = training.get("stop_rule")
-    _expect(rule in (None, "max_iter", "tol", "weight_tol"), "training.stop_rule",
+    expect(rule in (None, "max_iter", "tol", "weight_tol"), "training.stop_rule",
             "null, 'max_iter', 'tol' or 'weight_tol'")
     curve = training.get("loss_curve")
-    _expect(
-        isinstance(curve, list) and len(curve) <= MAX_CURVE and all(_finite_number(v) for v in curve),
+    expect(
+        isinstance(curve, list) and len(curve) <= MAX_CURVE and all(is_finite(v) for v in curve),
         "training.loss_curve", "a list of finite numbers",
     )
     raw = doc.get("preprocessing")
@@ -181,22 +182,7 @@ def _refuse_constant(name):
     raise _NotANumber(f"{name} is not a number a model may hold")
 
 
-def _expect(ok: bool, field: str, what: str) -> None:
-    if not ok:
-        raise ValueError(f"{field}: expected {what}")
 
-
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _finite_number(v) -> bool:
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        return False
-    try:
-        return math.isfinite(v)
-    except OverflowError:  # an integer too large for a float
-        return False
 
 
 def _finite_scalar(v) -> bool:
@@ -210,18 +196,18 @@ def _json_scalar(value):
 
 def _arrays(value, field: str, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
     """Check a list of nested number lists against the expected shapes; return float arrays."""
-    _expect(isinstance(value, list) and len(value) == len(shapes), field, f"a list of {len(shapes)} arrays")
+    expect(isinstance(value, list) and len(value) == len(shapes), field, f"a list of {len(shapes)} arrays")
     out = []
     for i, (item, shape) in enumerate(zip(value, shapes, strict=True)):
         name = f"{field}[{i}]"
-        _expect(_has_shape(item, shape), name, f"numbers in shape {shape}")
+        expect(_has_shape(item, shape), name, f"numbers in shape {shape}")
         arr = np.array(item, dtype=float)
-        _expect(bool(np.all(np.abs(arr) <= MAX_ABS_WEIGHT)), name, f"finite numbers within ±{MAX_ABS_WEIGHT:g}")
+        expect(bool(np.all(np.abs(arr) <= MAX_ABS_WEIGHT)), name, f"finite numbers within ±{MAX_ABS_WEIGHT:g}")
         out.append(arr)
     return out
 
 
 def _has_shape(item, shape) -> bool:
     if not shape:
-        return _finite_number(item)
+        return is_finite(item)
     return isinstance(item, list) and len(item) == shape[0] and all(_has_shape(x, shape[1:]) for x in item)

@@ -9,15 +9,19 @@ its JSON form; ``from_dict`` validates every field and raises ``ValueError`` nam
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .checks import expect, is_finite
+
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "missing", "#n/a"})
 MAX_INPUTS = 1000
 MAX_TEXT = 500
+# The largest number a model file keeps: a larger value would give a mean or a scale the saved model could not hold.
+MAX_NUMBER = 1e300
 
 
 def missing_mask(cells: pd.Series) -> np.ndarray:
@@ -83,6 +87,11 @@ class Preprocessing:
     def standardize(self, X: np.ndarray) -> np.ndarray:
         return (X - self.mean) / self.scale
 
+    def fitted(self, X_train: np.ndarray) -> Preprocessing:
+        """The same preprocessing with its standardization fitted on ``X_train`` (the training split only)."""
+        mean, scale = standardization(X_train)
+        return dataclasses.replace(self, mean=mean, scale=scale)
+
     def encode(self, frame: pd.DataFrame, decimal_comma: bool | None = None, numbers: dict | None = None):
         """Encode the rows of ``frame`` (cells as text), without standardizing.
 
@@ -142,34 +151,35 @@ class Preprocessing:
     @classmethod
     def from_dict(cls, doc, n_features: int) -> Preprocessing:
         """Validate the JSON form against a network with ``n_features`` inputs; raise ``ValueError``."""
-        _expect(isinstance(doc, dict), "preprocessing", "an object or null")
+        expect(isinstance(doc, dict), "preprocessing", "an object or null")
         unknown = sorted(set(doc) - {"inputs", "mean", "scale", "target", "positive", "negative", "decimal_comma"})
         if unknown:
             raise ValueError(f"preprocessing: unknown field(s) {unknown}")
         items = doc.get("inputs")
-        _expect(isinstance(items, list) and len(items) == n_features, "preprocessing.inputs",
+        expect(isinstance(items, list) and len(items) == n_features, "preprocessing.inputs",
                 f"a list of {n_features} input descriptions")
         inputs = tuple(_input_from_dict(item, f"preprocessing.inputs[{i}]") for i, item in enumerate(items))
         names = [spec.name for spec in inputs]
-        _expect(len(set(names)) == len(names), "preprocessing.inputs", "distinct input names")
+        expect(len(set(names)) == len(names), "preprocessing.inputs", "distinct input names")
         mean = _vector(doc.get("mean"), n_features, "preprocessing.mean")
         scale = _vector(doc.get("scale"), n_features, "preprocessing.scale")
-        _expect(bool(np.all(scale > 0)), "preprocessing.scale", "positive numbers")
+        expect(bool(np.all(scale > 0)), "preprocessing.scale", "positive numbers")
         texts = {}
         for key in ("target", "positive", "negative"):
             value = doc.get(key)
-            _expect(value is None or _short_text(value), f"preprocessing.{key}", "a short text or null")
+            expect(value is None or _short_text(value), f"preprocessing.{key}", "a short text or null")
             texts[key] = value
         decimal_comma = doc.get("decimal_comma", False)
-        _expect(isinstance(decimal_comma, bool), "preprocessing.decimal_comma", "true or false")
+        expect(isinstance(decimal_comma, bool), "preprocessing.decimal_comma", "true or false")
         return cls(inputs, mean, scale, decimal_comma=decimal_comma, **texts)
 
 
-def fit_scaler(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and scale of each column (scale 1 for a constant column), robust to huge values."""
-    peak = np.max(np.abs(X), axis=0) if len(X) else np.ones(X.shape[1])
+def standardization(X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and scale that standardize each column of ``X_train`` (n, d), the training split only: the test
+    split and new files are scaled with them. Scale 1 for a constant column; robust to huge values."""
+    peak = np.max(np.abs(X_train), axis=0) if len(X_train) else np.ones(X_train.shape[1])
     peak = np.where(peak > 0, peak, 1.0)
-    Xs = X / peak  # dividing first keeps sums of squares finite even for values near 1e308
+    Xs = X_train / peak  # dividing first keeps sums of squares finite even for values near 1e308
     mean = Xs.mean(axis=0) * peak
     std = Xs.std(axis=0) * peak
     scale = np.where(std > 0, std, 1.0)
@@ -177,20 +187,20 @@ def fit_scaler(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _input_from_dict(item, where: str) -> InputSpec:
-    _expect(isinstance(item, dict), where, "an object")
+    expect(isinstance(item, dict), where, "an object")
     unknown = sorted(set(item) - {"name", "column", "kind", "value", "other", "fill"})
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {unknown}")
     for key in ("name", "column"):
-        _expect(_short_text(item.get(key)) and item.get(key) != "", f"{where}.{key}", "a non-empty short text")
+        expect(_short_text(item.get(key)) and item.get(key) != "", f"{where}.{key}", "a non-empty short text")
     kind = item.get("kind")
-    _expect(kind in ("number", "binary", "category"), f"{where}.kind", "'number', 'binary' or 'category'")
+    expect(kind in ("number", "binary", "category"), f"{where}.kind", "'number', 'binary' or 'category'")
     if kind in ("binary", "category"):
-        _expect(_short_text(item.get("value")), f"{where}.value", "a short text")
+        expect(_short_text(item.get("value")), f"{where}.value", "a short text")
     if kind == "binary":
-        _expect(_short_text(item.get("other")), f"{where}.other", "a short text")
+        expect(_short_text(item.get("other")), f"{where}.other", "a short text")
     fill = item.get("fill")
-    _expect(fill is None or _finite(fill), f"{where}.fill", "a finite number or absent")
+    expect(fill is None or is_finite(fill, MAX_NUMBER), f"{where}.fill", "a finite number or absent")
     return InputSpec(
         item["name"], item["column"], kind, item.get("value"), item.get("other"),
         None if fill is None else float(fill),
@@ -198,24 +208,13 @@ def _input_from_dict(item, where: str) -> InputSpec:
 
 
 def _vector(value, n: int, where: str) -> np.ndarray:
-    _expect(isinstance(value, list) and len(value) == n and all(_finite(v) for v in value), where,
+    expect(isinstance(value, list) and len(value) == n and all(is_finite(v, MAX_NUMBER) for v in value), where,
             f"a list of {n} finite numbers")
     return np.array(value, dtype=float)
 
-
-def _finite(v) -> bool:
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        return False
-    try:
-        return math.isfinite(v) and abs(v) <= 1e300
-    except OverflowError:
-        return False
 
 
 def _short_text(v) -> bool:
     return isinstance(v, str) and len(v) <= MAX_TEXT
 
 
-def _expect(ok: bool, where: str, what: str) -> None:
-    if not ok:
-        raise ValueError(f"{where}: expected {what}")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from .csv_inputs import fit_scaling, load_csv
+from .csv_inputs import load_csv
 from .csv_table import Table, read_table
 from .datasets import stratified_split
 from .estimator import MLPBinaryClassifier
@@ -87,7 +87,7 @@ def train_on_table(
     """
     loaded = load_csv(table_or_bytes, target=target, positive=positive, features=features, impute=impute)
     X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=test_size, seed=seed)
-    pre = fit_scaling(loaded.preprocessing, X_train)
+    pre = loaded.preprocessing.fitted(X_train)
     estimator = MLPBinaryClassifier(
         hidden_layer_sizes=tuple(hidden), activation=activation, solver=solver, learning_rate_init=lr,
         alpha=alpha, batch_size=batch_size, max_iter=epochs, random_state=seed,

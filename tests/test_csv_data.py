@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 
 from mlp_core import MLPBinaryClassifier
-from mlp_core.csv_inputs import LoadedCSV, fit_scaling, load_csv
+from mlp_core.csv_inputs import LoadedCSV, load_csv
 from mlp_core.csv_messages import SETTINGS, CSVError, Message, worded
 from mlp_core.csv_table import read_table
 from mlp_core.persistence import dump_model, load_model
@@ -538,7 +538,7 @@ def test_preprocessing_round_trip_scores_a_new_file_the_same_way():
 
     order = rng.permutation(n)
     train, test = order[:90], order[90:]
-    pre = fit_scaling(loaded.preprocessing, loaded.X[train])
+    pre = loaded.preprocessing.fitted(loaded.X[train])
     np.testing.assert_allclose(pre.mean, loaded.X[train].mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(pre.scale, loaded.X[train].std(axis=0), rtol=1e-12)
     assert not np.allclose(pre.mean, loaded.X.mean(axis=0), rtol=1e-6)  # the full data's mean is not used

@@ -30,7 +30,7 @@ def _check_consistent(at, where: str) -> None:
     assert rec.config == exp.train.training_config(exp.network), where  # the run is the settings' run
     assert s.run_key == (s.data_key, exp.network, exp.train), where
     coefs, intercepts = init_params(layer_units(3, exp.network.hidden), exp.network.activation, exp.train.seed)
-    np.testing.assert_array_equal(rec.snapshots[0].params, rec.snapshots[0].layout.flatten(coefs, intercepts))
+    np.testing.assert_array_equal(rec.snapshots[0].params, rec.snapshots[0].architecture.flatten(coefs, intercepts))
     assert 0 <= s.playback.epoch <= rec.n_epochs - 1 or s.playback.playing, where
     if at.slider(key="w_replay") is not None and not s.playback.playing:
         assert at.slider(key="w_replay").value == s.playback.epoch, where

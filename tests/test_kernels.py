@@ -10,8 +10,8 @@ import pytest
 from numba import njit
 
 from mlp_core import kernels
+from mlp_core.architecture import Architecture
 from mlp_core.network import forward, init_params, layer_units, loss_and_gradients
-from mlp_core.training import FlatLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ def _case(n, hidden=(3, 2), activation="relu", d=3, seed=0):
     y = (rng.rand(n) > 0.5).astype(float)
     units = layer_units(d, hidden)
     coefs, intercepts = init_params(units, activation, rng)
-    lay = FlatLayout(units, activation)
+    lay = Architecture(units, activation)
     return X, y, coefs, intercepts, lay
 
 

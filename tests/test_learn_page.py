@@ -128,7 +128,7 @@ def test_the_page_opened_first_starts_the_run_the_main_page_then_keeps():
     s = session_of(at)
     run_id, first = s.run_id, s.recording.snapshots[0].params.copy()
     assert _metric(at, "Largest relative error, the batch") < 1e-6
-    assert s.recording.snapshots[0].layout.units == [3, 3, 2, 1]
+    assert s.recording.snapshots[0].architecture.units == [3, 3, 2, 1]
     main = AppTest.from_file(APP, default_timeout=120)
     main.session_state["mlp_session"] = s  # the same browser session, now on the main page
     main.run()

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
 from mlp_core import MLPBinaryClassifier
+from mlp_core.config import MAX_LAYERS
 from mlp_core.persistence import MAX_BYTES, LoadedModel, dump_model, load_model, model_from_dict, model_to_dict
 from mlp_core.preprocessing import InputSpec, Preprocessing
-from mlp_core.training import MAX_LAYERS
 
 X = np.random.RandomState(0).randn(200, 3)
 XOR = (X[:, 0] > 0) ^ (X[:, 1] > 0)

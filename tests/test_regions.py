@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
+from mlp_core.config import TrainingConfig
 from mlp_core.explain import unit_activity
 from mlp_core.network import init_params, layer_units, predict_proba
-from mlp_core.training import TrainingConfig, train
+from mlp_core.training import train
 from ui.learn.regions import (
     MAX_UNIT_MAPS,
     REGION_COLOURS,

@@ -6,8 +6,9 @@ import re
 import numpy as np
 import pytest
 
+from mlp_core.config import TrainingConfig
 from mlp_core.network import init_params, layer_units, loss_and_gradients
-from mlp_core.training import TrainingConfig, train
+from mlp_core.training import train
 from ui.common.figures import ZERO_FLOOR
 from ui.learn import vanishing
 from ui.learn.vanishing import DEEP, VanishingRun, explanation, layer_ratio, vanishing_experiment, vanishing_figure

@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from mlp_core.config import TrainingConfig
 from mlp_core.network import init_params, layer_units, log_loss
-from mlp_core.training import TrainingConfig, train
+from mlp_core.training import train
 from ui.common.figures import OURS, SKLEARN, ZERO_FLOOR, _layout, _power
 
 # Six hidden layers of eight: on the default data (the ball in a shell) ReLU learns from every seed tried
@@ -67,8 +68,8 @@ def _run(Z, y, hidden, activation, learning_rate, epochs, initial_params, progre
     first, last = snaps[0], snaps[-1]
     y_col = np.asarray(y, dtype=float).reshape(-1, 1)
     p = last.predict_proba(Z)
-    change = np.sqrt(np.add.reduceat((last.params - first.params) ** 2, first.layout.layer_starts))
-    size = np.sqrt(np.add.reduceat(first.params**2, first.layout.layer_starts))
+    change = np.sqrt(np.add.reduceat((last.params - first.params) ** 2, first.architecture.layer_starts))
+    size = np.sqrt(np.add.reduceat(first.params**2, first.architecture.layer_starts))
     share = float(y_col.mean())
     return VanishingRun(
         activation=activation,

@@ -13,6 +13,7 @@ import json
 import numpy as np
 
 from mlp_core import kernels
+from mlp_core.architecture import parameter_table
 from ui.session.data import Prepared
 from ui.session.recording import Recording
 
@@ -30,7 +31,7 @@ def network_graph_spec(units, feature_names, activation, params, width=640, heig
     ``params`` (E, P): the recorded parameters; widths and colours are scaled by their largest
     magnitude over the whole run so that a frame compares with the next.
     """
-    table = kernels.layout(units)
+    table = parameter_table(units)
     margin_x, top, bottom = 70, 36, 28
     columns = len(units)
     nodes, index_of = [], {}
@@ -71,7 +72,7 @@ def network_graph_spec(units, feature_names, activation, params, width=640, heig
 
 def heatmap_spec(units, feature_names, params) -> dict:
     """One block per layer: W (fan_in × fan_out) and b, labelled, with the layer's largest |value|."""
-    table = kernels.layout(units)
+    table = parameter_table(units)
     layers = []
     for layer, (fan_in, fan_out, w_off, b_off) in enumerate(table):
         rows = list(feature_names) if layer == 0 else [f"h{layer}.{k + 1}" for k in range(fan_in)]
@@ -177,7 +178,7 @@ def view3d_spec(data: Prepared, axes: tuple[int, int, int] = (0, 1, 2), grid: in
 def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, max_epochs: int) -> dict:
     """Everything the live component needs for one render."""
     snap0 = recording.snapshots[0]
-    units, activation = snap0.layout.units, snap0.layout.activation
+    units, activation = snap0.architecture.units, snap0.architecture.activation
     params = recording.array("params")
     views_key = hashlib.sha1(json.dumps([run_id, view.x_input, view.y_input, view.slices]).encode()).hexdigest()[:12]
     return {
@@ -187,7 +188,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "n_params": int(params.shape[1]),
         "params": encode_floats(params),
         "grads": encode_floats(recording.array("grads")),
-        "forward": {"layout": kernels.layout(units).tolist(), "activation": kernels.ACTIVATION_CODES[activation]},
+        "forward": {"layout": parameter_table(units).tolist(), "activation": kernels.ACTIVATION_CODES[activation]},
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlp_core.csv_inputs import LoadedCSV, fit_scaling
+from mlp_core.csv_inputs import LoadedCSV
 from mlp_core.datasets import make_dataset, stratified_split
-from mlp_core.preprocessing import Preprocessing
+from mlp_core.preprocessing import Preprocessing, standardization
 from ui.settings.experiment import DataSettings
 
 
@@ -40,7 +40,7 @@ class Prepared:
 def synthetic(config: DataSettings) -> Prepared:
     ds = make_dataset(config.dataset, n=config.n, noise=config.noise, seed=config.seed)
     X_train, X_test, y_train, y_test = stratified_split(ds.X, ds.y, test_size=config.test_size, seed=config.seed)
-    mean, scale = _scaler(X_train)
+    mean, scale = standardization(X_train)
     return Prepared(X_train, X_test, y_train, y_test, mean, scale, tuple(ds.feature_names), ("class 0", "class 1"),
                     ds.spec.title)
 
@@ -48,12 +48,7 @@ def synthetic(config: DataSettings) -> Prepared:
 def from_csv(loaded: LoadedCSV, test_size: float, seed: int, title: str) -> Prepared:
     """Split a loaded CSV (stratified) and fit the standardization on the training part only."""
     X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=test_size, seed=seed)
-    pre = fit_scaling(loaded.preprocessing, X_train)
+    pre = loaded.preprocessing.fitted(X_train)
     return Prepared(X_train, X_test, y_train, y_test, pre.mean, pre.scale, tuple(pre.feature_names),
                     (str(pre.negative), str(pre.positive)), title, pre, tuple(loaded.report["notices"]))
 
-
-def _scaler(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    return mean, np.where(std > 0, std, 1.0)

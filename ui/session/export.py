@@ -10,10 +10,10 @@ from dataclasses import fields
 
 import numpy as np
 
+from mlp_core.config import TrainingConfig
 from mlp_core.estimator import MLPBinaryClassifier
 from mlp_core.persistence import dump_model
 from mlp_core.preprocessing import InputSpec, Preprocessing
-from mlp_core.training import TrainingConfig
 from ui.session.data import Prepared
 from ui.session.recording import Recording
 

@@ -12,7 +12,8 @@ import time
 import numba
 import numpy as np
 
-from mlp_core.training import Snapshot, TrainingConfig, train
+from mlp_core.config import TrainingConfig
+from mlp_core.training import Snapshot, train
 
 EVALUATED_ROWS_PER_EPOCH = 50_000
 

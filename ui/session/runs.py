@@ -12,9 +12,10 @@ import time
 
 import streamlit as st
 
+from mlp_core.config import TrainingConfig
 from mlp_core.csv_messages import CSVError
 from mlp_core.explain import stuck_reason
-from mlp_core.training import Snapshot, TrainingConfig
+from mlp_core.training import Snapshot
 from ui.common.text import say
 from ui.session import janitor
 from ui.session.data import from_csv, synthetic

@@ -10,8 +10,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from mlp_core.config import TrainingConfig
 from mlp_core.datasets import FEATURE_NAMES
-from mlp_core.training import TrainingConfig
 from ui.settings import limits
 from ui.settings.table import SETTINGS, Setting, default, in_plain_words
 
