@@ -1,15 +1,18 @@
 """MLP Playground — watch a small neural network learn. Run with ``streamlit run app.py``.
 
-The entry point of every page: the page setup, the navigation between the pages of ``app_pages/``, and the
-URL, which always shows the session's settings (a link reproduces an experiment on whichever page it opens).
+The entry point of every page: the page setup, the server's janitor, the navigation between the pages of
+``app_pages/``, and the URL, which always shows the session's settings (a link reproduces an experiment on
+whichever page it opens).
 """
 
 import streamlit as st
 
+from ui.session import janitor
 from ui.session.state import get_session
 from ui.settings.link import to_query
 
 st.set_page_config(page_title="MLP Playground", page_icon="🧠", layout="wide")
+janitor.start()  # once per server: memory back after visitors leave
 page = st.navigation(
     [
         st.Page("app_pages/0_Playground.py", title="Playground", icon=":material/hub:", default=True),

@@ -24,17 +24,6 @@ INTRO = (
 SOURCES = {"main": "The main page's network", "file": "A model file (JSON)"}
 
 
-def remembered_or_message(key, compute, refusal: str):
-    """``compute()``'s result remembered in this session, or (also remembered) the message of the ValueError
-    it raised, with ``refusal`` in front: a refused file is not read again on every rerun either."""
-    def attempt():
-        try:
-            return compute()
-        except ValueError as exc:  # CSVError is a ValueError
-            return f"{refusal}: {exc}"
-
-    return remembered("classify_memo", key, attempt, size=4)
-
 
 def model_controls() -> tuple[LoadedModel | None, tuple]:
     """The model to score with, the main page's at the epoch on screen or an uploaded model file, and a key
@@ -55,8 +44,8 @@ def model_controls() -> tuple[LoadedModel | None, tuple]:
     if upload is None:
         return None, ()
 
-    model = remembered_or_message(("model", upload.file_id), lambda: load_model(upload.getvalue()),
-                                  "This model file cannot be used")
+    model = remembered("classify_memo", ("model", upload.file_id), lambda: load_model(upload.getvalue()), size=4,
+                       refusal="This model file cannot be used")
     if isinstance(model, str):
         say("error", model)
         return None, ()
@@ -177,8 +166,8 @@ upload = st.file_uploader("CSV file to classify", type=["csv", "txt", "tsv"], ke
 if upload is None:
     st.stop()
 # Remembered per file, so that a widget change does not read and score a big file again.
-table = remembered_or_message(("table", upload.file_id), lambda: read_table(upload.getvalue()),
-                              "This file cannot be read")
+table = remembered("classify_memo", ("table", upload.file_id), lambda: read_table(upload.getvalue()), size=4,
+                   refusal="This file cannot be read")
 if isinstance(table, str):
     say("error", table)
     st.stop()
@@ -189,8 +178,9 @@ if table.long_rows is not None:
 if table.short_rows is not None:
     st.text(f"{table.short_rows.describe()} Their missing last cells are read as empty.")
 mapping = column_controls(model, table, upload.file_id)
-scored = remembered_or_message(("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))),
-                               lambda: score_table(model, table, mapping), "The file cannot be scored with this model")
+scored = remembered("classify_memo", ("scored", model_key, upload.file_id, tuple(sorted(mapping.items()))),
+                    lambda: score_table(model, table, mapping), size=4,
+                    refusal="The file cannot be scored with this model")
 if isinstance(scored, str):
     say("error", scored)
     st.stop()

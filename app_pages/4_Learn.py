@@ -7,10 +7,10 @@ from mlp_core import explain
 from ui.common.progress import progress
 from ui.common.text import literal, say
 from ui.learn import equations, regions, vanishing
-from ui.session import state
 from ui.session.runs import prepare_data, prepare_run, stuck_notice
-from ui.session.state import get_session, show_notices
+from ui.session.state import get_session, remembered, show_notices
 from ui.settings import limits
+from ui.settings.table import ACTIVATIONS
 
 INTRO = (
     "The article trains its network in three steps: a forward pass, the logistic loss, and backpropagation of "
@@ -104,10 +104,6 @@ def sample_controls(data, run_id: int) -> tuple[np.ndarray, float, str]:
     return np.array(values, dtype=float), label, f"the point you chose (its class: {literal(target)})"
 
 
-def remembered(key, compute):
-    return state.remembered("learn_memo", key, compute)
-
-
 def rows_text(rows: int, total: int) -> str:
     return "the training set" if rows == total else f"the first {rows:,} of {total:,} training rows"
 
@@ -156,7 +152,7 @@ def vanishing_section(data, exp, run_id: int) -> None:
             return vanishing.vanishing_experiment(data.Z_train[:rows], data.y_train[:rows], hidden,
                                                   exp.train.learning_rate, int(epochs), exp.train.seed, report)
 
-    runs = remembered(("vanishing", run_id, hidden, int(epochs)), both)
+    runs = remembered("learn_memo", ("vanishing", run_id, hidden, int(epochs)), both)
     st.plotly_chart(vanishing.vanishing_figure(runs), key="l_vfig")
     st.plotly_chart(vanishing.vanishing_loss_figure(runs), key="l_vloss")
     st.markdown(vanishing.explanation(runs))
@@ -174,8 +170,8 @@ def regions_section(data, exp, coefs, intercepts) -> None:
         say("info", "The main page's network has no hidden layer: it is one linear region, the whole input space.")
         return
     if activation != "relu":
-        say("info", f"The main page's network uses {activation} hidden units, which have no off state; the maps "
-                    "show where each unit's Z > 0 instead, and no unit can die.")
+        say("info", f"The main page's network uses {ACTIVATIONS[activation]} hidden units, which have no off state; "
+                    "the maps show where each unit's Z > 0 instead, and no unit can die.")
     if len(names) < 2:
         say("info", "The data has one input only, so there is no two-input slice to map.")
     else:
@@ -228,8 +224,8 @@ epoch = epoch_controls(shown, n_epochs)
 activation, alpha = exp.network.activation, exp.train.alpha
 coefs, intercepts = [np.array(W) for W in snap.coefs], [np.array(b) for b in snap.intercepts]
 sizes = " → ".join(map(str, [len(data.feature_names), *exp.network.hidden, 1]))
-st.markdown(f"**Network** {sizes}, hidden activation {activation}, output sigmoid · **epoch {epoch}** · training "
-            f"loss {snap.loss:.4f}")
+st.markdown(f"**Network** {sizes}, hidden activation {ACTIVATIONS[activation]}, output sigmoid · **epoch {epoch}** · "
+            f"training loss {snap.loss:.4f}")
 stuck_notice(session, snap, link_to_learn=False)
 
 st.header("1 · Forward pass")
@@ -256,7 +252,7 @@ show_latex(equations.backward_equations(one, activation, coefs))
 st.header("3 · The whole batch, and one gradient-descent step")
 n_train = len(data.Z_train)
 rows = min(n_train, limits.CHECKED_ROWS)
-batch = remembered(("trace", session.run_id, epoch, rows), lambda: explain.trace(
+batch = remembered("learn_memo", ("trace", session.run_id, epoch, rows), lambda: explain.trace(
     coefs, intercepts, data.Z_train[:rows], data.y_train[:rows], activation, alpha))
 st.markdown(f"Training averages every sample's gradient over the batch, here {rows_text(rows, n_train)}"
             + (", and adds the L2 penalty's gradient." if alpha else "."))
@@ -284,9 +280,9 @@ st.latex(r"\frac{\partial L}{\partial \theta} \approx \frac{L(\theta + h) - L(\t
 parameters, weights = sum(W.size + b.size for W, b in zip(coefs, intercepts, strict=True)), sum(W.size for W in coefs)
 check_rows, checked = limits.gradient_check_plan(parameters, weights, len(coefs), n_train)
 sample_count = limits.checked_parameters(parameters, weights, len(coefs), 1)
-sample_check = remembered(("check", session.run_id, epoch, tuple(x), label), lambda: checked_gradients(
+sample_check = remembered("learn_memo", ("check", session.run_id, epoch, tuple(x), label), lambda: checked_gradients(
     "Checking this sample's gradients…", coefs, intercepts, x, [label], activation, 0.0, sample_count))
-batch_check = remembered(("check", session.run_id, epoch, check_rows), lambda: checked_gradients(
+batch_check = remembered("learn_memo", ("check", session.run_id, epoch, check_rows), lambda: checked_gradients(
     "Checking the batch's gradients…", coefs, intercepts, data.Z_train[:check_rows], data.y_train[:check_rows],
     activation, alpha, checked))
 cols = st.columns(2)

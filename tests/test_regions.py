@@ -7,6 +7,7 @@ from mlp_core.config import TrainingConfig
 from mlp_core.explain import unit_activity
 from mlp_core.network import init_params, layer_units, predict_proba
 from mlp_core.training import train
+from ui.common.grid import axis_range
 from ui.learn.regions import (
     MAX_UNIT_MAPS,
     REGION_COLOURS,
@@ -60,7 +61,10 @@ def test_grid_spans_the_dashboard_slice_and_holds_the_other_inputs(data, trained
     coefs, intercepts = trained
     grid = regions_grid(coefs, intercepts, "relu", data, 1, 0, None, resolution=30)
     ax, ay = _axis(data.X_train, 1, data.feature_names), _axis(data.X_train, 0, data.feature_names)
-    assert (grid.x[0], grid.x[-1], grid.y[0], grid.y[-1]) == (ax["min"], ax["max"], ay["min"], ay["max"])
+    # The dashboard sends its range rounded to 4 decimals; both come from ui.common.grid.axis_range.
+    assert (grid.x[0], grid.x[-1], grid.y[0], grid.y[-1]) == pytest.approx(
+        (ax["min"], ax["max"], ay["min"], ay["max"]), abs=5e-5)
+    assert (grid.x[0], grid.x[-1]) == axis_range(data.X_train[:, 1])
     assert grid.held == (2,) and grid.fixed[2] == data.X_train.mean(axis=0)[2]
     assert grid.p.shape == grid.region.shape == (30, 30)
 

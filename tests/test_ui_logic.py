@@ -5,7 +5,8 @@ import base64
 import numpy as np
 import pytest
 
-from ui.live.payload import heatmap_spec, live_payload, network_graph_spec, points_near, slice_values, slices_spec
+from ui.common.grid import points_near
+from ui.live.payload import heatmap_spec, live_payload, network_graph_spec, slice_values, slices_spec
 from ui.session.data import synthetic
 from ui.session.recording import Recording
 from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings

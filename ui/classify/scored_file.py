@@ -13,6 +13,7 @@ from mlp_core.persistence import LoadedModel
 from mlp_core.preprocessing import Preprocessing
 from mlp_core.scoring import Scored, read_labels
 from mlp_core.scoring import scored_csv as scoring_csv
+from ui.common.grid import axis, plane
 
 FAR = 1e6  # in scales of the training data: rows further out are not drawn on the boundary slice
 
@@ -100,20 +101,14 @@ def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_i
         z = np.abs((X[:, pair] - pre.mean[pair]) / pre.scale[pair])
     ok = np.all(np.isfinite(X), axis=1) & np.all(z <= FAR, axis=1)
     rows = np.flatnonzero(ok)[:limit]
-    axes = [_axis(X[ok, i], pre.mean[i], pre.scale[i], grid) for i in (x_input, y_input)]
-    gx, gy = np.meshgrid(*axes)
-    Xg = np.tile(pre.mean, (gx.size, 1))
-    Xg[:, x_input], Xg[:, y_input] = gx.ravel(), gy.ravel()
-    p = model.estimator.predict_proba(pre.standardize(Xg))[:, 1].reshape(gx.shape)
+    # From the scored rows' range, or the training mean ± 3 scales without rows.
+    axes = [axis(X[ok, i] if ok.any() else pre.mean[i] + 3 * pre.scale[i] * np.array([-1.0, 1.0]), grid)
+            for i in (x_input, y_input)]
+    rows_grid = plane(pre.mean, x_input, y_input, *axes)
+    p = model.estimator.predict_proba(pre.standardize(rows_grid))[:, 1].reshape(grid, grid)
     names = pre.feature_names
     points = {"x": X[rows, x_input].tolist(), "y": X[rows, y_input].tolist(),
               "label": np.asarray(predicted)[rows].astype(int).tolist()}
     held = tuple(n for i, n in enumerate(names) if i not in (x_input, y_input))
     return Slice(axes[0], axes[1], p, points, names[x_input], names[y_input], held)
 
-
-def _axis(values: np.ndarray, mean: float, scale: float, count: int) -> np.ndarray:
-    """From the scored rows' range (or the training mean ± 3 scales without rows), padded by 8 %."""
-    lo, hi = (float(values.min()), float(values.max())) if len(values) else (mean - 3 * scale, mean + 3 * scale)
-    pad = 0.08 * (hi - lo or 1.0)
-    return np.linspace(lo - pad, hi + pad, count)

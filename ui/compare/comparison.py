@@ -20,7 +20,7 @@ from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.neural_network import MLPClassifier
 
 from mlp_core import Snapshot, TrainingConfig, train
-from ui.live.payload import points_near
+from ui.common.grid import axis, plane, points_near
 from ui.session.data import Prepared
 from ui.settings import limits
 from ui.settings.experiment import NetworkSettings, TrainingSettings
@@ -179,15 +179,12 @@ def boundary_slice(result: Comparison, data: Prepared, x_input: int, y_input: in
     X, d, names = data.X_train, data.X_train.shape[1], list(data.feature_names)
     if d >= 2 and not (0 <= x_input < d and 0 <= y_input < d and x_input != y_input):
         x_input, y_input = 0, 1
-    axes = [_grid(X[:, x_input], grid)]
+    axes = [axis(X[:, x_input], grid)]
     if d >= 2:
-        axes.append(_grid(X[:, y_input], grid))
-    rows = np.tile(X.mean(axis=0), (grid ** len(axes), 1))
-    if d >= 2:
-        gx, gy = np.meshgrid(axes[0], axes[1])
-        rows[:, x_input], rows[:, y_input] = gx.ravel(), gy.ravel()
+        axes.append(axis(X[:, y_input], grid))
+        rows = plane(X.mean(axis=0), x_input, y_input, *axes)
     else:
-        rows[:, 0] = axes[0]
+        rows = axes[0].reshape(-1, 1)
     Z = (rows - data.mean) / data.scale
     shape = (grid, grid) if d >= 2 else (grid,)
     p_ours = result.ours.predict_proba(Z).reshape(shape)
@@ -350,8 +347,3 @@ def _notes(config: TrainingConfig, train_config: TrainingSettings, mode: str, n:
                  "has no such rule and only fails when a weight becomes infinite.")
     return tuple(notes)
 
-
-def _grid(values: np.ndarray, count: int) -> np.ndarray:
-    lo, hi = float(values.min()), float(values.max())
-    pad = 0.08 * (hi - lo or 1.0)
-    return np.linspace(lo - pad, hi + pad, count)

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 from mlp_core.explain import dead_units, unit_activity
 from mlp_core.network import predict_proba
 from ui.common.figures import CLASS_STYLES, TITLE_CHARS, _layout, cut, plain, short, wrap
-from ui.live.payload import _axis, points_near
+from ui.common.grid import axis, plane, points_near
 from ui.session.data import Prepared
 
 # Light colours, so that the black p = 0.5 line and the class markers stay readable on top.
@@ -65,18 +65,12 @@ def regions_grid(coefs, intercepts, activation: str, data: Prepared, x_input: in
     d = X.shape[1]
     if not (0 <= x_input < d and 0 <= y_input < d and x_input != y_input):
         raise ValueError(f"the slice needs two different inputs out of {d}, got {x_input} and {y_input}")
-    names = list(data.feature_names)
     held = tuple(i for i in range(d) if i not in (x_input, y_input))
     fixed = X.mean(axis=0)
     if held and held_value is not None:
         fixed[held[0]] = held_value
-    ax, ay = _axis(X, x_input, names), _axis(X, y_input, names)
-    x = np.linspace(ax["min"], ax["max"], resolution)
-    y = np.linspace(ay["min"], ay["max"], resolution)
-    points = np.tile(fixed, (resolution * resolution, 1))
-    gx, gy = np.meshgrid(x, y)  # (ny, nx), x varying along a row
-    points[:, x_input], points[:, y_input] = gx.ravel(), gy.ravel()
-    Z = (points - data.mean) / data.scale
+    x, y = axis(X[:, x_input], resolution), axis(X[:, y_input], resolution)
+    Z = (plane(fixed, x_input, y_input, x, y) - data.mean) / data.scale
     on = unit_activity(coefs, intercepts, Z, activation)
     p = predict_proba(coefs, intercepts, Z, activation)
     flat = np.concatenate(on, axis=1)

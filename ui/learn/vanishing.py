@@ -19,11 +19,11 @@ from mlp_core.config import TrainingConfig
 from mlp_core.network import init_params, layer_units, log_loss
 from mlp_core.training import train
 from ui.common.figures import OURS, SKLEARN, ZERO_FLOOR, _layout, _power
+from ui.settings.table import ACTIVATIONS
 
 # Six hidden layers of eight: on the default data (the ball in a shell) ReLU learns from every seed tried
 # (0..29, learning rate 0.1, 500 epochs) while the sigmoid network never leaves the loss of a constant guess.
 DEEP = (8, 8, 8, 8, 8, 8)
-NAMES = {"relu": "ReLU", "logistic": "sigmoid"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _blocked(run: VanishingRun) -> str | None:
 
 def _panel_title(run: VanishingRun) -> str:
     ratio = layer_ratio(run)
-    name = NAMES.get(run.activation, run.activation)
+    name = ACTIVATIONS[run.activation]
     blocked = _blocked(run)
     if blocked:
         return f"{name} hidden units: no gradient reaches {blocked}"
@@ -171,7 +171,7 @@ def vanishing_figure(runs: dict[str, VanishingRun]) -> go.Figure:
             fig.add_trace(go.Scatter(
                 x=epochs, y=shown, mode="lines", name=name, legendgroup=name, showlegend=col == 1,
                 line=dict(color=colour, width=2), customdata=hover,
-                hovertemplate=f"{NAMES.get(act, act)}, {name}<br>epoch %{{x}}: %{{customdata}}<extra></extra>",
+                hovertemplate=f"{ACTIVATIONS[act]}, {name}<br>epoch %{{x}}: %{{customdata}}<extra></extra>",
             ), row=1, col=col)
         fig.update_xaxes(title_text="epoch", row=1, col=col)
     fig.update_yaxes(type="log", exponentformat="power", dtick=_log_dtick(np.concatenate(drawn)))
@@ -190,7 +190,7 @@ def vanishing_loss_figure(runs: dict[str, VanishingRun]) -> go.Figure:
     traces = []
     for act, run in runs.items():
         traces.append(go.Scatter(x=np.arange(run.epochs), y=run.loss, mode="lines",
-                                 name=f"{NAMES.get(act, act)} hidden units", line=styles.get(act, {}),
+                                 name=f"{ACTIVATIONS[act]} hidden units", line=styles.get(act, {}),
                                  hovertemplate="epoch %{x}: loss %{y:.4f}<extra></extra>"))
     longest = max(run.epochs for run in runs.values())
     baseline = next(iter(runs.values())).baseline_loss
@@ -241,7 +241,7 @@ def explanation(runs: dict[str, VanishingRun]) -> str:
     ]
     ends = []
     for run in (sigmoid, relu):
-        name = NAMES[run.activation]
+        name = ACTIVATIONS[run.activation]
         stopped = " (it diverged and stopped there)" if run.stop_reason else ""
         ends.append(f"{name} {run.final_loss:.3f} after {run.epochs} epochs{stopped}, "
                     f"{100 * run.accuracy:.0f} % of the training rows right")

@@ -14,10 +14,10 @@ import numpy as np
 
 from mlp_core import kernels
 from mlp_core.architecture import parameter_table
+from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
 from ui.session.recording import Recording
-
-ACTIVATION_NAMES = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity": "identity"}
+from ui.settings.table import ACTIVATIONS
 
 
 def encode_floats(values: np.ndarray) -> str:
@@ -65,7 +65,7 @@ def network_graph_spec(units, feature_names, activation, params, width=640, heig
         "width": width, "height": height, "nodes": nodes, "edges": edges,
         "weight_scale": float(weights.max()) if weights.size else 1.0,
         "bias_scale": float(biases.max()) if biases.size else 1.0,
-        "layers": ["inputs", *[f"hidden {i} ({ACTIVATION_NAMES[activation]})" for i in range(1, columns - 1)],
+        "layers": ["inputs", *[f"hidden {i} ({ACTIVATIONS[activation]})" for i in range(1, columns - 1)],
                    "output (sigmoid)"],
     }
 
@@ -115,20 +115,9 @@ def slice_values(X: np.ndarray, held: int, count: int) -> list[float]:
     return [float(v) for v in np.quantile(X[:, held], np.linspace(0.1, 0.9, count))]
 
 
-def points_near(X: np.ndarray, y: np.ndarray, fixed: np.ndarray, free: tuple[int, int], width: np.ndarray,
-                limit: int = 400) -> dict:
-    """Training points whose held inputs are within ±width of the slice's values (at most ``limit``)."""
-    held = [i for i in range(X.shape[1]) if i not in free]
-    near = np.all(np.abs(X[:, held] - fixed[held]) <= width[held], axis=1) if held else np.ones(len(X), bool)
-    idx = np.flatnonzero(near)[:limit]
-    return {"x": X[idx, free[0]].round(4).tolist(), "y": X[idx, free[1]].round(4).tolist(),
-            "label": y[idx].astype(int).tolist()}
-
-
 def _axis(X, i, names) -> dict:
-    lo, hi = float(X[:, i].min()), float(X[:, i].max())
-    pad = 0.08 * (hi - lo or 1.0)
-    return {"index": int(i), "name": names[i], "min": round(lo - pad, 4), "max": round(hi + pad, 4)}
+    lo, hi = axis_range(X[:, i])
+    return {"index": int(i), "name": names[i], "min": round(lo, 4), "max": round(hi, 4)}
 
 
 def slices_spec(data: Prepared, x_input: int, y_input: int, count: int, grid: int = 56) -> dict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,11 +29,12 @@ class Prepared:
     preprocessing: Preprocessing | None = None  # for CSV data: how to score new files
     notices: tuple[str, ...] = ()
 
-    @property
+    # Standardized once, at first use; the recording trains on these very arrays.
+    @cached_property
     def Z_train(self) -> np.ndarray:
         return (self.X_train - self.mean) / self.scale
 
-    @property
+    @cached_property
     def Z_test(self) -> np.ndarray:
         return (self.X_test - self.mean) / self.scale
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from ui.common.text import say
-from ui.session import janitor
 from ui.session.data import Prepared
 from ui.session.recording import Recording
 from ui.settings.experiment import Experiment
@@ -73,7 +72,6 @@ class Session:
 def get_session() -> Session:
     """This browser session's state. Created at the session's first run, whichever page the link opens, from
     the settings the link carries: the valid ones kept exactly, the others named in notices."""
-    janitor.start()
     if "mlp_session" not in st.session_state:
         experiment, notices = from_query({k: st.query_params.get_all(k) for k in st.query_params})
         st.session_state["mlp_session"] = Session(experiment=experiment, notices=notices)
@@ -87,12 +85,19 @@ def show_notices(session: Session) -> None:
     session.notices.clear()
 
 
-def remembered(memo: str, key, compute, size: int = 8):
+def remembered(memo: str, key, compute, size: int = 8, refusal: str | None = None):
     """``compute()``'s result kept in this session under ``key`` (the last ``size`` in the ``memo``): results
-    hold the user's data, so they live here and never in a cache shared between visitors."""
+    hold the user's data, so they live here and never in a cache shared between visitors. With ``refusal``, a
+    ValueError's message is the result, after ``refusal`` — remembered too, so a refused file is not read again
+    on every rerun."""
     results = st.session_state.setdefault(memo, {})
     if key not in results:
-        results[key] = compute()
+        try:
+            results[key] = compute()
+        except ValueError as exc:
+            if refusal is None:
+                raise
+            results[key] = f"{refusal}: {exc}"
         while len(results) > size:
             results.pop(next(iter(results)))
     return results[key]

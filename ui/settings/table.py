@@ -163,7 +163,8 @@ STOP_RULES = {
     "either": "Either of the two",
     "epochs": "Only the maximum number of epochs",
 }
-ACTIVATIONS = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity": "identity (linear)"}
+# Hidden activations by the core's names (scikit-learn's), as the app says them everywhere.
+ACTIVATIONS = {"relu": "ReLU", "logistic": "sigmoid", "tanh": "tanh", "identity": "identity"}
 SOLVERS = {"sgd": "gradient descent", "adam": "Adam"}
 SOURCES = {"synthetic": "Teaching dataset", "csv": "Your CSV file"}
 
