@@ -31,7 +31,7 @@ MODES = {
 }
 TOLERANCE = 1e-9  # what tests/test_equivalence.py requires of every weight and loss
 OPTIMIZER_NAMES = {"sgd": "gradient descent", "adam": "Adam"}
-# The main page's stopping rules (ui.config.STOP_RULES) in the core's numbers.
+# The main page's stopping rules (ui.settings.table.STOP_RULES) in the core's numbers.
 _WEIGHT_RULE = "no weight moves more than 1e-6 in an epoch"
 _LOSS_RULE = "the training loss improves less than 1e-4 for 10 epochs"
 STOP_WORDS = {"weights": _WEIGHT_RULE, "loss": _LOSS_RULE, "either": f"{_WEIGHT_RULE}, or {_LOSS_RULE}", "epochs": ""}

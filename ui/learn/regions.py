@@ -2,7 +2,7 @@
 
 A ReLU unit is either off (output 0) or passes its input on with slope 1, so wherever the on/off pattern of
 all hidden units is the same, the network is one linear function of its inputs: each pattern is one linear
-region, and the boundary p = 0.5 is straight inside it. The slice is the dashboard's (``views.slices_spec``):
+region, and the boundary p = 0.5 is straight inside it. The slice is the dashboard's (``ui.live.payload.slices_spec``):
 two inputs on the axes, the others held. Pure functions over arrays, plotly but no streamlit.
 """
 
@@ -57,7 +57,7 @@ def regions_grid(coefs, intercepts, activation: str, data: Prepared, x_input: in
     """On/off pattern of every hidden unit and p over a ``resolution`` × ``resolution`` grid of inputs
     ``x_input`` and ``y_input``, spanning the training data as the dashboard's slices do.
 
-    As in ``views.slices_spec``, the first other input is held at ``held_value`` (None: its training mean)
+    As in ``ui.live.payload.slices_spec``, the first other input is held at ``held_value`` (None: its training mean)
     and any further ones at their training means. Raises ValueError unless the two inputs are different
     inputs of the data.
     """

@@ -60,7 +60,7 @@ class Session:
     csv_table: object = None  # the uploaded file read as a Table, or the message saying why it cannot be
     data_error: tuple | None = None  # (data settings, message) of the last data that could not be used
     notices: list[str] = field(default_factory=list)
-    seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (controls.resend_seeded)
+    seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.resend_seeded)
     replay_enabled: bool = False  # whether the replay slider was usable when last drawn
     pause_report: object = None  # the last "paused at" message from the browser, used once
     sent_epochs: int = 0  # how many recorded epochs the browser has

@@ -129,7 +129,7 @@ def problems(exp: Experiment, n_inputs: int | None = None, train_rows: int | Non
 
 def run_problems(exp: Experiment, n_inputs: int | None = None, train_rows: int | None = None) -> list[Problem]:
     """Why a run with these settings cannot start: larger than one visitor may ask of the server
-    (``ui.limits``), or refused by the core's own validation, which has the last word."""
+    (``ui.settings.limits``), or refused by the core's own validation, which has the last word."""
     if exp.data.source == "synthetic":
         n_inputs, train_rows = len(FEATURE_NAMES), synthetic_train_rows(exp.data)
     t = exp.train

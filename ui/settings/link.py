@@ -23,7 +23,7 @@ def to_query(exp: Experiment) -> dict[str, str]:
 def from_query(query: dict[str, str | list[str]]) -> tuple[Experiment, list[str]]:
     """Settings from a query string (a key given twice: its last value). A value that is valid is kept exactly;
     one that is not is ignored with a notice naming the key and what it accepts, and the rest of the link is
-    applied, so a damaged link still opens the app. Notices are plain text (see ``ui.text``)."""
+    applied, so a damaged link still opens the app. Notices are plain text (see ``ui.common.text``)."""
     values, notices = {}, []
     for key, given in query.items():
         text = given[-1] if isinstance(given, list) else given

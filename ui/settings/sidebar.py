@@ -1,6 +1,6 @@
 """Sidebar controls, grouped as in Streamlit's demos: each ``*_controls()`` returns the settings it shows.
 
-Every widget is drawn from its row of the settings table (``ui.settings``): label, range, step, help, and the
+Every widget is drawn from its row of the settings table (``ui.settings.table``): label, range, step, help, and the
 key ``w_<link key>`` under which it keeps its value in ``st.session_state``. ``seed_widgets`` fills those keys
 from an Experiment (the link's) before the first render. A widget can hold every value the table accepts:
 sliders keep values between their steps, and a select-slider offers a link's own value beside its presets.

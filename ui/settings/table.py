@@ -1,8 +1,9 @@
 """The table of settings: every setting of an experiment declared once.
 
 As TensorFlow Playground's ``State.PROPS`` does, each ``Setting`` states its key in the link, its label, its
-type, default, accepted values, step and help. The link's reading and writing (``ui.config``), the checks, the
-sidebar's widgets and their seeding (``ui.controls``) all come from this table, so they cannot disagree.
+type, default, accepted values, step and help. The link's reading and writing (``link``), the checks
+(``experiment``), the sidebar's widgets and their seeding (``sidebar``) all come from this table, so they
+cannot disagree.
 Plain Python: no streamlit.
 """
 
