@@ -102,6 +102,19 @@ function svgEl(tag, attrs, parent) {
   return el;
 }
 
+// Axis ticks at round values, the step 1, 2, 2.5 or 5 times a power of ten and at least (hi - lo) / target:
+// [value, label] pairs, each label with the decimals the step needs (2.5 one more); a value that is 0 but for
+// rounding is labelled 0.
+function niceTicks(lo, hi, target) {
+  const raw = (hi - lo) / target;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (step / mag === 2.5 ? 1 : 0);
+  const out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push([v, (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(decimals)]);
+  return out;
+}
+
 function fmt(v) {
   if (!isFinite(v)) return String(v);
   const a = Math.abs(v);

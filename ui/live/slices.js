@@ -167,16 +167,6 @@ function createSlicesView(element, spec, data) {
     }
   }
 
-  function niceTicks(lo, hi, target) {
-    const raw = (hi - lo) / target;
-    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
-    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (step / mag === 2.5 ? 1 : 0);
-    const out = [];
-    for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push([v, (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(decimals)]);
-    return out;
-  }
-
   function layout() {
     const width = root.clientWidth || element.clientWidth || 960;
     const n = Math.max(1, panels.length);
