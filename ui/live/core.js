@@ -95,9 +95,18 @@ function squareCrossings(c0, c1, c2, c3, i, j, eu, ev) {
   eu[3] = i; ev[3] = j + c0 / (c0 - c3);
 }
 
+// svgEl sets attributes (SVG has no properties for most of them); htmlEl sets properties (className,
+// textContent, title, hidden ...), so that text given to it is never parsed as markup.
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function htmlEl(tag, props, parent) {
+  const el = document.createElement(tag);
+  if (props) Object.assign(el, props);
   if (parent) parent.appendChild(el);
   return el;
 }
@@ -123,14 +132,11 @@ function fmt(v) {
 
 // A hover tooltip inside `host` showing lines of text (set with textContent: names are data).
 function makeTip(host) {
-  const el = document.createElement("div");
-  el.className = "live-tip";
-  el.hidden = true;
-  host.appendChild(el);
+  const el = htmlEl("div", { className: "live-tip", hidden: true }, host);
   const rows = [];
   return {
     set(lines) {
-      while (rows.length < lines.length) rows.push(el.appendChild(document.createElement("div")));
+      while (rows.length < lines.length) rows.push(htmlEl("div", null, el));
       rows.forEach((d, i) => {
         d.hidden = i >= lines.length;
         if (i < lines.length && d.textContent !== lines[i]) d.textContent = lines[i];
@@ -151,29 +157,18 @@ function makeTip(host) {
 
 function makePanel(root, view, title) {
   // A titled panel whose header carries the "Epoch N" label the tests and the bench sample.
-  const panel = document.createElement("section");
-  panel.className = "panel panel-" + view;
-  const head = document.createElement("header");
-  const h = document.createElement("span");
-  h.className = "panel-title";
-  h.textContent = title;
-  const label = document.createElement("span");
-  label.className = "epoch-label";
+  const panel = htmlEl("section", { className: "panel panel-" + view }, root);
+  const head = htmlEl("header", null, panel);
+  htmlEl("span", { className: "panel-title", textContent: title }, head);
+  const label = htmlEl("span", { className: "epoch-label", textContent: "Epoch 0" }, head);
   label.dataset.view = view;
-  label.textContent = "Epoch 0";
-  head.append(h, label);
-  const body = document.createElement("div");
-  body.className = "panel-body";
-  panel.append(head, body);
-  root.appendChild(panel);
+  const body = htmlEl("div", { className: "panel-body" }, panel);
   return { panel, body, label };
 }
 
 function buildViews(root, data) {
   root.replaceChildren();
-  const grid = document.createElement("div");
-  grid.className = "live-grid";
-  root.appendChild(grid);
+  const grid = htmlEl("div", { className: "live-grid" }, root);
   const views = [];
   const add = (key, title, create, spec, cls) => {
     if (!spec) return;
@@ -211,10 +206,8 @@ export default function (component) {
   let st = parentElement.__mlpLive;
   if (!st || st.runId !== data.run_id || st.viewsKey !== data.views_key) {
     if (st && st.raf) cancelAnimationFrame(st.raf);
-    const root = document.createElement("div");
-    root.className = "mlp-live";
     if (st && st.root) st.root.remove();
-    parentElement.appendChild(root);
+    const root = htmlEl("div", { className: "mlp-live" }, parentElement);
     st = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
     st.views = buildViews(root, data);
   }

@@ -8,13 +8,10 @@ function createGraphView(element, spec, data) {
   const colors = { pos: rgb(DIVERGING.pos), neg: rgb(DIVERGING.neg), dark: false };
   const MAX_LABEL = 110; // px; longer feature names are cut with an ellipsis (full name on hover)
 
-  const root = document.createElement("div");
-  root.className = "graph-view";
+  const root = htmlEl("div", { className: "graph-view" });
   const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, root);
-  const legend = document.createElement("div");
-  legend.className = "view-legend";
   const tip = makeTip(root);
-  root.appendChild(legend);
+  const legend = htmlEl("div", { className: "view-legend" }, root);
   element.appendChild(root);
 
   const measure = textMeasurer(root);
@@ -130,11 +127,9 @@ function createGraphView(element, spec, data) {
   function buildLegend() {
     legend.replaceChildren();
     const item = (swatch, text) => {
-      const span = document.createElement("span");
-      span.className = "legend-item";
+      const span = htmlEl("span", { className: "legend-item" }, legend);
       if (swatch) span.appendChild(swatch);
-      span.appendChild(document.createElement("span")).textContent = text;
-      legend.appendChild(span);
+      htmlEl("span", { textContent: text }, span);
     };
     const lines = (color) => {
       const s = svgEl("svg", { width: 34, height: 14, class: "legend-swatch" });
@@ -267,7 +262,7 @@ function createGraphView(element, spec, data) {
 
   // Width of a string in px at the view's font (canvas measurement: works before the view is shown).
   function textMeasurer(el) {
-    const ctx = document.createElement("canvas").getContext("2d");
+    const ctx = htmlEl("canvas").getContext("2d");
     let family = null;
     return (s, size) => {
       if (family === null) family = getComputedStyle(el).fontFamily || "sans-serif";
@@ -283,7 +278,6 @@ function createGraphView(element, spec, data) {
     return s.slice(0, n) + "\u2026";
   }
 
-  // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
   build(spec, data);
   return { update, setData };
 }

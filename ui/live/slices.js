@@ -42,15 +42,10 @@ function createSlicesView(element, spec, data) {
   }
   const lut = new Uint32Array(lutBytes.buffer);
 
-  const root = document.createElement("div");
-  root.className = "mlpx-slices";
-  const style = document.createElement("style");
-  style.textContent = CSS;
-  const row = document.createElement("div");
-  row.className = "mlpx-slices-row";
-  const legend = document.createElement("div");
-  legend.className = "mlpx-legend";
-  root.append(style, row, legend);
+  const root = htmlEl("div", { className: "mlpx-slices" });
+  htmlEl("style", { textContent: CSS }, root);
+  const row = htmlEl("div", { className: "mlpx-slices-row" }, root);
+  const legend = htmlEl("div", { className: "mlpx-legend" }, root);
   element.appendChild(root);
 
   let forward = null;
@@ -71,29 +66,18 @@ function createSlicesView(element, spec, data) {
   function buildLegend(d) {
     const [neg, pos] = classNames(d);
     legend.replaceChildren();
-    const item = (cls) => {
-      const s = document.createElement("span");
-      s.className = "mlpx-legend-item" + (cls ? " " + cls : "");
-      legend.appendChild(s);
-      return s;
-    };
-    const text = (parent, t) => parent.appendChild(document.createElement("span")).append(t);
+    const item = (cls) => htmlEl("span", { className: "mlpx-legend-item" + (cls ? " " + cls : "") }, legend);
+    const text = (parent, t) => htmlEl("span", { textContent: t }, parent);
 
     const cb = item("mlpx-cbar");
     text(cb, "p(" + pos + ")");
-    const bar = cb.appendChild(document.createElement("span"));
-    bar.className = "mlpx-cbar-bar";
+    const bar = htmlEl("span", { className: "mlpx-cbar-bar" }, cb);
     const stops = [];
     for (let s = 0; s <= 10; s++) stops.push(divergingColor(s / 5 - 1) + " " + s * 10 + "%");
     bar.style.background = "linear-gradient(to right, " + stops.join(", ") + ")";
-    bar.appendChild(document.createElement("span")).className = "mlpx-cbar-mid";
-    const ticks = cb.appendChild(document.createElement("span"));
-    ticks.className = "mlpx-cbar-ticks";
-    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) {
-      const t = ticks.appendChild(document.createElement("span"));
-      t.style.left = at;
-      t.textContent = v;
-    }
+    htmlEl("span", { className: "mlpx-cbar-mid" }, bar);
+    const ticks = htmlEl("span", { className: "mlpx-cbar-ticks" }, cb);
+    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) htmlEl("span", { textContent: v }, ticks).style.left = at;
 
     const contour = item();
     // Shown on the map's light middle colour, as in the plots, so it also reads on a dark theme.
@@ -121,18 +105,13 @@ function createSlicesView(element, spec, data) {
   function buildPanels(sl) {
     row.replaceChildren();
     panels = sl.panels.map((ps) => {
-      const fig = document.createElement("figure");
-      fig.className = "mlpx-slice";
-      const head = fig.appendChild(document.createElement("div"));
-      head.className = "mlpx-slice-head";
-      const title = head.appendChild(document.createElement("span"));
-      title.className = "mlpx-slice-title";
-      const note = head.appendChild(document.createElement("span"));
-      note.className = "mlpx-slice-note";
-      const plot = fig.appendChild(document.createElement("div"));
-      plot.className = "mlpx-slice-plot";
-      const map = plot.appendChild(document.createElement("canvas"));
-      const axes = plot.appendChild(document.createElement("canvas"));
+      const fig = htmlEl("figure", { className: "mlpx-slice" });
+      const head = htmlEl("div", { className: "mlpx-slice-head" }, fig);
+      const title = htmlEl("span", { className: "mlpx-slice-title" }, head);
+      const note = htmlEl("span", { className: "mlpx-slice-note" }, head);
+      const plot = htmlEl("div", { className: "mlpx-slice-plot" }, fig);
+      const map = htmlEl("canvas", null, plot);
+      const axes = htmlEl("canvas", null, plot);
       row.appendChild(fig);
       return { fig, title, note, noteText: "", plot, map, axes, ps };
     });
@@ -159,8 +138,7 @@ function createSlicesView(element, spec, data) {
       pn.nIn = nIn;
       pn.p = new Float64Array(G * G);
       pn.logit = new Float64Array(G * G);
-      pn.off = document.createElement("canvas");
-      pn.off.width = pn.off.height = G;
+      pn.off = htmlEl("canvas", { width: G, height: G });
       pn.offCtx = pn.off.getContext("2d");
       pn.img = pn.offCtx.createImageData(G, G);
       pn.pix = new Uint32Array(pn.img.data.buffer);

@@ -60,23 +60,16 @@ function createView3d(element, spec, data) {
     return v.map((c) => c / n);
   }
 
-  const root = document.createElement("div");
-  root.className = "mlpx-3d";
-  const style = document.createElement("style");
-  style.textContent = CSS;
-  const wrap = document.createElement("div");
-  wrap.className = "mlpx-3d-wrap";
-  const stage = wrap.appendChild(document.createElement("div"));
-  stage.className = "mlpx-3d-stage";
-  const canvas = stage.appendChild(document.createElement("canvas"));
-  canvas.tabIndex = 0;
+  const root = htmlEl("div", { className: "mlpx-3d" });
+  htmlEl("style", { textContent: CSS }, root);
+  const wrap = htmlEl("div", { className: "mlpx-3d-wrap" }, root);
+  const stage = htmlEl("div", { className: "mlpx-3d-stage" }, wrap);
+  const canvas = htmlEl("canvas", { tabIndex: 0 }, stage);
   canvas.setAttribute("role", "img");
-  const side = wrap.appendChild(document.createElement("div"));
-  side.className = "mlpx-3d-side";
-  root.append(style, wrap);
+  const side = htmlEl("div", { className: "mlpx-3d-side" }, wrap);
   element.appendChild(root);
   const ctx = canvas.getContext("2d");
-  const layer = document.createElement("canvas");
+  const layer = htmlEl("canvas");
   const lctx = layer.getContext("2d");
 
   let forward = null, specKey = "", vs = null, nIn = 0, N = 0;
@@ -104,10 +97,9 @@ function createView3d(element, spec, data) {
   function buildSide(d) {
     side.replaceChildren();
     const item = (draw, text) => {
-      const row = side.appendChild(document.createElement("div"));
-      row.className = "mlpx-3d-item";
+      const row = htmlEl("div", { className: "mlpx-3d-item" }, side);
       draw(svgEl("svg", { width: 16, height: 14, "aria-hidden": "true" }, row));
-      row.appendChild(document.createElement("span")).textContent = text;
+      htmlEl("span", { textContent: text }, row);
     };
     const rgb = (c) => `rgb(${c.map(Math.round).join(",")})`;
     item((s) => svgEl("path", { d: "M1 11 L6 2 L15 4 L11 13 Z", fill: rgb(mix(SHADE, LIT, 0.5)), stroke: rgb(SHADE) }, s),
@@ -127,19 +119,12 @@ function createView3d(element, spec, data) {
       // One line per input, its name cut short with an ellipsis where the panel ends (CSS: the legend is HTML,
       // so the browser measures it in the panel's own font and width) and its value always shown; the whole
       // name is the line's tooltip. Inputs past HELD_LINES are counted, and listed in that line's tooltip.
-      const h = side.appendChild(document.createElement("div"));
-      h.className = "mlpx-3d-hint";
-      h.appendChild(document.createElement("div")).textContent = "Other inputs held at:";
+      const h = htmlEl("div", { className: "mlpx-3d-hint" }, side);
+      htmlEl("div", { textContent: "Other inputs held at:" }, h);
       const line = (name, value, title) => {
-        const row = h.appendChild(document.createElement("div"));
-        row.className = "mlpx-3d-held";
-        row.title = title;
-        const n = row.appendChild(document.createElement("span"));
-        n.className = "mlpx-3d-held-name";
-        n.textContent = name;
-        const v = row.appendChild(document.createElement("span"));
-        v.className = "mlpx-3d-held-value";
-        v.textContent = value;
+        const row = htmlEl("div", { className: "mlpx-3d-held", title }, h);
+        htmlEl("span", { className: "mlpx-3d-held-name", textContent: name }, row);
+        htmlEl("span", { className: "mlpx-3d-held-value", textContent: value }, row);
       };
       const shown = held.length > HELD_LINES ? HELD_LINES - 1 : held.length;
       for (const [name, value] of held.slice(0, shown)) line(name, "\u00a0=\u00a0" + value, name + " = " + value);
@@ -148,9 +133,7 @@ function createView3d(element, spec, data) {
         line("and " + rest.length + " more", "", rest.map(([n, v]) => n + " = " + v).join("\n"));
       }
     }
-    const hint = side.appendChild(document.createElement("div"));
-    hint.className = "mlpx-3d-hint";
-    hint.textContent = "Drag to rotate (or use the arrow keys); double-click to reset.";
+    htmlEl("div", { className: "mlpx-3d-hint", textContent: "Drag to rotate (or use the arrow keys); double-click to reset." }, side);
     canvas.setAttribute("aria-label", "Decision boundary in 3-D over " + vs.axes.map((a) => a.name).join(", "));
   }
 
