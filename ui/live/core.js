@@ -39,6 +39,13 @@ function makeForward(layout, actCode) {
   };
 }
 
+// The logit log(p / (1 - p)), on which the views trace the p = 0.5 boundary (it is 0 there). Clamped so that
+// a saturated grid node (p rounds to 0 or 1) still interpolates to a finite point.
+function logit(p) {
+  const z = Math.log(p / (1 - p));
+  return z > 40 ? 40 : z < -40 ? -40 : z;
+}
+
 const DIVERGING = {
   // Colour-blind-safe diverging palette (ColorBrewer PuOr): orange for negative, purple for positive.
   neg: [179, 88, 6], mid: [247, 247, 247], pos: [84, 39, 136],

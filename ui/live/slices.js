@@ -283,9 +283,7 @@ function createSlicesView(element, spec, data) {
       const v = p[k];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
-      // Clamped so that a saturated corner (p rounds to 0 or 1) still interpolates to a finite point.
-      const z = Math.log(v / (1 - v));
-      L[k] = z > 40 ? 40 : z < -40 ? -40 : z;
+      L[k] = logit(v);
     }
     pn.offCtx.putImageData(pn.img, 0, 0);
 

@@ -294,9 +294,7 @@ function createView3d(element, spec, data) {
       const v = P[s];
       if (v < pMin) pMin = v;
       if (v > pMax) pMax = v;
-      // Clamped so that a saturated node (p rounds to 0 or 1) still interpolates to a finite point.
-      const z = Math.log(v / (1 - v));
-      L[s] = z > 40 ? 40 : z < -40 ? -40 : z;
+      L[s] = logit(v);
     }
     // Central differences inside the grid, one-sided on its faces.
     for (let k = 0; k < N; k++)
