@@ -3,7 +3,9 @@
 // redraws in place at the same epoch. View files (concatenated before this one) each define a
 // create*View(element, spec) function returning {update(frame)}.
 
-const ACT = { 0: (z) => z, 1: (z) => 1 / (1 + Math.exp(-z)), 2: Math.tanh, 3: (z) => (z > 0 ? z : 0) };
+// The hidden units' activations, by the names the payload gives (forward.activation); the output unit is a
+// sigmoid whatever they are.
+const ACT = { identity: (z) => z, logistic: (z) => 1 / (1 + Math.exp(-z)), tanh: Math.tanh, relu: (z) => (z > 0 ? z : 0) };
 
 function decodeFloats(b64) {
   // Python sends float32 arrays as base64 (little-endian): 4 bytes a number instead of ~20 in JSON.
@@ -16,8 +18,8 @@ function decodeFloats(b64) {
 
 // The network's forward pass for many points: X is a Float64Array of n rows of d standardized inputs.
 // layout rows are [fan_in, fan_out, w_offset, b_offset] into theta (W row-major, then b).
-function makeForward(layout, actCode) {
-  const act = ACT[actCode];
+function makeForward(layout, activation) {
+  const act = ACT[activation];
   const widest = Math.max(...layout.map((r) => Math.max(r[0], r[1])));
   let a = new Float64Array(widest), z = new Float64Array(widest);
   return function forward(theta, X, n, d, out) {

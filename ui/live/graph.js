@@ -2,7 +2,6 @@
 // the sign of w; each unit's fill and the number under it are its bias. Built once per payload;
 // update() only sets attributes, and only those that changed.
 function createGraphView(element, spec, data) {
-  const ACT_NAMES = { 0: "identity", 1: "logistic", 2: "tanh", 3: "ReLU" };
   const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
   // The palette's ends; on a dark theme they are lifted a little towards the light middle to stay visible.
   const colors = { pos: rgb(DIVERGING.pos), neg: rgb(DIVERGING.neg), dark: false };
@@ -23,7 +22,7 @@ function createGraphView(element, spec, data) {
     themeColors();
     svg.replaceChildren();
     const nodes = spec.nodes, layout = data.forward.layout;
-    const act = ACT_NAMES[data.forward.activation] || "activation " + data.forward.activation;
+    const act = data.forward.activation === "relu" ? "ReLU" : data.forward.activation;  // ReLU in its usual capitals
 
     // Columns are the nodes sharing an x; the radius follows the tightest spacing.
     const byX = new Map();

@@ -187,7 +187,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "n_params": int(params.shape[1]),
         "params": encode_floats(params),
         "grads": encode_floats(recording.array("grads")),
-        "forward": {"layout": kernels.layout(units).tolist(), "activation": kernels.ACTIVATION_CODES[activation]},
+        "forward": {"layout": kernels.layout(units).tolist(), "activation": activation},
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
