@@ -199,77 +199,78 @@ function hookPauseButton() {
   if (window.__mlpPauseHook) return;
   window.__mlpPauseHook = true;
   document.addEventListener("click", (e) => {
-    const st = window.__mlpLiveState;
+    const live = window.__mlpLiveState;
     const hit = e.target && e.target.closest && e.target.closest(".st-key-b_pause");
-    if (!st || !hit || !st.playing) return;
-    st.e0 = st.drawn;
-    st.playing = false;
-    st.dirty = true;
-    st.setStateValue("paused_at", { epoch: st.drawn, at: Date.now() });
+    if (!live || !hit || !live.playing) return;
+    live.e0 = live.drawn;
+    live.playing = false;
+    live.dirty = true;
+    live.setStateValue("paused_at", { epoch: live.drawn, at: Date.now() });
   }, true);
 }
 
 export default function (component) {
   const { data, parentElement } = component;
   hookPauseButton();
-  let st = parentElement.__mlpLive;
-  if (!st || st.runId !== data.run_id || st.viewsKey !== data.views_key) {
-    if (st && st.raf) cancelAnimationFrame(st.raf);
-    if (st && st.root) st.root.remove();
+  // The live views' state (views, decoded run, playback clock), kept on the element across reruns.
+  let live = parentElement.__mlpLive;
+  if (!live || live.runId !== data.run_id || live.viewsKey !== data.views_key) {
+    if (live && live.raf) cancelAnimationFrame(live.raf);
+    if (live && live.root) live.root.remove();
     const root = htmlEl("div", { className: "mlp-live" }, parentElement);
-    st = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
-    st.views = buildViews(root, data);
+    live = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
+    live.views = buildViews(root, data);
   }
-  st.data = data;
-  st.setStateValue = component.setStateValue;
-  window.__mlpLiveState = st;
-  st.P = data.n_params;
-  st.params = decodeFloats(data.params);
-  st.grads = decodeFloats(data.grads);
-  st.E = data.n_epochs;
-  for (const v of st.views) if (v.view.setData) v.view.setData(data);
+  live.data = data;
+  live.setStateValue = component.setStateValue;
+  window.__mlpLiveState = live;
+  live.P = data.n_params;
+  live.params = decodeFloats(data.params);
+  live.grads = decodeFloats(data.grads);
+  live.E = data.n_epochs;
+  for (const v of live.views) if (v.view.setData) v.view.setData(data);
   const pb = data.playback;
-  if (pb.token !== st.token) {
-    st.token = pb.token;
-    st.t0 = performance.now();
-    st.e0 = pb.epoch;
-    st.playing = pb.playing;
-    st.speed = pb.speed;
+  if (pb.token !== live.token) {
+    live.token = pb.token;
+    live.t0 = performance.now();
+    live.e0 = pb.epoch;
+    live.playing = pb.playing;
+    live.speed = pb.speed;
   }
-  st.dirty = true;
+  live.dirty = true;
   const tick = () => {
     const now = performance.now();
-    let epoch = st.e0;
-    if (st.playing) epoch = st.e0 + Math.floor(((now - st.t0) / 1000) * st.speed);
-    epoch = Math.max(0, Math.min(st.E - 1, epoch));
-    if (epoch !== st.drawn || st.dirty) {
-      const P = st.P;
+    let epoch = live.e0;
+    if (live.playing) epoch = live.e0 + Math.floor(((now - live.t0) / 1000) * live.speed);
+    epoch = Math.max(0, Math.min(live.E - 1, epoch));
+    if (epoch !== live.drawn || live.dirty) {
+      const P = live.P;
       const frame = {
         epoch,
-        theta: st.params.subarray(epoch * P, (epoch + 1) * P),
-        grad: st.grads.subarray(epoch * P, (epoch + 1) * P),
-        data: st.data,
+        theta: live.params.subarray(epoch * P, (epoch + 1) * P),
+        grad: live.grads.subarray(epoch * P, (epoch + 1) * P),
+        data: live.data,
       };
-      for (const v of st.views) {
+      for (const v of live.views) {
         v.view.update(frame);
         v.label.textContent = "Epoch " + epoch;
       }
-      st.root.dataset.epoch = String(epoch);
-      st.drawn = epoch;
-      st.dirty = false;
+      live.root.dataset.epoch = String(epoch);
+      live.drawn = epoch;
+      live.dirty = false;
     }
-    st.raf = requestAnimationFrame(tick);
+    live.raf = requestAnimationFrame(tick);
   };
-  if (st.raf) cancelAnimationFrame(st.raf);
-  st.raf = requestAnimationFrame(tick);
+  if (live.raf) cancelAnimationFrame(live.raf);
+  live.raf = requestAnimationFrame(tick);
   // Tests and the bench read the playback through this hook; it is not used by the app itself.
   window.mlpPlayground = {
-    epoch: () => st.drawn,
+    epoch: () => live.drawn,
     predict: (epoch, X) => {
       const f = makeForward(data.forward.layout, data.forward.activation);
       const out = new Float64Array(X.length);
       const d = X[0].length;
-      return Array.from(f(st.params.subarray(epoch * st.P, (epoch + 1) * st.P), Float64Array.from(X.flat()), X.length, d, out));
+      return Array.from(f(live.params.subarray(epoch * live.P, (epoch + 1) * live.P), Float64Array.from(X.flat()), X.length, d, out));
     },
   };
 }
