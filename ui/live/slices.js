@@ -4,29 +4,6 @@
 // axes (redrawn only on resize or new data).
 
 function createSlicesView(element, spec, data) {
-  const CSS = `
-.mlpx-slices { color: inherit; }
-.mlpx-slices-row { display: flex; flex-wrap: wrap; gap: 14px 18px; justify-content: center; }
-.mlpx-slice { margin: 0; }
-.mlpx-slice-head { display: flex; align-items: baseline; gap: 8px; margin: 0 10px 2px 46px; min-height: 1.3em; }
-.mlpx-slice-title { font-weight: 600; font-size: 0.9rem; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; flex: 1 1 auto; min-width: 0; }
-.mlpx-slice-note { font-size: 0.75rem; opacity: 0.7; white-space: nowrap; }
-.mlpx-slice-plot { position: relative; }
-.mlpx-slice-plot canvas { position: absolute; left: 0; top: 0; }
-.mlpx-legend { display: flex; flex-wrap: wrap; align-items: center; justify-content: center;
-  gap: 6px 24px; margin-top: 10px; font-size: 0.8rem; }
-.mlpx-legend-item { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
-.mlpx-legend svg { flex: none; overflow: visible; }
-.mlpx-cbar { display: inline-grid; grid-template-columns: auto auto; align-items: center; column-gap: 8px; }
-.mlpx-cbar-bar { position: relative; width: 150px; height: 10px; border-radius: 2px;
-  box-shadow: inset 0 0 0 1px rgba(128,128,128,0.35); }
-.mlpx-cbar-mid { position: absolute; left: 50%; top: -3px; bottom: -3px; width: 2px; margin-left: -1px;
-  background: #1b1b1b; }
-.mlpx-cbar-ticks { grid-column: 2; position: relative; width: 150px; height: 1.1em; font-size: 0.7rem;
-  opacity: 0.8; }
-.mlpx-cbar-ticks span { position: absolute; transform: translateX(-50%); top: 1px; }
-`;
   // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
   const M = { left: 46, right: 10, top: 6, bottom: 38 };
   const GAP = 18;
@@ -43,7 +20,6 @@ function createSlicesView(element, spec, data) {
   const lut = new Uint32Array(lutBytes.buffer);
 
   const root = htmlEl("div", { className: "mlpx-slices" });
-  htmlEl("style", { textContent: CSS }, root);
   const row = htmlEl("div", { className: "mlpx-slices-row" }, root);
   const legend = htmlEl("div", { className: "mlpx-legend" }, root);
   element.appendChild(root);

@@ -6,21 +6,6 @@
 // around that layer. Drag (mouse or touch) or the arrow keys rotate.
 
 function createView3d(element, spec, data) {
-  const CSS = `
-.mlpx-3d { color: inherit; }
-.mlpx-3d-wrap { display: flex; flex-wrap: wrap; justify-content: center; align-items: center; gap: 12px 28px; }
-.mlpx-3d-stage canvas { display: block; cursor: grab; touch-action: none; border-radius: 4px; }
-.mlpx-3d-stage canvas:active { cursor: grabbing; }
-.mlpx-3d-stage canvas:focus-visible { outline: 2px solid rgba(84,39,136,0.6); outline-offset: 2px; }
-.mlpx-3d-side { display: flex; flex-direction: column; gap: 8px; font-size: 0.8rem; max-width: 220px; }
-.mlpx-3d-item { display: flex; align-items: center; gap: 8px; }
-.mlpx-3d-item span { overflow-wrap: anywhere; }
-.mlpx-3d-item svg { flex: none; overflow: visible; }
-.mlpx-3d-hint { opacity: 0.7; font-size: 0.75rem; margin-top: 4px; overflow-wrap: anywhere; }
-.mlpx-3d-held { display: flex; white-space: nowrap; min-width: 0; }
-.mlpx-3d-held-name { overflow: hidden; text-overflow: ellipsis; min-width: 0; }
-.mlpx-3d-held-value { flex: none; }
-`;
   const YAW0 = 0.52, PITCH0 = 0.4;      // default view: from the front left, a little above
   const HELD_LINES = 8;                 // inputs held fixed named in the legend, one a line; the rest are counted
   const CAM = 7;                        // camera distance in box half-widths: a mild perspective
@@ -61,7 +46,6 @@ function createView3d(element, spec, data) {
   }
 
   const root = htmlEl("div", { className: "mlpx-3d" });
-  htmlEl("style", { textContent: CSS }, root);
   const wrap = htmlEl("div", { className: "mlpx-3d-wrap" }, root);
   const stage = htmlEl("div", { className: "mlpx-3d-stage" }, wrap);
   const canvas = htmlEl("canvas", { tabIndex: 0 }, stage);
