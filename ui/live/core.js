@@ -5,7 +5,9 @@
 
 // The hidden units' activations, by the names the payload gives (forward.activation); the output unit is a
 // sigmoid whatever they are.
-const ACT = { identity: (z) => z, logistic: (z) => 1 / (1 + Math.exp(-z)), tanh: Math.tanh, relu: (z) => (z > 0 ? z : 0) };
+const ACT = {
+  identity: (z) => z, logistic: (z) => 1 / (1 + Math.exp(-z)), tanh: Math.tanh, relu: (z) => (z > 0 ? z : 0),
+};
 
 function decodeFloats(b64) {
   // Python sends float32 arrays as base64 (little-endian): 4 bytes a number instead of ~20 in JSON.

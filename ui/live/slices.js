@@ -53,7 +53,9 @@ function createSlicesView(element, spec, data) {
     bar.style.background = "linear-gradient(to right, " + stops.join(", ") + ")";
     htmlEl("span", { className: "mlpx-cbar-mid" }, bar);
     const ticks = htmlEl("span", { className: "mlpx-cbar-ticks" }, cb);
-    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) htmlEl("span", { textContent: v }, ticks).style.left = at;
+    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) {
+      htmlEl("span", { textContent: v }, ticks).style.left = at;
+    }
 
     const contour = item();
     // Shown on the map's light middle colour, as in the plots, so it also reads on a dark theme.
