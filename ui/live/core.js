@@ -1,7 +1,8 @@
 // MLP Playground live views: the core. It keeps the views mounted between reruns, decodes the
 // recorded run, and plays it back on the client with requestAnimationFrame, so that every view
-// redraws in place at the same epoch. View files (concatenated before this one) each define a
-// create*View(element, spec) function returning {update(frame)}.
+// redraws in place at the same epoch; and it holds the helpers the views share. View files
+// (concatenated before this one) each define a create*View(element, spec, data) function returning
+// {update(frame), setData?(data)} (README.md).
 
 // The hidden units' activations, by the names the payload gives (forward.activation); the output unit is a
 // sigmoid whatever they are.
