@@ -140,4 +140,4 @@ def test_payload_carries_the_run_as_float32_and_every_view():
     assert payload["n_params"] == params.shape[1] == 23
     assert {"graph", "heatmaps", "loss", "slices", "view3d"} <= set(payload)
     assert len(payload["loss"]["loss"]) == payload["n_epochs"]
-    assert payload["forward"]["activation"] == 3  # relu
+    assert payload["forward"]["activation"] == "relu"  # by name: the numeric codes stay in Python

@@ -1,7 +1,7 @@
 """The live views: one Streamlit component (``st.components.v2``) that keeps its drawings mounted
 and plays the recorded run back in the browser, redrawing every view in place at the same epoch.
 
-Its JavaScript is plain files in this folder, concatenated: the views, then ``core.js``. It draws with
+Its JavaScript is plain files in this folder, concatenated: ``VIEW_FILES``, then ``core.js``. It draws with
 SVG and canvas (plotly.js redraws were measured at 10 frames per second here, too slow to animate).
 """
 
@@ -12,7 +12,11 @@ from pathlib import Path
 import streamlit as st
 
 HERE = Path(__file__).parent
-VIEW_FILES = ("graph.js", "loss.js", "heatmaps.js", "slices.js", "view3d.js")
+# One file per view, and the parts of the 3-D view (its surface, camera, rasterizer and box) in files of their own.
+VIEW_FILES = (
+    "graph.js", "loss.js", "heatmaps.js", "slices.js",
+    "surface.js", "camera.js", "raster.js", "box.js", "view3d.js",
+)
 
 
 def _source() -> tuple[str, str]:

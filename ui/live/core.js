@@ -1,9 +1,14 @@
 // MLP Playground live views: the core. It keeps the views mounted between reruns, decodes the
 // recorded run, and plays it back on the client with requestAnimationFrame, so that every view
-// redraws in place at the same epoch. View files (concatenated before this one) each define a
-// create*View(element, spec) function returning {update(frame)}.
+// redraws in place at the same epoch; and it holds the helpers the views share. View files
+// (concatenated before this one) each define a create*View(element, spec, data) function returning
+// {update(frame), setData?(data)} (README.md).
 
-const ACT = { 0: (z) => z, 1: (z) => 1 / (1 + Math.exp(-z)), 2: Math.tanh, 3: (z) => (z > 0 ? z : 0) };
+// The hidden units' activations, by the names the payload gives (forward.activation); the output unit is a
+// sigmoid whatever they are.
+const ACT = {
+  identity: (z) => z, logistic: (z) => 1 / (1 + Math.exp(-z)), tanh: Math.tanh, relu: (z) => (z > 0 ? z : 0),
+};
 
 function decodeFloats(b64) {
   // Python sends float32 arrays as base64 (little-endian): 4 bytes a number instead of ~20 in JSON.
@@ -15,17 +20,17 @@ function decodeFloats(b64) {
 }
 
 // The network's forward pass for many points: X is a Float64Array of n rows of d standardized inputs.
-// layout rows are [fan_in, fan_out, w_offset, b_offset] into theta (W row-major, then b).
-function makeForward(layout, actCode) {
-  const act = ACT[actCode];
-  const widest = Math.max(...layout.map((r) => Math.max(r[0], r[1])));
+// table rows are [fan_in, fan_out, w_offset, b_offset] into theta (W row-major, then b): the parameter table.
+function makeForward(table, activation) {
+  const act = ACT[activation];
+  const widest = Math.max(...table.map((r) => Math.max(r[0], r[1])));
   let a = new Float64Array(widest), z = new Float64Array(widest);
   return function forward(theta, X, n, d, out) {
     for (let s = 0; s < n; s++) {
       for (let k = 0; k < d; k++) a[k] = X[s * d + k];
-      for (let li = 0; li < layout.length; li++) {
-        const [fin, fout, w, b] = layout[li];
-        const last = li === layout.length - 1;
+      for (let li = 0; li < table.length; li++) {
+        const [fin, fout, w, b] = table[li];
+        const last = li === table.length - 1;
         for (let j = 0; j < fout; j++) {
           let acc = theta[b + j];
           for (let k = 0; k < fin; k++) acc += theta[w + k * fout + j] * a[k];
@@ -37,6 +42,13 @@ function makeForward(layout, actCode) {
     }
     return out;
   };
+}
+
+// The logit log(p / (1 - p)), on which the views trace the p = 0.5 boundary (it is 0 there). Clamped so that
+// a saturated grid node (p rounds to 0 or 1) still interpolates to a finite point.
+function logit(p) {
+  const z = Math.log(p / (1 - p));
+  return z > 40 ? 40 : z < -40 ? -40 : z;
 }
 
 const DIVERGING = {
@@ -95,11 +107,33 @@ function squareCrossings(c0, c1, c2, c3, i, j, eu, ev) {
   eu[3] = i; ev[3] = j + c0 / (c0 - c3);
 }
 
+// svgEl sets attributes (SVG has no properties for most of them); htmlEl sets properties (className,
+// textContent, title, hidden ...), so that text given to it is never parsed as markup.
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
   if (parent) parent.appendChild(el);
   return el;
+}
+
+function htmlEl(tag, props, parent) {
+  const el = document.createElement(tag);
+  if (props) Object.assign(el, props);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+// Axis ticks at round values, the step 1, 2, 2.5 or 5 times a power of ten and at least (hi - lo) / target:
+// [value, label] pairs, each label with the decimals the step needs (2.5 one more); a value that is 0 but for
+// rounding is labelled 0.
+function niceTicks(lo, hi, target) {
+  const raw = (hi - lo) / target;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (step / mag === 2.5 ? 1 : 0);
+  const out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push([v, (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(decimals)]);
+  return out;
 }
 
 function fmt(v) {
@@ -110,14 +144,11 @@ function fmt(v) {
 
 // A hover tooltip inside `host` showing lines of text (set with textContent: names are data).
 function makeTip(host) {
-  const el = document.createElement("div");
-  el.className = "live-tip";
-  el.hidden = true;
-  host.appendChild(el);
+  const el = htmlEl("div", { className: "live-tip", hidden: true }, host);
   const rows = [];
   return {
     set(lines) {
-      while (rows.length < lines.length) rows.push(el.appendChild(document.createElement("div")));
+      while (rows.length < lines.length) rows.push(htmlEl("div", null, el));
       rows.forEach((d, i) => {
         d.hidden = i >= lines.length;
         if (i < lines.length && d.textContent !== lines[i]) d.textContent = lines[i];
@@ -138,29 +169,18 @@ function makeTip(host) {
 
 function makePanel(root, view, title) {
   // A titled panel whose header carries the "Epoch N" label the tests and the bench sample.
-  const panel = document.createElement("section");
-  panel.className = "panel panel-" + view;
-  const head = document.createElement("header");
-  const h = document.createElement("span");
-  h.className = "panel-title";
-  h.textContent = title;
-  const label = document.createElement("span");
-  label.className = "epoch-label";
+  const panel = htmlEl("section", { className: "panel panel-" + view }, root);
+  const head = htmlEl("header", null, panel);
+  htmlEl("span", { className: "panel-title", textContent: title }, head);
+  const label = htmlEl("span", { className: "epoch-label", textContent: "Epoch 0" }, head);
   label.dataset.view = view;
-  label.textContent = "Epoch 0";
-  head.append(h, label);
-  const body = document.createElement("div");
-  body.className = "panel-body";
-  panel.append(head, body);
-  root.appendChild(panel);
+  const body = htmlEl("div", { className: "panel-body" }, panel);
   return { panel, body, label };
 }
 
 function buildViews(root, data) {
   root.replaceChildren();
-  const grid = document.createElement("div");
-  grid.className = "live-grid";
-  root.appendChild(grid);
+  const grid = htmlEl("div", { className: "live-grid" }, root);
   const views = [];
   const add = (key, title, create, spec, cls) => {
     if (!spec) return;
@@ -182,79 +202,78 @@ function hookPauseButton() {
   if (window.__mlpPauseHook) return;
   window.__mlpPauseHook = true;
   document.addEventListener("click", (e) => {
-    const st = window.__mlpLiveState;
+    const live = window.__mlpLiveState;
     const hit = e.target && e.target.closest && e.target.closest(".st-key-b_pause");
-    if (!st || !hit || !st.playing) return;
-    st.e0 = st.drawn;
-    st.playing = false;
-    st.dirty = true;
-    st.setStateValue("paused_at", { epoch: st.drawn, at: Date.now() });
+    if (!live || !hit || !live.playing) return;
+    live.e0 = live.drawn;
+    live.playing = false;
+    live.dirty = true;
+    live.setStateValue("paused_at", { epoch: live.drawn, at: Date.now() });
   }, true);
 }
 
 export default function (component) {
   const { data, parentElement } = component;
   hookPauseButton();
-  let st = parentElement.__mlpLive;
-  if (!st || st.runId !== data.run_id || st.viewsKey !== data.views_key) {
-    if (st && st.raf) cancelAnimationFrame(st.raf);
-    const root = document.createElement("div");
-    root.className = "mlp-live";
-    if (st && st.root) st.root.remove();
-    parentElement.appendChild(root);
-    st = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
-    st.views = buildViews(root, data);
+  // The live views' state (views, decoded run, playback clock), kept on the element across reruns.
+  let live = parentElement.__mlpLive;
+  if (!live || live.runId !== data.run_id || live.viewsKey !== data.views_key) {
+    if (live && live.raf) cancelAnimationFrame(live.raf);
+    if (live && live.root) live.root.remove();
+    const root = htmlEl("div", { className: "mlp-live" }, parentElement);
+    live = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
+    live.views = buildViews(root, data);
   }
-  st.data = data;
-  st.setStateValue = component.setStateValue;
-  window.__mlpLiveState = st;
-  st.P = data.n_params;
-  st.params = decodeFloats(data.params);
-  st.grads = decodeFloats(data.grads);
-  st.E = data.n_epochs;
-  for (const v of st.views) if (v.view.setData) v.view.setData(data);
+  live.data = data;
+  live.setStateValue = component.setStateValue;
+  window.__mlpLiveState = live;
+  live.P = data.n_params;
+  live.params = decodeFloats(data.params);
+  live.grads = decodeFloats(data.grads);
+  live.E = data.n_epochs;
+  for (const v of live.views) if (v.view.setData) v.view.setData(data);
   const pb = data.playback;
-  if (pb.token !== st.token) {
-    st.token = pb.token;
-    st.t0 = performance.now();
-    st.e0 = pb.epoch;
-    st.playing = pb.playing;
-    st.speed = pb.speed;
+  if (pb.token !== live.token) {
+    live.token = pb.token;
+    live.t0 = performance.now();
+    live.e0 = pb.epoch;
+    live.playing = pb.playing;
+    live.speed = pb.speed;
   }
-  st.dirty = true;
+  live.dirty = true;
   const tick = () => {
     const now = performance.now();
-    let epoch = st.e0;
-    if (st.playing) epoch = st.e0 + Math.floor(((now - st.t0) / 1000) * st.speed);
-    epoch = Math.max(0, Math.min(st.E - 1, epoch));
-    if (epoch !== st.drawn || st.dirty) {
-      const P = st.P;
+    let epoch = live.e0;
+    if (live.playing) epoch = live.e0 + Math.floor(((now - live.t0) / 1000) * live.speed);
+    epoch = Math.max(0, Math.min(live.E - 1, epoch));
+    if (epoch !== live.drawn || live.dirty) {
+      const P = live.P;
       const frame = {
         epoch,
-        theta: st.params.subarray(epoch * P, (epoch + 1) * P),
-        grad: st.grads.subarray(epoch * P, (epoch + 1) * P),
-        data: st.data,
+        theta: live.params.subarray(epoch * P, (epoch + 1) * P),
+        grad: live.grads.subarray(epoch * P, (epoch + 1) * P),
+        data: live.data,
       };
-      for (const v of st.views) {
+      for (const v of live.views) {
         v.view.update(frame);
         v.label.textContent = "Epoch " + epoch;
       }
-      st.root.dataset.epoch = String(epoch);
-      st.drawn = epoch;
-      st.dirty = false;
+      live.root.dataset.epoch = String(epoch);
+      live.drawn = epoch;
+      live.dirty = false;
     }
-    st.raf = requestAnimationFrame(tick);
+    live.raf = requestAnimationFrame(tick);
   };
-  if (st.raf) cancelAnimationFrame(st.raf);
-  st.raf = requestAnimationFrame(tick);
+  if (live.raf) cancelAnimationFrame(live.raf);
+  live.raf = requestAnimationFrame(tick);
   // Tests and the bench read the playback through this hook; it is not used by the app itself.
   window.mlpPlayground = {
-    epoch: () => st.drawn,
+    epoch: () => live.drawn,
     predict: (epoch, X) => {
-      const f = makeForward(data.forward.layout, data.forward.activation);
+      const f = makeForward(data.forward.table, data.forward.activation);
       const out = new Float64Array(X.length);
       const d = X[0].length;
-      return Array.from(f(st.params.subarray(epoch * st.P, (epoch + 1) * st.P), Float64Array.from(X.flat()), X.length, d, out));
+      return Array.from(f(live.params.subarray(epoch * live.P, (epoch + 1) * live.P), Float64Array.from(X.flat()), X.length, d, out));
     },
   };
 }

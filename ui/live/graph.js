@@ -2,19 +2,15 @@
 // the sign of w; each unit's fill and the number under it are its bias. Built once per payload;
 // update() only sets attributes, and only those that changed.
 function createGraphView(element, spec, data) {
-  const ACT_NAMES = { 0: "identity", 1: "logistic", 2: "tanh", 3: "ReLU" };
   const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
   // The palette's ends; on a dark theme they are lifted a little towards the light middle to stay visible.
   const colors = { pos: rgb(DIVERGING.pos), neg: rgb(DIVERGING.neg), dark: false };
   const MAX_LABEL = 110; // px; longer feature names are cut with an ellipsis (full name on hover)
 
-  const root = document.createElement("div");
-  root.className = "graph-view";
+  const root = htmlEl("div", { className: "graph-view" });
   const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, root);
-  const legend = document.createElement("div");
-  legend.className = "view-legend";
   const tip = makeTip(root);
-  root.appendChild(legend);
+  const legend = htmlEl("div", { className: "view-legend" }, root);
   element.appendChild(root);
 
   const measure = textMeasurer(root);
@@ -25,8 +21,8 @@ function createGraphView(element, spec, data) {
   function build(spec, data) {
     themeColors();
     svg.replaceChildren();
-    const nodes = spec.nodes, layout = data.forward.layout;
-    const act = ACT_NAMES[data.forward.activation] || "activation " + data.forward.activation;
+    const nodes = spec.nodes, table = data.forward.table;
+    const act = spec.activation;  // the label the sidebar uses (ui.settings.table.ACTIVATIONS)
 
     // Columns are the nodes sharing an x; the radius follows the tightest spacing.
     const byX = new Map();
@@ -85,14 +81,14 @@ function createGraphView(element, spec, data) {
       const path = svgEl("path", { d, class: "edge", stroke: colors.pos, "stroke-width": 1 }, edgeLayer);
       svgEl("path", { d, class: "edge-hit", "data-edge": i }, hitLayer);
       return { param: e.param, path, width: -1, pos: true, name: "weight " + a.label + " \u2192 " + b.label,
-        where: layerName(layout, e.param) };
+        where: layerName(table, e.param) };
     });
 
     const recs = nodes.map((n, i) => {
       const grp = svgEl("g", { class: "node node-" + n.kind, "data-node": i }, nodeLayer);
       const hasBias = n.bias !== null && n.bias !== undefined;
       const rec = { param: hasBias ? n.bias : null, shape: null, value: null, inner: null, fill: "", text: "",
-        dark: false, name: n.title || String(n.label), where: hasBias ? layerName(layout, n.bias) : "" };
+        dark: false, name: n.title || String(n.label), where: hasBias ? layerName(table, n.bias) : "" };
       const label = String(n.label);
       if (n.kind === "input") {
         rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 3 }, grp);
@@ -130,11 +126,9 @@ function createGraphView(element, spec, data) {
   function buildLegend() {
     legend.replaceChildren();
     const item = (swatch, text) => {
-      const span = document.createElement("span");
-      span.className = "legend-item";
+      const span = htmlEl("span", { className: "legend-item" }, legend);
       if (swatch) span.appendChild(swatch);
-      span.appendChild(document.createElement("span")).textContent = text;
-      legend.appendChild(span);
+      htmlEl("span", { textContent: text }, span);
     };
     const lines = (color) => {
       const s = svgEl("svg", { width: 34, height: 14, class: "legend-swatch" });
@@ -243,9 +237,9 @@ function createGraphView(element, spec, data) {
 
   // Where a parameter sits: "layer 2, W[3, 1]" (row = input of the layer, column = unit) or
   // "layer 2, b[1]", 1-based as in the heatmaps.
-  function layerName(layout, p) {
-    for (let li = 0; li < layout.length; li++) {
-      const [fin, fout, w, b] = layout[li];
+  function layerName(table, p) {
+    for (let li = 0; li < table.length; li++) {
+      const [fin, fout, w, b] = table[li];
       if (p >= w && p < w + fin * fout) {
         return `layer ${li + 1}, W[${Math.floor((p - w) / fout) + 1}, ${((p - w) % fout) + 1}]`;
       }
@@ -267,7 +261,7 @@ function createGraphView(element, spec, data) {
 
   // Width of a string in px at the view's font (canvas measurement: works before the view is shown).
   function textMeasurer(el) {
-    const ctx = document.createElement("canvas").getContext("2d");
+    const ctx = htmlEl("canvas").getContext("2d");
     let family = null;
     return (s, size) => {
       if (family === null) family = getComputedStyle(el).fontFamily || "sans-serif";
@@ -283,7 +277,6 @@ function createGraphView(element, spec, data) {
     return s.slice(0, n) + "\u2026";
   }
 
-  // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
   build(spec, data);
   return { update, setData };
 }

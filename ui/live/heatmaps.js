@@ -2,15 +2,13 @@
 // columns = its units) and a bias row "b". A cell's colour is its value over the layer's largest |value|
 // in the run, so 0 is always the light middle colour. update() sets colours and numbers in place.
 function createHeatmapView(element, spec, data) {
-  const root = document.createElement("div");
-  root.className = "heatmap-view";
-  const blocks = document.createElement("div");
-  blocks.className = "heatmap-blocks";
-  const note = document.createElement("div");
-  note.className = "view-legend heatmap-note";
-  note.textContent = "Cell colour = value \u00F7 the layer\u2019s largest |value| over the run: " +
-    "orange negative, purple positive, light near 0. Row b holds the biases. Hover a cell for its gradient.";
-  root.append(blocks, note);
+  const root = htmlEl("div", { className: "heatmap-view" });
+  const blocks = htmlEl("div", { className: "heatmap-blocks" }, root);
+  htmlEl("div", {
+    className: "view-legend heatmap-note",
+    textContent: "Cell colour = value \u00F7 the layer\u2019s largest |value| over the run: " +
+      "orange negative, purple positive, light near 0. Row b holds the biases. Hover a cell for its gradient.",
+  }, root);
   element.appendChild(root);
   const tip = makeTip(root);
 
@@ -20,22 +18,12 @@ function createHeatmapView(element, spec, data) {
     blocks.replaceChildren();
     cells = [];
     layers = spec.layers.map((L) => {
-      const block = document.createElement("div");
-      block.className = "heatmap-block";
-      const title = document.createElement("div");
-      title.className = "heatmap-title";
-      title.textContent = L.title;
-      const table = document.createElement("table");
-      table.className = "heatmap";
+      const block = htmlEl("div", { className: "heatmap-block" }, blocks);
+      htmlEl("div", { className: "heatmap-title", textContent: L.title }, block);
+      const table = htmlEl("table", { className: "heatmap" }, block);
       const head = table.createTHead().insertRow();
-      head.appendChild(document.createElement("th"));
-      for (const c of L.cols) {
-        const th = document.createElement("th");
-        th.className = "col-label";
-        th.textContent = c;
-        th.title = c;
-        head.appendChild(th);
-      }
+      htmlEl("th", null, head);
+      for (const c of L.cols) htmlEl("th", { className: "col-label", textContent: c, title: c }, head);
       const body = table.createTBody();
       const rowLabels = [...L.rows, "b"];
       rowLabels.forEach((label, k) => {
@@ -43,11 +31,7 @@ function createHeatmapView(element, spec, data) {
         if (bias) body.insertRow().className = "gap-row"; // sets the bias row slightly apart
         const tr = body.insertRow();
         if (bias) tr.className = "bias-row";
-        const th = document.createElement("th");
-        th.className = "row-label";
-        th.textContent = label;
-        th.title = bias ? "biases" : label;
-        tr.appendChild(th);
+        htmlEl("th", { className: "row-label", textContent: label, title: bias ? "biases" : label }, tr);
         for (let j = 0; j < L.fan_out; j++) {
           const td = tr.insertCell();
           td.className = "cell";
@@ -59,19 +43,12 @@ function createHeatmapView(element, spec, data) {
             name: bias ? `b[${L.cols[j]}]` : `W[${label} \u2192 ${L.cols[j]}]`, where: L.title });
         }
       });
-      const bar = document.createElement("div");
-      bar.className = "colorbar";
-      const grad = document.createElement("div");
-      grad.className = "colorbar-ramp";
-      const ticks = document.createElement("div");
-      ticks.className = "colorbar-ticks";
-      const lo = document.createElement("span"), mid = document.createElement("span"),
-        hi = document.createElement("span");
-      mid.textContent = "0";
-      ticks.append(lo, mid, hi);
-      bar.append(grad, ticks);
-      block.append(title, table, bar);
-      blocks.appendChild(block);
+      const bar = htmlEl("div", { className: "colorbar" }, block);
+      const grad = htmlEl("div", { className: "colorbar-ramp" }, bar);
+      const ticks = htmlEl("div", { className: "colorbar-ticks" }, bar);
+      const lo = htmlEl("span", null, ticks);
+      htmlEl("span", { textContent: "0" }, ticks);
+      const hi = htmlEl("span", null, ticks);
       return { L, lo, hi, grad };
     });
     signature = spec.layers.map((L) => [L.fan_in, L.fan_out, L.w_offset].join(",")).join(";");
@@ -147,7 +124,6 @@ function createHeatmapView(element, spec, data) {
     tip.hide();
   });
 
-  // A small tooltip div inside `host` (position: relative); lines are set as text, never markup.
   build(spec);
   return {
     update,

@@ -13,15 +13,11 @@ function createLossView(element, spec, data) {
   // Plot areas in px; the lowest plot shown gets 30 px more for the epoch labels.
   const HEIGHTS = [{ top: 8, plot: 150, bottom: 8 }, { top: 8, plot: 72, bottom: 8 }];
 
-  const root = document.createElement("div");
-  root.className = "loss-view";
-  element.appendChild(root);
+  const root = htmlEl("div", { className: "loss-view" }, element);
 
   const plots = HEIGHTS.map((h, pi) => {
-    const legend = document.createElement("div");
-    legend.className = "view-legend loss-legend";
-    const svg = svgEl("svg", { class: "loss-svg" });
-    root.append(legend, svg);
+    const legend = htmlEl("div", { className: "view-legend loss-legend" }, root);
+    const svg = svgEl("svg", { class: "loss-svg" }, root);
     const p = {
       h, legend, svg,
       grid: svgEl("g", { class: "axis-grid" }, svg),
@@ -38,22 +34,15 @@ function createLossView(element, spec, data) {
   });
   const xlabel = svgEl("text", { class: "axis-label", "text-anchor": "end" }, plots[1].svg);
   xlabel.textContent = "epoch";
-  const note = document.createElement("div");
-  note.className = "loss-note";
-  root.appendChild(note);
+  const note = htmlEl("div", { className: "loss-note" }, root);
 
   const series = SERIES.map((s) => {
     const p = plots[s.plot];
-    const item = document.createElement("span");
-    item.className = "legend-item";
+    const item = htmlEl("span", { className: "legend-item" }, p.legend);
     const sw = svgEl("svg", { width: 26, height: 10, class: "legend-swatch" }, item);
     svgEl("line", { x1: 1, x2: 25, y1: 5, y2: 5, class: "curve " + s.cls }, sw);
-    const name = document.createElement("span");
-    name.textContent = s.label;
-    const value = document.createElement("span");
-    value.className = "legend-value";
-    item.append(name, value);
-    p.legend.appendChild(item);
+    htmlEl("span", { textContent: s.label }, item);
+    const value = htmlEl("span", { className: "legend-value" }, item);
     return {
       ...s, item, value,
       line: svgEl("polyline", { class: "curve " + s.cls, points: "" }, p.curves),
@@ -64,6 +53,8 @@ function createLossView(element, spec, data) {
 
   let d = spec, E = 0, width = 0, last = null;
 
+  // Not core.js's niceTicks: these axes start at 0 and want the 1-2-5 step NEAREST span / count, where
+  // niceTicks takes the next one up (2.5 included) for a range that may start anywhere.
   function niceStep(span, count) {
     const raw = span / Math.max(1, count), p = Math.pow(10, Math.floor(Math.log10(raw)));
     const m = raw / p;

@@ -12,7 +12,6 @@ import json
 
 import numpy as np
 
-from mlp_core import kernels
 from mlp_core.architecture import parameter_table
 from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
@@ -65,8 +64,7 @@ def network_graph_spec(units, feature_names, activation, params, width=640, heig
         "width": width, "height": height, "nodes": nodes, "edges": edges,
         "weight_scale": float(weights.max()) if weights.size else 1.0,
         "bias_scale": float(biases.max()) if biases.size else 1.0,
-        "layers": ["inputs", *[f"hidden {i} ({ACTIVATIONS[activation]})" for i in range(1, columns - 1)],
-                   "output (sigmoid)"],
+        "activation": ACTIVATIONS[activation],  # the hidden layers' captions, as the sidebar names it
     }
 
 
@@ -177,7 +175,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "n_params": int(params.shape[1]),
         "params": encode_floats(params),
         "grads": encode_floats(recording.array("grads")),
-        "forward": {"layout": parameter_table(units).tolist(), "activation": kernels.ACTIVATION_CODES[activation]},
+        "forward": {"table": parameter_table(units).tolist(), "activation": activation},
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),

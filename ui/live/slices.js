@@ -4,29 +4,6 @@
 // axes (redrawn only on resize or new data).
 
 function createSlicesView(element, spec, data) {
-  const CSS = `
-.mlpx-slices { color: inherit; }
-.mlpx-slices-row { display: flex; flex-wrap: wrap; gap: 14px 18px; justify-content: center; }
-.mlpx-slice { margin: 0; }
-.mlpx-slice-head { display: flex; align-items: baseline; gap: 8px; margin: 0 10px 2px 46px; min-height: 1.3em; }
-.mlpx-slice-title { font-weight: 600; font-size: 0.9rem; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; flex: 1 1 auto; min-width: 0; }
-.mlpx-slice-note { font-size: 0.75rem; opacity: 0.7; white-space: nowrap; }
-.mlpx-slice-plot { position: relative; }
-.mlpx-slice-plot canvas { position: absolute; left: 0; top: 0; }
-.mlpx-legend { display: flex; flex-wrap: wrap; align-items: center; justify-content: center;
-  gap: 6px 24px; margin-top: 10px; font-size: 0.8rem; }
-.mlpx-legend-item { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
-.mlpx-legend svg { flex: none; overflow: visible; }
-.mlpx-cbar { display: inline-grid; grid-template-columns: auto auto; align-items: center; column-gap: 8px; }
-.mlpx-cbar-bar { position: relative; width: 150px; height: 10px; border-radius: 2px;
-  box-shadow: inset 0 0 0 1px rgba(128,128,128,0.35); }
-.mlpx-cbar-mid { position: absolute; left: 50%; top: -3px; bottom: -3px; width: 2px; margin-left: -1px;
-  background: #1b1b1b; }
-.mlpx-cbar-ticks { grid-column: 2; position: relative; width: 150px; height: 1.1em; font-size: 0.7rem;
-  opacity: 0.8; }
-.mlpx-cbar-ticks span { position: absolute; transform: translateX(-50%); top: 1px; }
-`;
   // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
   const M = { left: 46, right: 10, top: 6, bottom: 38 };
   const GAP = 18;
@@ -42,15 +19,9 @@ function createSlicesView(element, spec, data) {
   }
   const lut = new Uint32Array(lutBytes.buffer);
 
-  const root = document.createElement("div");
-  root.className = "mlpx-slices";
-  const style = document.createElement("style");
-  style.textContent = CSS;
-  const row = document.createElement("div");
-  row.className = "mlpx-slices-row";
-  const legend = document.createElement("div");
-  legend.className = "mlpx-legend";
-  root.append(style, row, legend);
+  const root = htmlEl("div", { className: "mlpx-slices" });
+  const row = htmlEl("div", { className: "mlpx-slices-row" }, root);
+  const legend = htmlEl("div", { className: "mlpx-legend" }, root);
   element.appendChild(root);
 
   let forward = null;
@@ -71,28 +42,19 @@ function createSlicesView(element, spec, data) {
   function buildLegend(d) {
     const [neg, pos] = classNames(d);
     legend.replaceChildren();
-    const item = (cls) => {
-      const s = document.createElement("span");
-      s.className = "mlpx-legend-item" + (cls ? " " + cls : "");
-      legend.appendChild(s);
-      return s;
-    };
-    const text = (parent, t) => parent.appendChild(document.createElement("span")).append(t);
+    const item = (cls) => htmlEl("span", { className: "mlpx-legend-item" + (cls ? " " + cls : "") }, legend);
+    const text = (parent, t) => htmlEl("span", { textContent: t }, parent);
 
     const cb = item("mlpx-cbar");
     text(cb, "p(" + pos + ")");
-    const bar = cb.appendChild(document.createElement("span"));
-    bar.className = "mlpx-cbar-bar";
+    const bar = htmlEl("span", { className: "mlpx-cbar-bar" }, cb);
     const stops = [];
     for (let s = 0; s <= 10; s++) stops.push(divergingColor(s / 5 - 1) + " " + s * 10 + "%");
     bar.style.background = "linear-gradient(to right, " + stops.join(", ") + ")";
-    bar.appendChild(document.createElement("span")).className = "mlpx-cbar-mid";
-    const ticks = cb.appendChild(document.createElement("span"));
-    ticks.className = "mlpx-cbar-ticks";
+    htmlEl("span", { className: "mlpx-cbar-mid" }, bar);
+    const ticks = htmlEl("span", { className: "mlpx-cbar-ticks" }, cb);
     for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) {
-      const t = ticks.appendChild(document.createElement("span"));
-      t.style.left = at;
-      t.textContent = v;
+      htmlEl("span", { textContent: v }, ticks).style.left = at;
     }
 
     const contour = item();
@@ -121,18 +83,13 @@ function createSlicesView(element, spec, data) {
   function buildPanels(sl) {
     row.replaceChildren();
     panels = sl.panels.map((ps) => {
-      const fig = document.createElement("figure");
-      fig.className = "mlpx-slice";
-      const head = fig.appendChild(document.createElement("div"));
-      head.className = "mlpx-slice-head";
-      const title = head.appendChild(document.createElement("span"));
-      title.className = "mlpx-slice-title";
-      const note = head.appendChild(document.createElement("span"));
-      note.className = "mlpx-slice-note";
-      const plot = fig.appendChild(document.createElement("div"));
-      plot.className = "mlpx-slice-plot";
-      const map = plot.appendChild(document.createElement("canvas"));
-      const axes = plot.appendChild(document.createElement("canvas"));
+      const fig = htmlEl("figure", { className: "mlpx-slice" });
+      const head = htmlEl("div", { className: "mlpx-slice-head" }, fig);
+      const title = htmlEl("span", { className: "mlpx-slice-title" }, head);
+      const note = htmlEl("span", { className: "mlpx-slice-note" }, head);
+      const plot = htmlEl("div", { className: "mlpx-slice-plot" }, fig);
+      const map = htmlEl("canvas", null, plot);
+      const axes = htmlEl("canvas", null, plot);
       row.appendChild(fig);
       return { fig, title, note, noteText: "", plot, map, axes, ps };
     });
@@ -141,7 +98,7 @@ function createSlicesView(element, spec, data) {
   // Standardized inputs of every grid node, computed once per payload: row j (y, bottom to top), column i.
   function prepareGrids(sl, d) {
     G = sl.grid;
-    const nIn = d.forward.layout[0][0];
+    const nIn = d.forward.table[0][0];
     for (const pn of panels) {
       const ps = pn.ps;
       const X = new Float64Array(G * G * nIn);
@@ -159,22 +116,11 @@ function createSlicesView(element, spec, data) {
       pn.nIn = nIn;
       pn.p = new Float64Array(G * G);
       pn.logit = new Float64Array(G * G);
-      pn.off = document.createElement("canvas");
-      pn.off.width = pn.off.height = G;
+      pn.off = htmlEl("canvas", { width: G, height: G });
       pn.offCtx = pn.off.getContext("2d");
       pn.img = pn.offCtx.createImageData(G, G);
       pn.pix = new Uint32Array(pn.img.data.buffer);
     }
-  }
-
-  function niceTicks(lo, hi, target) {
-    const raw = (hi - lo) / target;
-    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
-    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (step / mag === 2.5 ? 1 : 0);
-    const out = [];
-    for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push([v, (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(decimals)]);
-    return out;
   }
 
   function layout() {
@@ -315,9 +261,7 @@ function createSlicesView(element, spec, data) {
       const v = p[k];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
-      // Clamped so that a saturated corner (p rounds to 0 or 1) still interpolates to a finite point.
-      const z = Math.log(v / (1 - v));
-      L[k] = z > 40 ? 40 : z < -40 ? -40 : z;
+      L[k] = logit(v);
     }
     pn.offCtx.putImageData(pn.img, 0, 0);
 
@@ -353,10 +297,10 @@ function createSlicesView(element, spec, data) {
 
   function setData(d) {
     const sl = d.slices;
-    const key = JSON.stringify([sl, d.class_names || null, d.forward.layout]);
+    const key = JSON.stringify([sl, d.class_names || null, d.forward.table]);
     if (key === specKey) return;
     specKey = key;
-    forward = makeForward(d.forward.layout, d.forward.activation);
+    forward = makeForward(d.forward.table, d.forward.activation);
     if (sl.panels.length !== panels.length) buildPanels(sl);
     sl.panels.forEach((ps, k) => {
       panels[k].ps = ps;
