@@ -54,10 +54,11 @@ def _chromium_path() -> str:
 class StreamlitServer:
     """A ``streamlit run app.py`` process on loopback, started and stopped by the fixture."""
 
-    def __init__(self, port: int, log_path: Path):
+    def __init__(self, port: int, log_path: Path, extra: list[str] | None = None):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path
+        self.extra = list(extra or [])  # more command-line settings, e.g. ["--server.disconnectedSessionTTL", "10"]
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> None:
@@ -68,6 +69,7 @@ class StreamlitServer:
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
             "--client.showErrorDetails", "full",
+            *self.extra,
         ]
         env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
