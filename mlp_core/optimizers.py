@@ -23,6 +23,13 @@ class SGD:
         self.nesterov = nesterov
         self.velocities = [np.zeros_like(p) for p in params]
 
+    def state(self) -> tuple:
+        """A copy of what the next updates depend on besides the gradients: the velocities."""
+        return tuple(v.copy() for v in self.velocities)
+
+    def restore(self, state: tuple) -> None:
+        self.velocities = [v.copy() for v in state]
+
     def updates(self, grads) -> list[np.ndarray]:
         mu, lr = self.momentum, self.learning_rate
         if mu == 0:  # 0·v − η·g is exactly −η·g: skip the arithmetic on v
@@ -43,6 +50,14 @@ class Adam:
         self.t = 0
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
+
+    def state(self) -> tuple:
+        """A copy of what the next updates depend on besides the gradients: the step count and both moments."""
+        return (self.t, tuple(m.copy() for m in self.ms), tuple(v.copy() for v in self.vs))
+
+    def restore(self, state: tuple) -> None:
+        self.t = state[0]
+        self.ms, self.vs = [m.copy() for m in state[1]], [v.copy() for v in state[2]]
 
     def updates(self, grads) -> list[np.ndarray]:
         b1, b2 = self.beta_1, self.beta_2

@@ -3,7 +3,8 @@
 ``train`` yields one ``Snapshot`` for the initial weights (epoch 0) and one after every epoch; the last
 carries ``stop_reason``. The dashboard draws each snapshot as it comes; ``MLPBinaryClassifier.fit``
 drains the generator. Closing the generator at any point leaves nothing half-updated: every snapshot
-holds its own read-only copies.
+holds its own read-only copies. A snapshot taken with its ``Resume`` data (``resumable``) is a point training
+can go on from, exactly as if it had never stopped (``start``): what lets a recording keep only some epochs.
 """
 
 from __future__ import annotations
@@ -26,12 +27,18 @@ from .optimizers import apply_updates, make_optimizer
 DIVERGENCE_FACTOR = 2.0
 
 
+@dataclass(frozen=True)
+class Resume:
+    """What training holds besides the weights, at the end of an epoch: the optimizer's state (velocities, or
+    Adam's moments and step count), the random generator's state and the order of the rows (mini-batches only),
+    the loss rule's counters and the initial loss the divergence rule compares with."""
 
-
-
-
-
-
+    optimizer: tuple
+    rng: tuple | None
+    sample_idx: np.ndarray | None
+    best_loss: float
+    no_improvement: int
+    initial_loss: float
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Snapshot:
     val_accuracy: float | None = None
     stop_rule: str | None = None
     stop_reason: str | None = None
+    resume: Resume | None = None  # set when asked for (``train``'s ``resumable``): training can go on from here
 
     @property
     def coefs(self) -> tuple[np.ndarray, ...]:
@@ -98,12 +106,16 @@ def train(
     y_val=None,
     evaluate_every: int = 1,
     initial_params=None,
+    resumable=None,
+    start: Snapshot | None = None,
 ) -> Iterator[Snapshot]:
     """Train a binary MLP on ``X`` (n, d) float and ``y`` (n,) of 0/1, yielding snapshots.
 
     ``evaluate_every``: measure accuracy (and validation loss and accuracy when ``X_val`` is given)
     every k epochs, and on the first and last; 0 never. ``initial_params``: ``(coefs, intercepts)``
-    to start from instead of drawing them from ``config.random_state``.
+    to start from instead of drawing them from ``config.random_state``. ``resumable(epoch) -> bool``: the
+    epochs whose snapshots carry their ``Resume`` data. ``start``: such a snapshot (of a run with the same data
+    and config) to go on from: the epochs after it are yielded, each exactly as the first run yielded it.
     The inputs are trusted: validate them at the boundary (the estimator's ``fit`` does).
     Each batch's loss and gradients come from one fused pass (``kernels``); the optimizer steps follow
     scikit-learn's formulas on the flat parameter vector, element by element.
@@ -117,7 +129,7 @@ def train(
     arch = Architecture(units, act)
     if initial_params is None:
         initial_params = init_params(units, act, rng)
-    theta = arch.flatten(*initial_params).astype(float)
+    theta = arch.flatten(*initial_params).astype(float) if start is None else start.params.copy()
     optimizer = make_optimizer(config, [theta])
     code, total_units = arch.code, sum(units)
     partial = np.zeros((kernels.N_CHUNKS, arch.size + 1))
@@ -125,6 +137,12 @@ def train(
     # Reordering a full batch changes nothing but the rounding of sums, so only mini-batches shuffle.
     shuffle = config.shuffle and batch_size < n
     sample_idx = np.arange(n) if shuffle else None
+    resumable = resumable or (lambda epoch: False)
+
+    def resume_data(epoch):
+        return Resume(optimizer.state(), rng.get_state() if shuffle else None,
+                      None if sample_idx is None else sample_idx.copy(), float(best_loss), no_improvement,
+                      initial_loss) if resumable(epoch) else None
 
     def loss_and_grad(lo, hi, rows):
         sums = kernels.loss_and_gradient_sums(X, y, lo, hi, theta, arch.table, code, total_units, partial, rows)
@@ -155,14 +173,23 @@ def train(
     def evaluate_at(epoch, final=False):
         return evaluate_every > 0 and (final or epoch % evaluate_every == 0)
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        initial_loss, grad = loss_and_grad(0, n, kernels.NO_ROWS)
-    params = _frozen(theta)
-    last = Snapshot(0, params, _frozen(grad), arch, initial_loss, **(evaluate(params) if evaluate_at(0) else {}))
-    yield last
-
     best_loss, no_improvement = np.inf, 0
-    for epoch in range(1, config.max_iter + 1):
+    if start is None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            initial_loss, grad = loss_and_grad(0, n, kernels.NO_ROWS)
+        params = _frozen(theta)
+        last = Snapshot(0, params, _frozen(grad), arch, initial_loss, **(evaluate(params) if evaluate_at(0) else {}),
+                        resume=resume_data(0))
+        yield last
+    else:
+        r = start.resume
+        optimizer.restore(r.optimizer)
+        if shuffle:
+            rng.set_state(r.rng)
+            sample_idx = r.sample_idx.copy()
+        best_loss, no_improvement, initial_loss, last = r.best_loss, r.no_improvement, r.initial_loss, start
+
+    for epoch in range(last.epoch + 1, config.max_iter + 1):
         rows = kernels.NO_ROWS
         if shuffle:
             perm = np.arange(n)
@@ -189,6 +216,7 @@ def train(
             )
             yield dataclasses.replace(
                 last,
+                resume=None,
                 stop_rule="diverged",
                 stop_reason=(
                     f"Training diverged in epoch {epoch}: the {what}. The weights of epoch "
@@ -223,7 +251,8 @@ def train(
             stop = dict(stop_rule="max_iter", stop_reason=f"Reached max_iter={config.max_iter} epochs.")
         params = _frozen(theta)
         metrics = evaluate(params) if evaluate_at(epoch, bool(stop)) else {}
-        last = Snapshot(epoch, params, _frozen(grad), arch, epoch_loss, max_change, **metrics, **stop)
+        last = Snapshot(epoch, params, _frozen(grad), arch, epoch_loss, max_change, **metrics, **stop,
+                        resume=resume_data(epoch))
         yield last
         if stop:
             return

@@ -151,3 +151,27 @@ def test_default_network_learns_xor_over_octants():
                                 random_state=1, momentum=0.9)
     model.fit(X, y)
     assert model.score(X, y) > 0.9
+
+
+@pytest.mark.parametrize("settings", [
+    dict(),  # the article's plain full-batch gradient descent
+    dict(momentum=0.9),
+    dict(momentum=0.9, nesterovs_momentum=True, batch_size=16),  # shuffled mini-batches: the rng and row order
+    dict(solver="adam", learning_rate_init=0.01, batch_size=32, alpha=0.01),
+    dict(tol=3e-4, n_iter_no_change=3),  # the loss rule's counters: it stops the run at epoch 23
+])
+def test_training_goes_on_from_a_resumable_snapshot_exactly_as_it_would_have(settings):
+    X, y = _xor3()
+    config = TrainingConfig(max_iter=60, random_state=3, **{"weight_tol": None, "tol": None, **settings})
+    straight = list(train(X, y, config, X[:20], y[:20]))
+    marks = (0, len(straight) // 5, len(straight) // 2)
+    assert marks[1] >= 2
+    kept = {s.epoch: s for s in train(X, y, config, X[:20], y[:20], resumable=lambda e: e in marks)}
+    assert {e for e, s in kept.items() if s.resume is not None} == set(marks) and kept[1].resume is None
+    for epoch in marks:
+        resumed = list(train(X, y, config, X[:20], y[:20], start=kept[epoch]))
+        assert [s.epoch for s in resumed] == [s.epoch for s in straight[epoch + 1:]]
+        for a, b in zip(resumed, straight[epoch + 1:], strict=True):
+            np.testing.assert_array_equal(a.params, b.params)
+            np.testing.assert_array_equal(a.grads, b.grads)
+            assert (a.loss, a.accuracy, a.val_loss, a.stop_rule) == (b.loss, b.accuracy, b.val_loss, b.stop_rule)
