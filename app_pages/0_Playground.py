@@ -8,9 +8,9 @@ import streamlit as st
 
 from ui.common.text import literal, say
 from ui.live import live_views
-from ui.live.payload import live_payload
+from ui.live.payload import Sent, Want, live_payload
 from ui.session.export import model_filename, model_json
-from ui.session.runs import prepare_data, prepare_run, stuck_notice
+from ui.session.runs import FIRST_DRAW_SECONDS, prepare_data, prepare_run, stuck_notice
 from ui.session.state import Session, get_session, show_notices
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
@@ -97,7 +97,7 @@ def on_reset() -> None:
     s = get_session()
     with s.lock:
         s.recording.reset()
-        s.recording.extend(seconds=0.5)
+        s.recording.extend(seconds=FIRST_DRAW_SECONDS)
         s.playback.pause_at(0)
         s.notices.append("Reset: back to the same initial weights, epoch 0.")
 
@@ -127,15 +127,16 @@ def toolbar(session: Session) -> None:
                    use_container_width=True,
                    help="Back to the same initial weights")
     shown = pb.current(last)
-    snap = session.recording.snapshots[shown]
+    rec = session.recording
     if pb.playing:
         status = f"Training, {pb.speed:g} epochs per second. Pause to inspect an epoch."
     else:
-        status = f"Epoch {shown} · loss {snap.loss:.4f}"
-        if snap.accuracy is not None:
-            status += f" · train accuracy {snap.accuracy:.1%}"
-        if snap.val_accuracy is not None:
-            status += f" · test accuracy {snap.val_accuracy:.1%}"
+        loss, accuracy, val_accuracy = (rec.scalar(name, shown) for name in ("loss", "accuracy", "val_accuracy"))
+        status = f"Epoch {shown} · loss {loss:.4f}"
+        if accuracy == accuracy:  # NaN where not measured (every few epochs on big data)
+            status += f" · train accuracy {accuracy:.1%}"
+        if val_accuracy == val_accuracy:
+            status += f" · test accuracy {val_accuracy:.1%}"
     cols[5].markdown(f"<div style='padding-top:0.45rem'>{status}</div>", unsafe_allow_html=True)
     session.replay_enabled = not pb.playing and last > 0
     if not pb.playing:
@@ -147,7 +148,7 @@ def toolbar(session: Session) -> None:
         say("error" if final.stop_rule == "diverged" else "success", final.stop_reason,
             lead=f"Stopped at epoch {last}:")
     if not pb.playing:
-        stuck_notice(session, snap)
+        stuck_notice(session, rec.snapshot(shown))
 
 
 def model_download(session: Session) -> None:
@@ -168,27 +169,22 @@ def live_panel(session: Session) -> None:
     The views sit outside the fragment: a widget inside a fragment reruns only the fragment, and the
     browser's "paused at" message must reach the same full rerun as the Pause click.
     """
-    pb = session.playback
-    payload = live_payload(session.recording, session.data, str(session.run_id), session.experiment.view,
-                           pb.as_dict(), session.experiment.train.max_epochs)
+    pb, rec = session.playback, session.recording
+    run_id = f"{session.run_id}.{rec.generation}"
+    payload = live_payload(rec, session.data, run_id, session.experiment.view, pb.as_dict(),
+                           session.experiment.train.max_epochs, session.sent,
+                           Want.from_triggers(st.session_state.get("live")))
     live_views(payload)
-    session.sent_epochs = session.recording.n_epochs
-    if not pb.playing:
+    if not pb.playing or rec.done:  # a complete run plays in the browser alone; it says when it is at the end
         return
 
-    @st.fragment(run_every=0.5)
+    @st.fragment(run_every=1.0)
     def keep_up():
         with session.lock:
-            last = last_epoch(session)
-            shown = pb.current(last)
-            if not session.recording.done:
-                session.recording.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.4)
-                # Send the new epochs before the browser runs out of the ones it has (one second ahead).
-                rerun = shown + pb.speed >= session.sent_epochs and session.recording.n_epochs > session.sent_epochs
-            else:
-                rerun = shown >= last
-                if rerun:
-                    pb.pause_at(last)
+            shown = pb.current(last_epoch(session))
+            rec.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.3)
+            # Send the new epochs before the browser runs out of the ones it has (two seconds ahead).
+            rerun = shown + 2 * pb.speed >= session.sent.scalars and rec.n_epochs > session.sent.scalars
         if rerun:
             st.rerun(scope="app")
 
@@ -211,9 +207,13 @@ def main_page(session: Session) -> None:
         return
     if session.recording is None:
         return
-    pb = session.playback
+    pb, last = session.playback, last_epoch(session)
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
-        pb.play(pb.current(last_epoch(session)), exp.view.speed)
+        pb.play(pb.current(last), exp.view.speed)
+    # Played to the end: by this server's clock, or by the browser's, which says so with a trigger.
+    finished = (st.session_state.get("live") or {}).get("finished") == pb.token
+    if pb.playing and session.recording.done and (pb.current(last) >= last or finished):
+        pb.pause_at(last)
     if session.data.notices:
         with st.expander(f"What was done with {literal(session.data.title)}"):
             for notice in session.data.notices:
@@ -228,9 +228,10 @@ def main_page(session: Session) -> None:
 def playground() -> None:
     session = get_session()
     seeding = "w_hidden" not in st.session_state
-    if seeding:  # the first visit, or back from another page: Streamlit forgot the widgets
+    if seeding:  # the first visit, or back from another page: Streamlit forgot the widgets, the browser the views
         names = session.data.feature_names if session.data is not None else ("x1", "x2", "x3")
         session.seeded_widgets = sidebar.seed_widgets(session.experiment, session.csv_choices, names)
+        session.sent = Sent()
     else:  # a click may have stopped the seeding run, or followed it, before the browser got the values
         sidebar.resend_seeded(session.seeded_widgets)
     with session.lock:

@@ -55,15 +55,15 @@ def model_in_view():
         if session.recording is None:
             st.stop()
         show_notices(session)
-        pb, snapshots = session.playback, session.recording.snapshots
-        last = len(snapshots) - 1
+        pb, recording = session.playback, session.recording
+        last = recording.n_epochs - 1
         if pb.playing:
             pb.pause_at(pb.current(last))
             say("info", f"Training was playing on the main page: it is paused at epoch {pb.epoch} so that this page "
                         "can explain one epoch. Press Train there to go on.")
         epoch = min(pb.epoch, last)
-        after = snapshots[epoch + 1] if epoch < last and snapshots[epoch + 1].epoch == epoch + 1 else None
-        return session, epoch, snapshots[epoch], after, len(snapshots)
+        after = recording.snapshot(epoch + 1) if epoch < last else None
+        return session, epoch, recording.snapshot(epoch), after, recording.n_epochs
 
 
 def _move_main_page() -> None:

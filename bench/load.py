@@ -154,7 +154,7 @@ class Expected:
 def _expected(recording, data, epoch: int) -> Expected:
     from ui.session.export import model_json
 
-    return Expected(epoch, f"{recording.snapshots[epoch].loss:.4f}", json.loads(model_json(recording, data, epoch)))
+    return Expected(epoch, f"{recording.snapshot(epoch).loss:.4f}", json.loads(model_json(recording, data, epoch)))
 
 
 def expected_synthetic(dseed: int, seed: int) -> tuple[Expected, bool]:
@@ -168,7 +168,7 @@ def expected_synthetic(dseed: int, seed: int) -> tuple[Expected, bool]:
     rec = Recording(data.Z_train, data.y_train, TrainingSettings(seed=seed).training_config(network), data.Z_test,
                     data.y_test)
     rec.extend()
-    last = rec.snapshots[-1]
+    last = rec.last
     stuck = stuck_reason(last.coefs, last.intercepts, data.Z_train, network.activation) is not None
     return _expected(rec, data, rec.n_epochs - 1), stuck
 

@@ -11,7 +11,7 @@ def test_opens_with_the_articles_network_ready_at_epoch_zero():
     at = open_app()
     assert not at.exception, [e.value for e in at.exception]
     s = session_of(at)
-    assert s.recording.snapshots[0].architecture.units == [3, 3, 2, 1]
+    assert s.recording.snapshot(0).architecture.units == [3, 3, 2, 1]
     assert s.playback.epoch == 0 and not s.playback.playing
     assert at.slider(key="w_replay").value == 0
 
@@ -30,7 +30,7 @@ def test_train_plays_and_pause_holds_the_epoch_on_screen():
 
 def test_step_moves_one_and_ten_epochs_and_reset_returns_to_the_same_weights():
     at = open_app()
-    first = session_of(at).recording.snapshots[0].params.copy()
+    first = session_of(at).recording.snapshot(0).params.copy()
     at = click(at, "b_step")
     assert session_of(at).playback.epoch == 1
     at = click(at, "b_step10")
@@ -38,7 +38,7 @@ def test_step_moves_one_and_ten_epochs_and_reset_returns_to_the_same_weights():
     at = click(at, "b_reset")
     s = session_of(at)
     assert s.playback.epoch == 0 and s.recording.n_epochs >= 1
-    np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
+    np.testing.assert_array_equal(s.recording.snapshot(0).params, first)
     assert any("Reset" in m for m in messages(at, "info"))
 
 
@@ -60,7 +60,7 @@ def test_view_options_keep_the_run_but_network_changes_reset_it_with_a_notice():
     at = at.run()
     s = session_of(at)
     assert s.run_id == run + 1 and s.playback.epoch == 0
-    assert s.recording.snapshots[0].architecture.units == [3, 4, 3, 1]
+    assert s.recording.snapshot(0).architecture.units == [3, 4, 3, 1]
     assert any("network settings changed" in m for m in messages(at, "info"))
 
 
@@ -70,7 +70,7 @@ def test_bad_hidden_layers_keep_the_previous_network_with_a_message():
     at = at.run()
     assert not at.exception
     assert any("like 3,2" in m for m in messages(at, "error"))
-    assert session_of(at).recording.snapshots[0].architecture.units == [3, 3, 2, 1]
+    assert session_of(at).recording.snapshot(0).architecture.units == [3, 3, 2, 1]
 
 
 def test_settings_come_from_the_url_and_go_back_into_it():
@@ -94,7 +94,7 @@ def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_da
     assert not at.exception, [e.value for e in at.exception]
     s = session_of(at)
     assert s.data.feature_names == ("size", "colour", "weight")
-    assert s.recording.snapshots[0].architecture.units[0] == 3
+    assert s.recording.snapshot(0).architecture.units[0] == 3
     at.file_uploader(key="w_upload").set_value(("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"))
     at = at.run()
     assert not at.exception

@@ -55,4 +55,4 @@ def test_training_animates_every_view_in_step_and_pause_holds(app_page, artifact
     run.extend(until_epoch=epoch)
     points = data.Z_test[:8]
     in_browser = page.evaluate("([e, X]) => window.mlpPlayground.predict(e, X)", [epoch, points.tolist()])
-    np.testing.assert_allclose(in_browser, run.snapshots[epoch].predict_proba(points), atol=2e-5)
+    np.testing.assert_allclose(in_browser, run.snapshot(epoch).predict_proba(points), atol=2e-5)

@@ -40,7 +40,7 @@ def _csv_data():
 
 def _snapshot_p(rec: Recording, epoch: int, Z: np.ndarray) -> np.ndarray:
     """p of the positive class by the recorded snapshot itself."""
-    return rec.snapshots[epoch].predict_proba(Z)
+    return rec.snapshot(epoch).predict_proba(Z)
 
 
 @pytest.mark.parametrize("source", ["synthetic", "csv"])
@@ -52,7 +52,7 @@ def test_model_at_epoch_round_trips_and_predicts_as_the_snapshot(source):
     loaded = load_model(dump_model(estimator, pre))
     assert loaded.estimator.n_iter_ == epoch
     assert loaded.estimator.stop_rule_ is None and loaded.estimator.stop_reason_ is None
-    assert loaded.estimator.loss_curve_ == [s.loss for s in rec.snapshots[1:epoch + 1]]
+    assert loaded.estimator.loss_curve_ == [rec.snapshot(e).loss for e in range(1, epoch + 1)]
     assert list(loaded.estimator.classes_) == list(data.class_names)
     assert loaded.estimator.get_params()["learning_rate_init"] == rec.config.learning_rate_init
     assert loaded.estimator.get_params()["random_state"] == rec.config.random_state

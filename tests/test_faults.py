@@ -24,13 +24,14 @@ def _check_consistent(at, where: str) -> None:
     assert not at.exception, (where, [e.value for e in at.exception])
     s = session_of(at)
     rec, exp = s.recording, s.experiment
-    epochs = [snap.epoch for snap in rec.snapshots]
-    assert epochs == list(range(len(epochs))), where  # one snapshot per epoch, none missing or repeated
-    assert all(np.isfinite(snap.params).all() for snap in rec.snapshots), where
+    snapshots = [rec.snapshot(e) for e in range(rec.n_epochs)]
+    epochs = [snap.epoch for snap in snapshots]
+    assert epochs == list(range(len(epochs))) == list(range(len(rec.scalars("loss")))), where  # one per epoch
+    assert all(np.isfinite(snap.params).all() for snap in snapshots), where
     assert rec.config == exp.train.training_config(exp.network), where  # the run is the settings' run
     assert s.run_key == (s.data_key, exp.network, exp.train), where
     coefs, intercepts = init_params(layer_units(3, exp.network.hidden), exp.network.activation, exp.train.seed)
-    np.testing.assert_array_equal(rec.snapshots[0].params, rec.snapshots[0].architecture.flatten(coefs, intercepts))
+    np.testing.assert_array_equal(rec.snapshot(0).params, rec.snapshot(0).architecture.flatten(coefs, intercepts))
     assert 0 <= s.playback.epoch <= rec.n_epochs - 1 or s.playback.playing, where
     if at.slider(key="w_replay") is not None and not s.playback.playing:
         assert at.slider(key="w_replay").value == s.playback.epoch, where
@@ -57,7 +58,7 @@ def test_a_diverging_learning_rate_is_stopped_explained_and_its_last_finite_weig
     X = s.data.X_test
     p = model.estimator.predict_proba(X)[:, 1]
     assert np.isfinite(p).all()
-    np.testing.assert_allclose(model.estimator.coefs_[0], s.recording.snapshots[last].coefs[0], rtol=0, atol=0)
+    np.testing.assert_allclose(model.estimator.coefs_[0], s.recording.snapshot(last).coefs[0], rtol=0, atol=0)
 
 
 ACTIONS = ["train", "pause", "step", "step10", "reset", "replay", "tick", "speed", "lr", "seed", "hidden", "page"]
@@ -112,7 +113,7 @@ def test_any_sequence_of_clicks_and_page_switches_leaves_the_session_consistent(
 def test_page_switches_while_training_come_back_to_the_same_run():
     at = click(click(open_app(), "b_step10"), "b_train")
     s = session_of(at)
-    run, first = s.run_id, s.recording.snapshots[0].params.copy()
+    run, first = s.run_id, s.recording.snapshot(0).params.copy()
     for page in PAGES[:3]:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
@@ -120,7 +121,7 @@ def test_page_switches_while_training_come_back_to_the_same_run():
     _check_consistent(at, "back from the other pages")
     s = session_of(at)
     assert s.run_id == run and s.recording.n_epochs >= 11
-    np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
+    np.testing.assert_array_equal(s.recording.snapshot(0).params, first)
     at = click(at, "b_pause")
     held = session_of(at).playback.epoch
     assert held >= 10
@@ -132,10 +133,10 @@ def test_page_switches_while_training_come_back_to_the_same_run():
 
 def test_reset_during_training_goes_back_to_epoch_zero_with_the_same_weights():
     at = click(click(open_app(), "b_train"), "b_step10")
-    first = session_of(at).recording.snapshots[0].params.copy()
+    first = session_of(at).recording.snapshot(0).params.copy()
     at = click(at, "b_train")
     at = click(at, "b_reset")
     s = session_of(at)
     assert not s.playback.playing and s.playback.epoch == 0
-    np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
+    np.testing.assert_array_equal(s.recording.snapshot(0).params, first)
     _check_consistent(at, "reset while playing")

@@ -37,7 +37,7 @@ def test_the_page_explains_the_epoch_on_the_main_page():
     at = _learn(at)
     assert at.slider(key="l_epoch").value == 10
     assert any("epoch 10" in m.value for m in at.markdown)
-    snap = session_of(at).recording.snapshots[10]
+    snap = session_of(at).recording.snapshot(10)
     data = session_of(at).data
     p = snap.predict_proba(data.Z_train[:1])[0]
     assert "p = \\sigma(Z_3)" in _latex(at) and f"= {p:.4g}" in _latex(at)  # training row 1 at epoch 10
@@ -57,7 +57,7 @@ def test_the_displayed_gradients_agree_with_finite_differences_and_with_the_core
     assert np.all(table["relative error"] < 1e-6)
     # The analytic column is the core's own batch gradient at the epoch on screen.
     s = session_of(at)
-    snap, d = s.recording.snapshots[10], s.data
+    snap, d = s.recording.snapshot(10), s.data
     _, coef_grads, intercept_grads, _ = network.loss_and_gradients(
         [np.array(W) for W in snap.coefs], [np.array(b) for b in snap.intercepts], d.Z_train,
         d.y_train.reshape(-1, 1), "relu", 0.0)
@@ -72,7 +72,7 @@ def test_the_sample_table_is_one_rows_gradient():
     at.number_input(key="l_row").set_value(7).run()
     table = _gradient_table(at)
     s = session_of(at)
-    snap, d = s.recording.snapshots[0], s.data
+    snap, d = s.recording.snapshot(0), s.data
     x, y = d.Z_train[6:7], d.y_train[6:7].reshape(-1, 1)
     _, coef_grads, intercept_grads, _ = network.loss_and_gradients(
         [np.array(W) for W in snap.coefs], [np.array(b) for b in snap.intercepts], x, y, "relu", 0.0)
@@ -91,7 +91,7 @@ def test_a_point_of_your_own_goes_through_the_network():
         at.number_input(key=key).set_value(value)
     at.run()
     assert not at.exception
-    d = s.recording.snapshots[0]
+    d = s.recording.snapshot(0)
     z = (np.array([0.5, -0.25, 1.0]) - s.data.mean) / s.data.scale
     p = d.predict_proba(z[None, :])[0]
     assert f"= {p:.4g}" in _latex(at)
@@ -126,16 +126,16 @@ def test_the_page_opened_first_starts_the_run_the_main_page_then_keeps():
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     s = session_of(at)
-    run_id, first = s.run_id, s.recording.snapshots[0].params.copy()
+    run_id, first = s.run_id, s.recording.snapshot(0).params.copy()
     assert _metric(at, "Largest relative error, the batch") < 1e-6
-    assert s.recording.snapshots[0].architecture.units == [3, 3, 2, 1]
+    assert s.recording.snapshot(0).architecture.units == [3, 3, 2, 1]
     main = AppTest.from_file(APP, default_timeout=120)
     main.session_state["mlp_session"] = s  # the same browser session, now on the main page
     main.run()
     assert not main.exception
     s = session_of(main)
     assert s.run_id == run_id
-    np.testing.assert_array_equal(s.recording.snapshots[0].params, first)
+    np.testing.assert_array_equal(s.recording.snapshot(0).params, first)
 
 
 def test_a_stuck_network_is_named_and_one_click_gives_it_new_weights():
@@ -156,7 +156,7 @@ def test_a_stuck_network_is_named_and_one_click_gives_it_new_weights():
     assert s.playback.epoch == 0 and not any("stuck" in m for m in messages(at, "warning"))
     assert any("36 → 37" in m for m in messages(at, "info"))
     s.recording.extend()
-    final = s.recording.snapshots[-1]
+    final = s.recording.last
     assert final.accuracy > 0.9  # the new weights learn the data
 
 

@@ -1,12 +1,23 @@
 """The dashboard's plain-Python parts: settings in the URL, the recording, and what the views draw."""
 
 import base64
+import json
 
 import numpy as np
 import pytest
 
+from mlp_core.training import train as mlp_train
 from ui.common.grid import points_near
-from ui.live.payload import heatmap_spec, live_payload, network_graph_spec, slice_values, slices_spec
+from ui.live.payload import (
+    Sent,
+    Want,
+    heatmap_spec,
+    live_payload,
+    network_graph_spec,
+    scales,
+    slice_values,
+    slices_spec,
+)
 from ui.session.data import synthetic
 from ui.session.recording import Recording
 from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings
@@ -57,20 +68,23 @@ def test_stop_rules_map_to_the_cores_settings():
     assert rules["epochs"].tol is None and rules["epochs"].weight_tol is None
 
 
-def test_recording_grows_resets_to_the_same_weights_and_stacks_arrays():
+def _every_snapshot(rec):
+    return [rec.snapshot(e) for e in range(rec.n_epochs)]
+
+
+def test_recording_grows_and_resets_to_the_same_weights():
     _, _, rec = _recording(epochs=40)
     rec.extend(until_epoch=10)
     assert rec.n_epochs == 11 and not rec.done
     rec.extend()
     assert rec.done and rec.n_epochs == 41 and rec.final.stop_rule == "max_iter"
-    params = rec.array("params")
-    assert params.shape == (41, rec.snapshots[0].params.size)
-    first = params[0].copy()
+    before = [s.params.copy() for s in _every_snapshot(rec)]
+    assert rec.generation == 0
     rec.reset()
-    assert rec.n_epochs == 1
-    np.testing.assert_array_equal(rec.array("params")[0], first)
+    assert rec.n_epochs == 1 and rec.generation == 1
+    np.testing.assert_array_equal(rec.snapshot(0).params, before[0])
     rec.extend()
-    np.testing.assert_array_equal(rec.array("params")[-1], params[-1])  # same start, same run
+    np.testing.assert_array_equal(rec.snapshot(40).params, before[-1])  # same start, same run
 
 
 def test_recording_keeps_one_entry_per_epoch_when_training_diverges():
@@ -79,23 +93,49 @@ def test_recording_keeps_one_entry_per_epoch_when_training_diverges():
     config = TrainingSettings(learning_rate=50.0).training_config(exp.network)
     rec = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
     rec.extend()
-    epochs = [s.epoch for s in rec.snapshots]
-    assert epochs == list(range(len(epochs)))
+    epochs = [s.epoch for s in _every_snapshot(rec)]
+    assert epochs == list(range(len(epochs))) == list(range(len(rec.scalars("loss"))))
     assert rec.final.stop_rule == "diverged" and "Lower the learning rate" in rec.final.stop_reason
-    assert np.isfinite(rec.array("params")).all()
+    assert all(np.isfinite(s.params).all() for s in _every_snapshot(rec))
+
+
+@pytest.mark.parametrize("train", [dict(), dict(solver="adam", batch_size=10, learning_rate=0.01)])
+def test_a_recording_holds_its_budget_and_gives_every_epoch_exactly(train):
+    exp = Experiment(network=NetworkSettings((16, 16)), train=TrainingSettings(max_epochs=300, stop="epochs", **train))
+    d = synthetic(exp.data)
+    config = exp.train.training_config(exp.network)
+    straight = list(mlp_train(d.Z_train, d.y_train, config, d.Z_test, d.y_test))
+    budget = 200 * 8 * straight[0].params.size  # room for about 60 keyframes and 100 frames
+    rec = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test, budget=budget)
+    held = []
+    while not rec.done:
+        rec.extend(until_epoch=rec.n_epochs + 7)
+        held.append(rec.bytes_held)
+        rec.take_frames()  # sent to the browser
+    assert max(held) <= budget and rec.stride > 1  # thinned to fit, not kept whole
+    assert set(rec.keyframes) == set(range(0, rec.n_epochs, rec.stride))
+    for e in (0, 1, rec.stride - 1, rec.stride + 3, 150, 299, 300):  # kept, or recomputed from a keyframe
+        s = rec.snapshot(e)
+        np.testing.assert_array_equal(s.params, straight[e].params)
+        np.testing.assert_array_equal(s.grads, straight[e].grads)
+    frames = dict(rec.frames_for(range(137, 149)))
+    assert list(frames) == list(range(137, 149))
+    for e, f in frames.items():
+        np.testing.assert_array_equal(f, np.stack([straight[e].params, straight[e].grads]).astype(np.float32))
 
 
 def test_network_graph_has_every_weight_as_an_edge_and_every_bias_on_a_node():
     _, d, rec = _recording()
     rec.extend()
-    spec = network_graph_spec([3, 3, 2, 1], d.feature_names, "relu", rec.array("params"))
+    spec = network_graph_spec([3, 3, 2, 1], d.feature_names, "relu")
     assert len(spec["nodes"]) == 9 and len(spec["edges"]) == 3 * 3 + 3 * 2 + 2
     params = {e["param"] for e in spec["edges"]} | {n["bias"] for n in spec["nodes"] if n["bias"] is not None}
-    assert params == set(range(rec.array("params").shape[1]))  # every parameter is drawn once
+    assert params == set(range(rec.architecture.size))  # every parameter is drawn once
     assert [n["label"] for n in spec["nodes"][:3]] == list(d.feature_names)
     assert spec["nodes"][-1]["kind"] == "output" and spec["nodes"][-1]["bias"] is not None
-    weights = rec.array("params")[:, [e["param"] for e in spec["edges"]]]
-    assert spec["weight_scale"] == pytest.approx(np.abs(weights).max())
+    every = np.array([s.params for s in _every_snapshot(rec)])
+    weights = every[:, [e["param"] for e in spec["edges"]]]
+    assert scales(rec.architecture, rec.peaks)["weight"] == pytest.approx(np.abs(weights).max())
     xs = sorted({n["x"] for n in spec["nodes"]})
     assert len(xs) == 4 and all(0 < x < spec["width"] for x in xs)
 
@@ -103,13 +143,13 @@ def test_network_graph_has_every_weight_as_an_edge_and_every_bias_on_a_node():
 def test_heatmap_blocks_cover_each_layer_with_a_symmetric_scale():
     _, d, rec = _recording()
     rec.extend()
-    params = rec.array("params")
-    spec = heatmap_spec([3, 3, 2, 1], d.feature_names, params)
+    every = np.array([s.params for s in _every_snapshot(rec)])
+    spec = heatmap_spec([3, 3, 2, 1], d.feature_names)
     assert [(lay["fan_in"], lay["fan_out"]) for lay in spec["layers"]] == [(3, 3), (3, 2), (2, 1)]
     first = spec["layers"][0]
     assert first["rows"] == list(d.feature_names)
-    block = params[:, first["w_offset"]:first["b_offset"] + first["fan_out"]]
-    assert first["scale"] == pytest.approx(np.abs(block).max())
+    block = every[:, first["w_offset"]:first["b_offset"] + first["fan_out"]]
+    assert scales(rec.architecture, rec.peaks)["layers"][0] == pytest.approx(np.abs(block).max())
 
 
 def test_slices_cut_across_the_held_input_and_keep_only_nearby_points():
@@ -131,13 +171,51 @@ def test_slices_cut_across_the_held_input_and_keep_only_nearby_points():
     assert len(near["x"]) == min(400, kept.sum())
 
 
-def test_payload_carries_the_run_as_float32_and_every_view():
-    exp, d, rec = _recording()
-    rec.extend()
-    payload = live_payload(rec, d, "7", exp.view, {"playing": False, "epoch": 3, "speed": 30, "token": 1}, 50)
-    params = np.frombuffer(base64.b64decode(payload["params"]), dtype="<f4").reshape(payload["n_epochs"], -1)
-    np.testing.assert_allclose(params, rec.array("params"), rtol=1e-6, atol=1e-7)
-    assert payload["n_params"] == params.shape[1] == 23
-    assert {"graph", "heatmaps", "loss", "slices", "view3d"} <= set(payload)
-    assert len(payload["loss"]["loss"]) == payload["n_epochs"]
-    assert payload["forward"]["activation"] == "relu"  # by name: the numeric codes stay in Python
+def _frames(payload) -> dict[int, np.ndarray]:
+    values = np.frombuffer(base64.b64decode(payload["frames"]["values"]), dtype="<f4")
+    epochs = payload["frames"]["epochs"]
+    return dict(zip(epochs, values.reshape(len(epochs), 2, -1), strict=True)) if epochs else {}
+
+
+PLAYBACK = {"playing": False, "epoch": 3, "speed": 30, "token": 1}
+
+
+def test_payload_sends_each_epoch_once_and_the_views_when_they_are_new():
+    exp, d, rec = _recording(epochs=300)
+    sent = Sent()
+    rec.extend(until_epoch=100)
+    first = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent)
+    assert set(first["specs"]) == {"graph", "heatmaps", "slices", "view3d"}
+    assert list(_frames(first)) == list(range(101)) and first["scalars"]["from"] == 0
+    for e, f in _frames(first).items():
+        np.testing.assert_allclose(f[0], rec.snapshot(e).params, rtol=1e-6, atol=1e-7)  # float32
+    assert len(first["scalars"]["loss"]) == 101 and first["n_params"] == 23
+    assert first["forward"]["activation"] == "relu"  # by name: the numeric codes stay in Python
+    rec.extend(until_epoch=110)
+    second = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent)
+    assert second["specs"] is None  # the browser keeps its views
+    assert list(_frames(second)) == list(range(101, 111)) and second["scalars"]["from"] == 101
+    assert len(second["scalars"]["loss"]) == 10
+    third = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent)
+    assert _frames(third) == {} and third["scalars"]["loss"] == []
+    asked = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent, Want(40, 44))
+    assert list(_frames(asked)) == [40, 41, 42, 43, 44] and asked["specs"] is None
+    again = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent, Want(resync=True))
+    assert again["specs"] is not None and list(_frames(again)) == list(range(111))  # a small run, whole
+    assert again["scalars"]["from"] == 0 and len(again["scalars"]["loss"]) == 111
+    rec.reset()
+    reset = live_payload(rec, d, "7.1", exp.view, PLAYBACK, 300, sent)  # a new generation: new views
+    assert reset["specs"] is not None and list(_frames(reset)) == [0]
+
+
+def test_payload_bytes_do_not_grow_with_the_epochs_recorded():
+    exp, d, rec = _recording(epochs=3000)
+    sent = Sent()
+    live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)
+    sizes = []
+    for _ in range(6):
+        rec.extend(until_epoch=rec.n_epochs + 400)
+        live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)  # 400 new epochs: not measured, grows alike
+        rec.extend(until_epoch=rec.n_epochs + 9)
+        sizes.append(len(json.dumps(live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent))))
+    assert max(sizes) - min(sizes) < 200, sizes  # 10 new epochs each time, after 410 … 2,460 recorded

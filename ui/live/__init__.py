@@ -12,8 +12,10 @@ from pathlib import Path
 import streamlit as st
 
 HERE = Path(__file__).parent
-# One file per view, and the parts of the 3-D view (its surface, camera, rasterizer and box) in files of their own.
+# The run as the browser holds it, one file per view, and the parts of the 3-D view (its surface, camera,
+# rasterizer and box) in files of their own.
 VIEW_FILES = (
+    "store.js",
     "graph.js", "loss.js", "heatmaps.js", "slices.js",
     "surface.js", "camera.js", "raster.js", "box.js", "view3d.js",
 )

@@ -215,23 +215,19 @@ function hookPauseButton() {
 export default function (component) {
   const { data, parentElement } = component;
   hookPauseButton();
-  // The live views' state (views, decoded run, playback clock), kept on the element across reruns.
+  // The live views' state (the run's store, the views, the playback clock), kept on the element across reruns.
   let live = parentElement.__mlpLive;
-  if (!live || live.runId !== data.run_id || live.viewsKey !== data.views_key) {
+  if (!live || live.store.runId !== data.run_id) {
     if (live && live.raf) cancelAnimationFrame(live.raf);
     if (live && live.root) live.root.remove();
     const root = htmlEl("div", { className: "mlp-live" }, parentElement);
-    live = parentElement.__mlpLive = { runId: data.run_id, viewsKey: data.views_key, root, drawn: -1, token: null };
-    live.views = buildViews(root, data);
+    live = parentElement.__mlpLive = { store: createRunStore(data), root, views: [], viewsKey: null, drawn: -1,
+                                       token: null, asked: null, finished: null };
   }
   live.data = data;
   live.setStateValue = component.setStateValue;
+  live.setTriggerValue = component.setTriggerValue;
   window.__mlpLiveState = live;
-  live.P = data.n_params;
-  live.params = decodeFloats(data.params);
-  live.grads = decodeFloats(data.grads);
-  live.E = data.n_epochs;
-  for (const v of live.views) if (v.view.setData) v.view.setData(data);
   const pb = data.playback;
   if (pb.token !== live.token) {
     live.token = pb.token;
@@ -240,27 +236,43 @@ export default function (component) {
     live.playing = pb.playing;
     live.speed = pb.speed;
   }
+  live.asked = null; // a render answers whatever was asked before it
+  const lost = absorbPayload(live.store, data, Math.max(0, live.drawn));
+  if (lost) {
+    ask(live, "resync", true);
+    return;
+  }
+  const vd = viewData(live.store, data);
+  if (live.viewsKey !== data.views_key) {
+    live.viewsKey = data.views_key;
+    live.views = buildViews(live.root, vd);
+  }
+  for (const v of live.views) if (v.view.setData) v.view.setData(vd);
+  live.vd = vd;
   live.dirty = true;
   const tick = () => {
-    const now = performance.now();
+    const store = live.store, now = performance.now();
     let epoch = live.e0;
     if (live.playing) epoch = live.e0 + Math.floor(((now - live.t0) / 1000) * live.speed);
-    epoch = Math.max(0, Math.min(live.E - 1, epoch));
-    if (epoch !== live.drawn || live.dirty) {
-      const P = live.P;
-      const frame = {
-        epoch,
-        theta: live.params.subarray(epoch * P, (epoch + 1) * P),
-        grad: live.grads.subarray(epoch * P, (epoch + 1) * P),
-        data: live.data,
-      };
+    epoch = Math.max(0, Math.min(store.E - 1, epoch));
+    const frame = frameAt(store, epoch);
+    if (frame && !frame.exact) {
+      // Dropped to fit the budget, or not sent yet: draw the one before it, and ask for the next few seconds.
+      ask(live, "want", { from: epoch, to: Math.min(store.E, epoch + Math.max(10, Math.ceil(3 * live.speed))) });
+    }
+    if (frame && (frame.epoch !== live.drawn || live.dirty)) {
+      const f = { epoch: frame.epoch, theta: frame.theta, grad: frame.grad, data: live.vd };
       for (const v of live.views) {
-        v.view.update(frame);
-        v.label.textContent = "Epoch " + epoch;
+        v.view.update(f);
+        v.label.textContent = "Epoch " + frame.epoch;
       }
-      live.root.dataset.epoch = String(epoch);
-      live.drawn = epoch;
+      live.root.dataset.epoch = String(frame.epoch);
+      live.drawn = frame.epoch;
       live.dirty = false;
+    }
+    if (live.playing && store.done && epoch >= store.E - 1 && live.finished !== live.token) {
+      live.finished = live.token; // played to the end: the server shows the run stopped
+      live.setTriggerValue("finished", live.token);
     }
     live.raf = requestAnimationFrame(tick);
   };
@@ -273,7 +285,15 @@ export default function (component) {
       const f = makeForward(data.forward.table, data.forward.activation);
       const out = new Float64Array(X.length);
       const d = X[0].length;
-      return Array.from(f(live.params.subarray(epoch * live.P, (epoch + 1) * live.P), Float64Array.from(X.flat()), X.length, d, out));
+      const at = frameAt(live.store, epoch);
+      return Array.from(f(at.theta, Float64Array.from(X.flat()), X.length, d, out));
     },
   };
+}
+
+// Ask the server for something with a trigger (one rerun), once until the next render answers.
+function ask(live, what, value) {
+  if (live.asked) return;
+  live.asked = what;
+  live.setTriggerValue(what, value);
 }

@@ -1,7 +1,12 @@
-"""What the live views draw, computed in Python: layout, scales, slices, the points near each slice.
+"""What the live views draw, computed in Python: layout, scales, slices, the points near each slice; and what of
+the recorded run the browser is sent, render after render.
 
 The component (``ui/live``) only draws: these pure functions decide the geometry and the numbers, and
-``live_payload`` packs them with the recorded run for the browser. No streamlit here.
+``live_payload`` packs them with the recorded run for the browser. The browser keeps what it was sent, so each
+render sends only what is new — the epochs recorded since the last render, the views' specs when the run or the
+view settings change — and what the browser asks for (``Want``): epochs it no longer holds, or everything again
+after it lost its views (a page switch). So the bytes of a render do not grow with the epochs recorded.
+No streamlit here.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,6 +22,7 @@ from mlp_core.architecture import parameter_table
 from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
 from ui.session.recording import Recording
+from ui.settings.limits import RECORDING_BUDGET
 from ui.settings.table import ACTIVATIONS
 
 
@@ -24,12 +31,44 @@ def encode_floats(values: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode("ascii")
 
 
-def network_graph_spec(units, feature_names, activation, params, width=640, height=300) -> dict:
-    """Node positions (inputs left, output right), edges with their parameter index, and the scales.
+# A run this small is sent whole (every epoch's weights) when the browser needs its views again: at most
+# 8 MB (the article's network: 1,000 epochs in 184 KB). A larger one, the epochs around the one on screen.
+WHOLE_RUN_BYTES = 8 * 2**20
 
-    ``params`` (E, P): the recorded parameters; widths and colours are scaled by their largest
-    magnitude over the whole run so that a frame compares with the next.
-    """
+
+@dataclass
+class Sent:
+    """What this session's browser has of the current run: the run (and its generation: a Reset starts a new one)
+    and the view settings its views were built for, and the epochs whose numbers (loss, accuracies) it has. The
+    weights of the epochs recorded since are sent once (``Recording.take_frames``)."""
+
+    run_id: str | None = None
+    views_key: str | None = None
+    scalars: int = 0
+
+
+@dataclass(frozen=True)
+class Want:
+    """What the browser asked for with its last render's trigger: epochs ``first`` to ``last`` (their weights),
+    or everything again (``resync``: it lost its views, or found a gap)."""
+
+    first: int = 0
+    last: int = -1
+    resync: bool = False
+
+    @classmethod
+    def from_triggers(cls, state) -> Want:
+        """From the component's state in ``st.session_state`` (its trigger values of this run)."""
+        state = state or {}
+        want = state.get("want")
+        if isinstance(want, dict) and isinstance(want.get("from"), int) and isinstance(want.get("to"), int):
+            return cls(max(0, want["from"]), want["to"] - 1, bool(state.get("resync")))
+        return cls(resync=bool(state.get("resync")))
+
+
+def network_graph_spec(units, feature_names, activation, width=640, height=300) -> dict:
+    """Node positions (inputs left, output right) and edges with their parameter index; their widths and colours
+    come with ``scales`` (the largest magnitudes over the run, so that a frame compares with the next)."""
     table = parameter_table(units)
     margin_x, top, bottom = 70, 36, 28
     columns = len(units)
@@ -51,55 +90,59 @@ def network_graph_spec(units, feature_names, activation, params, width=640, heig
             nodes.append({"x": round(x, 1), "y": round(y, 1), "label": label, "kind": kind, "bias": bias,
                           "title": title})
     edges = []
-    weight_mask = np.zeros(params.shape[1], dtype=bool)
     for layer, (fan_in, fan_out, w_off, _) in enumerate(table):
         for k in range(fan_in):
             for j in range(fan_out):
-                p = int(w_off + k * fan_out + j)
-                weight_mask[p] = True
-                edges.append({"from": index_of[(layer, k)], "to": index_of[(layer + 1, j)], "param": p})
-    weights = np.abs(params[:, weight_mask])
-    biases = np.abs(params[:, ~weight_mask])
+                edges.append({"from": index_of[(layer, k)], "to": index_of[(layer + 1, j)],
+                              "param": int(w_off + k * fan_out + j)})
     return {
         "width": width, "height": height, "nodes": nodes, "edges": edges,
-        "weight_scale": float(weights.max()) if weights.size else 1.0,
-        "bias_scale": float(biases.max()) if biases.size else 1.0,
         "activation": ACTIVATIONS[activation],  # the hidden layers' captions, as the sidebar names it
     }
 
 
-def heatmap_spec(units, feature_names, params) -> dict:
-    """One block per layer: W (fan_in × fan_out) and b, labelled, with the layer's largest |value|."""
+def scales(architecture, peaks: np.ndarray) -> dict:
+    """The views' scales from each parameter's largest |value| over the epochs recorded: the largest weight and
+    bias (the graph's widths and fills) and each layer's largest value (its heatmap's colours)."""
+    weights, biases = peaks[architecture.weight_mask == 1], peaks[architecture.weight_mask == 0]
+    return {
+        "weight": float(weights.max()) if weights.size else 1.0,
+        "bias": float(biases.max()) if biases.size else 1.0,
+        "layers": [float(peaks[w:b + o].max()) or 1.0 for _, o, w, b in architecture.table],
+    }
+
+
+def heatmap_spec(units, feature_names) -> dict:
+    """One block per layer: W (fan_in × fan_out) and b, labelled (its colour scale comes with ``scales``)."""
     table = parameter_table(units)
     layers = []
     for layer, (fan_in, fan_out, w_off, b_off) in enumerate(table):
         rows = list(feature_names) if layer == 0 else [f"h{layer}.{k + 1}" for k in range(fan_in)]
         last = layer == len(table) - 1
         cols = ["p"] if last else [f"h{layer + 1}.{j + 1}" for j in range(fan_out)]
-        block = params[:, w_off:b_off + fan_out]
         source = "inputs" if layer == 0 else f"hidden {layer}"
         target = "output" if last else f"hidden {layer + 1}"
         layers.append({
             "title": f"{source} → {target}", "rows": rows, "cols": cols, "fan_in": int(fan_in),
             "fan_out": int(fan_out), "w_offset": int(w_off), "b_offset": int(b_off),
-            "scale": float(np.abs(block).max()) or 1.0,
         })
     return {"layers": layers}
 
 
 def loss_spec(recording: Recording, max_epochs: int, log_scale: bool) -> dict:
-    """The recorded curves (None where not measured) and how to draw them."""
-
-    def series(name):
-        values = recording.array(name)
-        return None if np.all(np.isnan(values)) else [None if np.isnan(v) else round(float(v), 6) for v in values]
-
+    """How to draw the curves (their numbers travel with ``scalar_chunk``)."""
     final = recording.final
-    return {
-        "loss": series("loss"), "val_loss": series("val_loss"), "accuracy": series("accuracy"),
-        "val_accuracy": series("val_accuracy"), "max_epochs": int(max_epochs), "log_scale": bool(log_scale),
-        "stop_reason": None if final is None else final.stop_reason,
-    }
+    return {"max_epochs": int(max_epochs), "log_scale": bool(log_scale),
+            "stop_reason": None if final is None else final.stop_reason}
+
+
+def scalar_chunk(recording: Recording, first: int) -> dict:
+    """The loss and accuracies of epochs ``first`` onwards (None where not measured), rounded for the page."""
+    out = {"from": int(first)}
+    for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+        values = recording.scalars(name)[first:]
+        out[name] = [None if np.isnan(v) else round(float(v), 6) for v in values]
+    return out
 
 
 def slice_values(X: np.ndarray, held: int, count: int) -> list[float]:
@@ -162,26 +205,53 @@ def view3d_spec(data: Prepared, axes: tuple[int, int, int] = (0, 1, 2), grid: in
     }
 
 
-def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, max_epochs: int) -> dict:
-    """Everything the live component needs for one render."""
-    snap0 = recording.snapshots[0]
-    units, activation = snap0.architecture.units, snap0.architecture.activation
-    params = recording.array("params")
+def frames_to_send(recording: Recording, want: Want, shown: int, speed: float) -> dict[int, np.ndarray]:
+    """The weights (and gradients) of the epochs the browser gets with this render: those recorded since the last
+    one, and those it asked for; after ``resync``, the whole run if it is small, else the epochs around ``shown``."""
+    frames = dict(recording.take_frames())
+    wanted = range(0)
+    if want.resync:
+        whole = recording.n_epochs * 8 * recording.architecture.size <= WHOLE_RUN_BYTES
+        wanted = range(0, recording.n_epochs) if whole else range(max(0, shown - int(2 * speed)),
+                                                                 min(recording.n_epochs, shown + int(3 * speed) + 1))
+    elif want.last >= want.first:
+        wanted = range(want.first, min(want.last + 1, recording.n_epochs))
+    frames.update((e, f) for e, f in recording.frames_for(wanted) if e not in frames)
+    return dict(sorted(frames.items()))
+
+
+def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, max_epochs: int,
+                 sent: Sent, want: Want = Want()) -> dict:
+    """What the live component gets for one render; ``sent`` is brought up to date with it."""
+    arch = recording.architecture
+    units, activation = arch.units, arch.activation
     views_key = hashlib.sha1(json.dumps([run_id, view.x_input, view.y_input, view.slices]).encode()).hexdigest()[:12]
-    return {
+    if want.resync or sent.run_id != run_id:  # new views: everything again (a small run whole, else around shown)
+        sent.scalars, sent.views_key, want = 0, None, Want(resync=True)
+    new_views = sent.views_key != views_key
+    shown = min(playback["epoch"], recording.n_epochs - 1)
+    frames = frames_to_send(recording, want, shown, playback["speed"])
+    payload = {
         "run_id": run_id,
         "views_key": views_key,
         "n_epochs": recording.n_epochs,
-        "n_params": int(params.shape[1]),
-        "params": encode_floats(params),
-        "grads": encode_floats(recording.array("grads")),
+        "n_params": int(arch.size),
+        "done": recording.done,
+        "budget": RECORDING_BUDGET,
+        "frames": {"epochs": list(frames), "values": encode_floats(np.array(list(frames.values())))},
+        "scalars": scalar_chunk(recording, sent.scalars),
+        "scales": scales(arch, recording.peaks),
         "forward": {"table": parameter_table(units).tolist(), "activation": activation},
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
-        "graph": network_graph_spec(units, data.feature_names, activation, params),
-        "heatmaps": heatmap_spec(units, data.feature_names, params),
         "loss": loss_spec(recording, max_epochs, view.log_scale),
-        "slices": slices_spec(data, view.x_input, view.y_input, view.slices),
-        "view3d": view3d_spec(data),
+        "specs": {
+            "graph": network_graph_spec(units, data.feature_names, activation),
+            "heatmaps": heatmap_spec(units, data.feature_names),
+            "slices": slices_spec(data, view.x_input, view.y_input, view.slices),
+            "view3d": view3d_spec(data),
+        } if new_views else None,
     }
+    sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs
+    return payload

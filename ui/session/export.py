@@ -22,7 +22,7 @@ def model_at_epoch(recording: Recording, data: Prepared, epoch: int) -> tuple[ML
     """An estimator holding the weights recorded after ``epoch``, and how new rows must be prepared for it."""
     config = recording.config
     estimator = MLPBinaryClassifier(**{f.name: getattr(config, f.name) for f in fields(TrainingConfig)})
-    snap = recording.snapshots[epoch]
+    snap = recording.snapshot(epoch)
     estimator.coefs_ = [np.array(W) for W in snap.coefs]
     estimator.intercepts_ = [np.array(b) for b in snap.intercepts]
     estimator.classes_ = np.array([data.class_names[0], data.class_names[1]])
@@ -32,7 +32,7 @@ def model_at_epoch(recording: Recording, data: Prepared, epoch: int) -> tuple[ML
     # A diverged run keeps its last finite weights; the file format knows only the rules that end a fit.
     estimator.stop_rule_ = snap.stop_rule if final and snap.stop_rule != "diverged" else None
     estimator.stop_reason_ = snap.stop_reason if final else None
-    estimator.loss_curve_ = [float(s.loss) for s in recording.snapshots[1:epoch + 1]]
+    estimator.loss_curve_ = [float(v) for v in recording.scalars("loss")[1:epoch + 1]]
     return estimator, data.preprocessing or _number_inputs(data)
 
 

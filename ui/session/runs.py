@@ -25,6 +25,9 @@ from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
 
 SEED_SEARCH_SECONDS = 3.0
+# Training before a new run is first drawn; the rest is recorded while it plays. The article's network records
+# its 1,000 epochs in less, so its whole run is there at once and plays in the browser alone.
+FIRST_DRAW_SECONDS = 0.05
 
 
 def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
@@ -70,7 +73,7 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
         changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
         session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
     session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
-    session.recording.extend(seconds=0.5)
+    session.recording.extend(seconds=FIRST_DRAW_SECONDS)
     session.run_key = key
     session.run_id += 1
     session.playback.pause_at(0)
@@ -82,11 +85,11 @@ def _survives(session: Session, config: TrainingConfig, deadline: float) -> bool
     """Whether a run with these settings is alive at its start and still alive when it ends (or at the deadline)."""
     d, activation = session.data, config.activation
     recording = Recording(d.Z_train, d.y_train, config)
-    first = recording.snapshots[0]
+    first = recording.snapshot(0)
     if stuck_reason(first.coefs, first.intercepts, d.Z_train, activation):
         return False
     recording.extend(seconds=max(0.0, deadline - time.perf_counter()))
-    last = recording.snapshots[-1]
+    last = recording.last
     return stuck_reason(last.coefs, last.intercepts, d.Z_train, activation) is None
 
 

@@ -14,9 +14,9 @@ import math
 
 # One run on the main page: about a minute of one core here.
 RUN_WORK = 2e11
-# Epochs × parameters one run may keep: its recording holds every epoch's weights and gradients (float64),
-# which the browser receives too, so this bounds the server's memory per visitor (64 MB) and the page's size.
-RECORDED_VALUES = 4_000_000
+# What one run's recording may hold in the server's memory, and the browser in the page's: the weights of the
+# epochs it keeps (see ui/session/recording.py); any other epoch is recomputed from the nearest kept one.
+RECORDING_BUDGET = 64 * 2**20
 # One computation on another page (a comparison, the Learn page's ReLU-against-sigmoid runs): a few seconds.
 PAGE_WORK = 1e10
 # One gradient check: losses computed in extended precision, about 3.6 ns a row-parameter step here, and at
@@ -46,8 +46,8 @@ def epoch_work(parameters: int, rows: int, batch_size: int | None) -> float:
 
 
 def max_run_epochs(parameters: int, rows: int, batch_size: int | None) -> int:
-    """The most epochs one run of the main page may train and record."""
-    return int(min(RUN_WORK // epoch_work(parameters, rows, batch_size), RECORDED_VALUES // parameters))
+    """The most epochs one run of the main page may train."""
+    return int(RUN_WORK // epoch_work(parameters, rows, batch_size))
 
 
 def run_problem(n_inputs: int, hidden: tuple[int, ...], rows: int, batch_size: int | None, epochs: int) -> str | None:
