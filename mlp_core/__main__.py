@@ -19,7 +19,9 @@ import json
 import os
 import re
 import sys
+import time
 
+from . import kernels
 from .csv_inputs import load_csv
 from .csv_messages import CSVError, worded
 from .csv_table import read_table
@@ -68,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--epochs", type=int, default=1000, help="at most this many epochs (default 1000)")
     fit.add_argument("--seed", type=int, default=0, help="seed of the split and the initial weights (default 0)")
     fit.add_argument("--test-size", type=float, default=0.25, help="share of rows held out for testing (0.25)")
+
+    commands.add_parser("compile", help="compile the training kernels now (cached on disk), not at the first use")
 
     predict = commands.add_parser("predict", help="score a CSV file with a saved model")
     predict.add_argument("model", help="the model file (JSON, from train)")
@@ -193,11 +197,18 @@ def predict(args) -> str | None:
     return None if metrics is None else json.dumps(scored.metrics, indent=2, ensure_ascii=False)
 
 
+def compile_kernels(args) -> str:
+    started = time.perf_counter()
+    kernels.warm()
+    return f"kernels ready in {time.perf_counter() - started:.1f} s (compiled once, then loaded from the disk cache)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sys.stdout.reconfigure(errors="backslashreplace")  # a terminal that cannot show a name still gets it
     try:
-        output = {"inspect": inspect, "train": train, "predict": predict}[args.command](args)
+        commands = {"inspect": inspect, "train": train, "predict": predict, "compile": compile_kernels}
+        output = commands[args.command](args)
     except CSVError as exc:  # the CSV file cannot be used: say which file, and a setting as its option
         _fail(f"{args.file}: {exc.worded(_with_option)}")
     except ValueError as exc:

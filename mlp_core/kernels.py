@@ -293,3 +293,22 @@ def predict_proba(X, theta, lay, code, total_units) -> np.ndarray:
     else:
         _forward_chunk(X, 0, X.shape[0], theta, lay, code, total_units, p)
     return p
+
+
+def warm() -> None:
+    """Compile every kernel (or load it from the disk cache), on tiny data: the serial and parallel passes, with
+    and without a row order. ``python -m mlp_core compile`` runs it, so that no visitor waits for a compile."""
+    from .architecture import Architecture
+
+    arch = Architecture([2, 3, 1], "relu")
+    theta = np.linspace(-1.0, 1.0, arch.size)
+    frozen = theta.copy()
+    frozen.flags.writeable = False  # a snapshot's weights are read-only: to numba, another type
+    for n in (8, N_CHUNKS * BLOCK + 1):  # under and over the size where a pass runs on every core
+        X = np.linspace(-1.0, 1.0, 2 * n).reshape(n, 2)
+        y = (X[:, 0] > 0).astype(float)
+        partial = np.zeros((N_CHUNKS, arch.size + 1))
+        for rows in (NO_ROWS, np.arange(n, dtype=np.int64)):
+            loss_and_gradient_sums(X, y, 0, n, theta, arch.table, arch.code, 6, partial, rows)
+        for weights in (theta, frozen):
+            predict_proba(X, weights, arch.table, arch.code, 6)

@@ -235,3 +235,28 @@ def test_predict_says_so_when_lines_with_too_many_fields_cannot_be_kept(tmp_path
     assert notice.startswith("notice: 1 line(s) have more fields than the header's 4 (line 253: 5 fields)")
     assert notice.endswith("They are not in the output.")
     assert len(result.stdout.splitlines()) == 1 + len(rows) - 2  # the header, and every row but the long one
+
+
+def test_compile_readies_every_kernel_so_that_no_visitor_waits_for_one():
+    """`python -m mlp_core compile` (the README's start command runs it) leaves every kernel in numba's disk cache:
+    a fresh process then loads each entry point for the signatures training uses, and compiles none."""
+    script = (
+        "import json\n"
+        "from mlp_core import kernels\n"
+        "import numpy as np\n"
+        "from mlp_core import TrainingConfig, train\n"
+        "kernels.warm()\n"
+        "fs = (kernels._sums_serial, kernels._sums_parallel, kernels._forward_chunk, kernels._forward_parallel)\n"
+        "warm = {f.py_func.__name__: len(f.signatures) for f in fs}\n"
+        "X = np.random.RandomState(0).randn(5000, 3); y = (X[:, 0] > 0).astype(float)\n"
+        "for n, batch in ((300, None), (5000, None), (300, 10)):  # what the app trains: small, large, shuffled\n"
+        "    list(train(X[:n], y[:n], TrainingConfig(max_iter=3, batch_size=batch, random_state=0), X[:50], y[:50]))\n"
+        "print(json.dumps({f.py_func.__name__: [len(f.signatures), sum(f.stats.cache_hits.values()),"
+        " sum(f.stats.cache_misses.values()), warm[f.py_func.__name__]] for f in fs}))\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "mlp_core", "compile"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("kernels ready in"), done.stderr
+    again = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    for name, (signatures, hits, misses, warmed) in json.loads(again.stdout).items():
+        # Every signature training used was compiled by `compile` and loaded from the cache here.
+        assert signatures == warmed >= 1 and hits == signatures and misses == 0, (name, signatures, hits, misses)
