@@ -163,32 +163,35 @@ def model_download(session: Session) -> None:
                             "`python -m mlp_core predict`.")
 
 
+# Training a run that is still being recorded may take this much of each second while it plays: a large network
+# (the core trains 6 × 64 units on 2,000 points at about 100 epochs a second) keeps ahead of 30 a second.
+RECORD_SECONDS = 0.5
+
+
 def live_panel(session: Session) -> None:
-    """The live views, and while playing a small fragment that keeps the recording ahead of the playback.
+    """The live views, in a fragment: while a run that is still being recorded plays, the fragment reruns every
+    second on its own — it records ahead of the playback and sends the views the new epochs — without redrawing
+    the rest of the page. The views' own requests (epochs they lack, the end of the playback) rerun it too.
 
-    The views sit outside the fragment: a widget inside a fragment reruns only the fragment, and the
-    browser's "paused at" message must reach the same full rerun as the Pause click.
-    """
+    A click on Pause reaches the server as a rerun of this fragment (the browser's "paused at" message, sent from
+    inside it, goes first): the fragment then sees the playback changed under it and reruns the whole page."""
     pb, rec = session.playback, session.recording
-    run_id = f"{session.run_id}.{rec.generation}"
-    payload = live_payload(rec, session.data, run_id, session.experiment.view, pb.as_dict(),
-                           session.experiment.train.max_epochs, session.sent,
-                           Want.from_triggers(st.session_state.get("live")))
-    live_views(payload)
-    if not pb.playing or rec.done:  # a complete run plays in the browser alone; it says when it is at the end
-        return
+    drawn_for = pb.token
 
-    @st.fragment(run_every=1.0)
-    def keep_up():
+    @st.fragment(run_every=1.0 if pb.playing and not rec.done else None)
+    def views():
+        state = st.session_state.get("live") or {}
+        if pb.token != drawn_for or (pb.playing and state.get("finished") == pb.token):
+            st.rerun(scope="app")  # paused, stepped… or played to the end: the toolbar and the status must follow
         with session.lock:
-            shown = pb.current(last_epoch(session))
-            rec.extend(until_epoch=shown + int(3 * pb.speed), seconds=0.3)
-            # Send the new epochs before the browser runs out of the ones it has (two seconds ahead).
-            rerun = shown + 2 * pb.speed >= session.sent.scalars and rec.n_epochs > session.sent.scalars
-        if rerun:
-            st.rerun(scope="app")
+            if pb.playing and not rec.done:
+                rec.extend(until_epoch=pb.current(last_epoch(session)) + int(3 * pb.speed), seconds=RECORD_SECONDS)
+            payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
+                                   pb.as_dict(), session.experiment.train.max_epochs, session.sent,
+                                   Want.from_triggers(state))
+        live_views(payload)
 
-    keep_up()
+    views()
 
 
 def main_page(session: Session) -> None:

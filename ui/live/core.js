@@ -30,12 +30,17 @@ function makeForward(table, activation) {
       for (let k = 0; k < d; k++) a[k] = X[s * d + k];
       for (let li = 0; li < table.length; li++) {
         const [fin, fout, w, b] = table[li];
-        const last = li === table.length - 1;
-        for (let j = 0; j < fout; j++) {
-          let acc = theta[b + j];
-          for (let k = 0; k < fin; k++) acc += theta[w + k * fout + j] * a[k];
-          z[j] = last ? 1 / (1 + Math.exp(-acc)) : act(acc);
+        // Row by row of W (its layout in theta): the same sums in the same order as column by column, read
+        // in order; an input that is 0 (a ReLU unit off) adds nothing and is skipped.
+        for (let j = 0; j < fout; j++) z[j] = theta[b + j];
+        for (let k = 0; k < fin; k++) {
+          const ak = a[k];
+          if (ak === 0) continue;
+          const row = w + k * fout;
+          for (let j = 0; j < fout; j++) z[j] += theta[row + j] * ak;
         }
+        if (li === table.length - 1) for (let j = 0; j < fout; j++) z[j] = 1 / (1 + Math.exp(-z[j]));
+        else for (let j = 0; j < fout; j++) z[j] = act(z[j]);
         const t = a; a = z; z = t;
       }
       out[s] = a[0];
@@ -56,12 +61,16 @@ const DIVERGING = {
   neg: [179, 88, 6], mid: [247, 247, 247], pos: [84, 39, 136],
 };
 
-function divergingColor(t) {
-  // t in [-1, 1] -> rgb string; 0 is the light middle colour.
+function divergingRGB(t) {
+  // t in [-1, 1] -> [r, g, b] (0 to 255); 0 is the light middle colour.
   const c = t < 0 ? DIVERGING.neg : DIVERGING.pos;
   const u = Math.min(1, Math.abs(t));
   const m = DIVERGING.mid;
-  return `rgb(${Math.round(m[0] + (c[0] - m[0]) * u)},${Math.round(m[1] + (c[1] - m[1]) * u)},${Math.round(m[2] + (c[2] - m[2]) * u)})`;
+  return [0, 1, 2].map((k) => Math.round(m[k] + (c[k] - m[k]) * u));
+}
+
+function divergingColor(t) {
+  return `rgb(${divergingRGB(t).join(",")})`;
 }
 
 // s cut short with an ellipsis so that it fits in maxW pixels in the canvas context's font.
@@ -254,6 +263,12 @@ export default function (component) {
     const store = live.store, now = performance.now();
     let epoch = live.e0;
     if (live.playing) epoch = live.e0 + Math.floor(((now - live.t0) / 1000) * live.speed);
+    if (live.playing && !store.done && epoch > store.E - 1) {
+      // Ahead of the recording: the clock waits at the last epoch recorded, so that the epochs still to come are
+      // played one by one when they arrive, not skipped.
+      live.e0 = epoch = store.E - 1;
+      live.t0 = now;
+    }
     epoch = Math.max(0, Math.min(store.E - 1, epoch));
     const frame = frameAt(store, epoch);
     if (frame && !frame.exact) {

@@ -1,11 +1,14 @@
 // Network graph: inputs, hidden units and output as columns; each edge's width is |w| and its colour
 // the sign of w; each unit's fill and the number under it are its bias. Built once per payload;
-// update() only sets attributes, and only those that changed.
+// update() only sets attributes, and only those that changed. A large network (more than DRAWN_EDGES weights,
+// a hairball whose painting alone would take longer than a frame) shows its DRAWN_EDGES strongest weights of
+// the epoch, on a fixed set of paths that update() hands from edge to edge.
 function createGraphView(element, spec, data) {
   const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
   // The palette's ends; on a dark theme they are lifted a little towards the light middle to stay visible.
   const colors = { pos: rgb(DIVERGING.pos), neg: rgb(DIVERGING.neg), dark: false };
   const MAX_LABEL = 110; // px; longer feature names are cut with an ellipsis (full name on hover)
+  const DRAWN_EDGES = 500;
 
   const root = htmlEl("div", { className: "graph-view" });
   const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, root);
@@ -74,14 +77,20 @@ function createGraphView(element, spec, data) {
     const hitLayer = svgEl("g", { class: "graph-hits" }, svg);
     const nodeLayer = svgEl("g", { class: "graph-nodes" }, svg);
 
-    const edges = spec.edges.map((e, i) => {
+    const pooled = spec.edges.length > DRAWN_EDGES;
+    const edges = spec.edges.map((e) => {
       const a = nodes[e.from], b = nodes[e.to];
       const xa = a.x + r, xb = b.x - r, xm = (xa + xb) / 2;
       const d = `M${xa},${a.y} C${xm},${a.y} ${xm},${b.y} ${xb},${b.y}`;
-      const path = svgEl("path", { d, class: "edge", stroke: colors.pos, "stroke-width": 1 }, edgeLayer);
-      svgEl("path", { d, class: "edge-hit", "data-edge": i }, hitLayer);
-      return { param: e.param, path, width: -1, pos: true, name: "weight " + a.label + " \u2192 " + b.label,
-        where: layerName(table, e.param) };
+      return { param: e.param, d, path: null, hit: null, width: -1, pos: true,
+        name: "weight " + a.label + " \u2192 " + b.label, where: layerName(table, e.param) };
+    });
+    // One path (and its wider invisible twin for hovering) per edge, or per slot of the strongest ones.
+    const slots = (pooled ? Array.from({ length: DRAWN_EDGES }, () => ({ edge: -1 })) : edges).map((rec, i) => {
+      rec.path = svgEl("path", { d: pooled ? "" : rec.d, class: "edge", stroke: colors.pos, "stroke-width": 1 },
+        edgeLayer);
+      rec.hit = svgEl("path", { d: pooled ? "" : rec.d, class: "edge-hit", "data-edge": i }, hitLayer);
+      return rec;
     });
 
     const recs = nodes.map((n, i) => {
@@ -118,8 +127,8 @@ function createGraphView(element, spec, data) {
     const pad = 4;
     svg.setAttribute("viewBox", `${x0 - pad} ${y0 - pad} ${x1 - x0 + 2 * pad} ${y1 - y0 + 2 * pad}`);
     svg.style.maxWidth = Math.round((x1 - x0 + 2 * pad) * 1.2) + "px";
-    g = { edges, nodes: recs, ws: spec.weight_scale || 1, bs: spec.bias_scale || 1, count: nodes.length,
-      ecount: spec.edges.length, roomy };
+    g = { edges, slots, pooled, nodes: recs, ws: spec.weight_scale || 1, bs: spec.bias_scale || 1,
+      count: nodes.length, ecount: spec.edges.length, roomy, order: pooled ? new Float32Array(edges.length) : null };
     buildLegend();
   }
 
@@ -138,7 +147,9 @@ function createGraphView(element, spec, data) {
     };
     item(lines(colors.pos), "positive weight");
     item(lines(colors.neg), "negative weight");
-    item(null, "width \u221D |w| (widest = " + fmt(g.ws) + ")");
+    item(null, "width \u221D |w| (widest = " + fmt(g.ws) + ")" + (g.pooled
+      ? "; the " + DRAWN_EDGES.toLocaleString("en") + " strongest of " + g.ecount.toLocaleString("en") + " weights"
+      : ""));
     const dots = svgEl("svg", { width: 46, height: 14, class: "legend-swatch" });
     [-1, -0.5, 0, 0.5, 1].forEach((t, i) => svgEl("circle", { cx: 6 + i * 8.5, cy: 7, r: 4.2,
       fill: divergingColor(t), class: "legend-dot" }, dots));
@@ -150,7 +161,8 @@ function createGraphView(element, spec, data) {
     last = frame;
     if (!g || frame.theta.length === 0) return;
     const th = frame.theta;
-    for (const e of g.edges) {
+    if (g.pooled) assignStrongest(th);
+    for (const e of g.slots) {
       const w = th[e.param];
       // Quarter-pixel steps: invisible differences do not touch the DOM.
       const width = Math.round((1 + 8 * Math.min(1, Math.abs(w) / g.ws)) * 4) / 4;
@@ -184,6 +196,31 @@ function createGraphView(element, spec, data) {
     if (hover) showTip();
   }
 
+  // Hand the slots to this epoch's strongest edges; an edge still among them keeps its slot (no DOM change).
+  function assignStrongest(th) {
+    const edges = g.edges, order = g.order;
+    for (let i = 0; i < edges.length; i++) order[i] = Math.abs(th[edges[i].param]);
+    const sorted = order.slice().sort();
+    const cut = sorted[edges.length - DRAWN_EDGES];
+    const keep = new Set();
+    for (let i = 0; i < edges.length && keep.size < DRAWN_EDGES; i++) if (order[i] >= cut) keep.add(i);
+    const free = [];
+    for (const slot of g.slots) {
+      if (keep.has(slot.edge)) keep.delete(slot.edge);
+      else free.push(slot);
+    }
+    let k = 0;
+    for (const i of keep) {
+      const slot = free[k++], e = edges[i];
+      slot.edge = i;
+      slot.param = e.param;
+      slot.name = e.name;
+      slot.where = e.where;
+      slot.path.setAttribute("d", e.d);
+      slot.hit.setAttribute("d", e.d);
+    }
+  }
+
   function showTip() {
     const lines = [hover.name];
     if (hover.where) lines.push(hover.where);
@@ -199,7 +236,7 @@ function createGraphView(element, spec, data) {
 
   svg.addEventListener("pointermove", (ev) => {
     const t = ev.target.closest ? ev.target.closest("[data-edge],[data-node]") : null;
-    const rec = !t || !g ? null : t.dataset.edge !== undefined ? g.edges[+t.dataset.edge] : g.nodes[+t.dataset.node];
+    const rec = !t || !g ? null : t.dataset.edge !== undefined ? g.slots[+t.dataset.edge] : g.nodes[+t.dataset.node];
     if (rec !== hover) {
       if (hover && hover.path) hover.path.classList.remove("hovered");
       hover = rec;
@@ -226,7 +263,7 @@ function createGraphView(element, spec, data) {
     if (themeColors() || ws !== g.ws || bs !== g.bs) {
       g.ws = ws;
       g.bs = bs;
-      for (const e of g.edges) {
+      for (const e of g.slots) {
         e.width = -1;
         e.pos = null;
       }

@@ -1,6 +1,7 @@
 // Weights and biases as tables of coloured cells, one block per layer: W (rows = the layer's inputs,
 // columns = its units) and a bias row "b". A cell's colour is its value over the layer's largest |value|
-// in the run, so 0 is always the light middle colour. update() sets colours and numbers in place.
+// in the run, so 0 is always the light middle colour. update() sets colours and numbers in place. A block of
+// more than TABLE_CELLS cells (a wide layer, whose numbers no one could read) is a canvas, a small square a cell.
 function createHeatmapView(element, spec, data) {
   const root = htmlEl("div", { className: "heatmap-view" });
   const blocks = htmlEl("div", { className: "heatmap-blocks" }, root);
@@ -12,6 +13,7 @@ function createHeatmapView(element, spec, data) {
   element.appendChild(root);
   const tip = makeTip(root);
 
+  const TABLE_CELLS = 400, CELL_PX = 5;
   let layers = [], cells = [], last = null, hover = null, signature = "";
 
   function build(spec) {
@@ -20,6 +22,7 @@ function createHeatmapView(element, spec, data) {
     layers = spec.layers.map((L) => {
       const block = htmlEl("div", { className: "heatmap-block" }, blocks);
       htmlEl("div", { className: "heatmap-title", textContent: L.title }, block);
+      if ((L.fan_in + 1) * L.fan_out > TABLE_CELLS) return pixelBlock(L, block);
       const table = htmlEl("table", { className: "heatmap" }, block);
       const head = table.createTHead().insertRow();
       htmlEl("th", null, head);
@@ -43,16 +46,67 @@ function createHeatmapView(element, spec, data) {
             name: bias ? `b[${L.cols[j]}]` : `W[${label} \u2192 ${L.cols[j]}]`, where: L.title });
         }
       });
-      const bar = htmlEl("div", { className: "colorbar" }, block);
-      const grad = htmlEl("div", { className: "colorbar-ramp" }, bar);
-      const ticks = htmlEl("div", { className: "colorbar-ticks" }, bar);
-      const lo = htmlEl("span", null, ticks);
-      htmlEl("span", { textContent: "0" }, ticks);
-      const hi = htmlEl("span", null, ticks);
-      return { L, lo, hi, grad };
+      return { L, ...colorbar(block) };
     });
     signature = spec.layers.map((L) => [L.fan_in, L.fan_out, L.w_offset].join(",")).join(";");
     setScales(spec);
+  }
+
+  function colorbar(block) {
+    const bar = htmlEl("div", { className: "colorbar" }, block);
+    const grad = htmlEl("div", { className: "colorbar-ramp" }, bar);
+    const ticks = htmlEl("div", { className: "colorbar-ticks" }, bar);
+    const lo = htmlEl("span", null, ticks);
+    htmlEl("span", { textContent: "0" }, ticks);
+    const hi = htmlEl("span", null, ticks);
+    return { lo, hi, grad };
+  }
+
+  // A wide layer: W's rows and then, a square apart, the bias row, CELL_PX pixels a cell; hovering names the cell.
+  function pixelBlock(L, block) {
+    // A pixel a cell, shown CELL_PX times larger (CSS, pixelated); row fan_in stays empty, setting the biases apart.
+    const rows = L.fan_in + 2, canvas = htmlEl("canvas", { className: "heatmap-pixels" }, block);
+    canvas.width = L.fan_out;
+    canvas.height = rows;
+    canvas.style.width = L.fan_out * CELL_PX + "px";
+    canvas.style.height = rows * CELL_PX + "px";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `${L.title}: ${L.fan_in} × ${L.fan_out} weights and ${L.fan_out} biases`);
+    const first = cells.length;
+    for (let k = 0; k <= L.fan_in; k++) {
+      const bias = k === L.fan_in;
+      for (let j = 0; j < L.fan_out; j++) {
+        cells.push({ td: null, param: bias ? L.b_offset + j : L.w_offset + k * L.fan_out + j, scale: L.scale || 1,
+          name: bias ? `b[${L.cols[j]}]` : `W[${L.rows[k]} \u2192 ${L.cols[j]}]`, where: L.title });
+      }
+    }
+    canvas.addEventListener("pointermove", (ev) => {
+      const j = Math.floor(ev.offsetX / CELL_PX), k = Math.floor(ev.offsetY / CELL_PX);  // CSS pixels
+      const row = k === L.fan_in + 1 ? L.fan_in : k < L.fan_in ? k : -1;
+      pointAt(row < 0 || j >= L.fan_out ? null : cells[first + row * L.fan_out + j], ev);
+    });
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(canvas.width, canvas.height);
+    return { L, canvas, ctx, image, pixels: new Uint32Array(image.data.buffer), first, ...colorbar(block) };
+  }
+
+  // The diverging palette as 511 RGBA pixels (little-endian), for t from -1 to 1 in steps of 1/255.
+  const PALETTE = Uint32Array.from({ length: 511 }, (_, i) => {
+    const [r, g, b] = divergingRGB(i / 255 - 1);
+    return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+  });
+
+  // Paint a wide layer's cells, a pixel each: W's rows, then (a row below) the biases.
+  function paint(l, th) {
+    const { L, pixels, first } = l;
+    for (let k = 0; k <= L.fan_in; k++) {
+      const row = (k === L.fan_in ? k + 1 : k) * L.fan_out;
+      for (let j = 0; j < L.fan_out; j++) {
+        const c = cells[first + k * L.fan_out + j], t = Math.max(-1, Math.min(1, th[c.param] / c.scale));
+        pixels[row + j] = PALETTE[Math.round((t + 1) * 255)];
+      }
+    }
+    l.ctx.putImageData(l.image, 0, 0);
   }
 
   function setScales(spec) {
@@ -79,7 +133,9 @@ function createHeatmapView(element, spec, data) {
     last = frame;
     const th = frame.theta;
     if (th.length === 0) return;
+    for (const l of layers) if (l.canvas) paint(l, th);
     for (const c of cells) {
+      if (!c.td) continue;
       const v = th[c.param], t = v / c.scale;
       const bg = divergingColor(t);
       if (bg !== c.bg) {
@@ -109,15 +165,19 @@ function createHeatmapView(element, spec, data) {
     tip.set(lines);
   }
 
-  blocks.addEventListener("pointermove", (ev) => {
-    const td = ev.target.closest ? ev.target.closest("td[data-cell]") : null;
-    const rec = td ? cells[+td.dataset.cell] : null;
+  function pointAt(rec, ev) {
     if (rec !== hover) {
       hover = rec;
       if (hover) showTip();
       else tip.hide();
     }
     if (hover) tip.move(ev);
+  }
+
+  blocks.addEventListener("pointermove", (ev) => {
+    if (ev.target.tagName === "CANVAS") return; // a wide layer's canvas names its cells itself
+    const td = ev.target.closest ? ev.target.closest("td[data-cell]") : null;
+    pointAt(td ? cells[+td.dataset.cell] : null, ev);
   });
   blocks.addEventListener("pointerleave", () => {
     hover = null;

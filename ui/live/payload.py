@@ -22,6 +22,7 @@ from mlp_core.architecture import parameter_table
 from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
 from ui.session.recording import Recording
+from ui.settings import limits
 from ui.settings.limits import RECORDING_BUDGET
 from ui.settings.table import ACTIVATIONS
 
@@ -224,7 +225,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
                  sent: Sent, want: Want = Want()) -> dict:
     """What the live component gets for one render; ``sent`` is brought up to date with it."""
     arch = recording.architecture
-    units, activation = arch.units, arch.activation
+    units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
     views_key = hashlib.sha1(json.dumps([run_id, view.x_input, view.y_input, view.slices]).encode()).hexdigest()[:12]
     if want.resync or sent.run_id != run_id:  # new views: everything again (a small run whole, else around shown)
         sent.scalars, sent.views_key, want = 0, None, Want(resync=True)
@@ -249,8 +250,9 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "specs": {
             "graph": network_graph_spec(units, data.feature_names, activation),
             "heatmaps": heatmap_spec(units, data.feature_names),
-            "slices": slices_spec(data, view.x_input, view.y_input, view.slices),
-            "view3d": view3d_spec(data),
+            "slices": slices_spec(data, view.x_input, view.y_input, view.slices,
+                                  limits.slices_grid(weights, view.slices)),
+            "view3d": view3d_spec(data, grid=limits.view3d_grid(weights)),
         } if new_views else None,
     }
     sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs

@@ -1,6 +1,7 @@
 """What one visitor's work may cost the server, in one place: a training run, a comparison with scikit-learn,
-an experiment or a gradient check on the Learn page. The pages ask here before they start any work, whatever
-path the settings came by (the sidebar, a link, another page); the README states the same limits.
+an experiment or a gradient check on the Learn page; and what one frame of the live views may cost the browser.
+The pages ask here before they start any work, whatever path the settings came by (the sidebar, a link, another
+page); the README states the same limits.
 
 Work is counted in row-parameter steps — one parameter of the network applied to one row, forward and
 backward — plus a fixed cost per gradient step: on this project's 2-core machine the fused kernels do a
@@ -29,6 +30,25 @@ COMPARE_EPOCHS = 1000
 # scikit-learn's partial_fit costs about 1 ms a call beyond the arithmetic, and each batch about 70 µs:
 # cap the weight updates per comparison so that it takes seconds, not minutes.
 COMPARE_UPDATES = 20_000
+
+
+# What the browser may compute for one frame of the boundary views (multiply-adds of the forward pass over their
+# grids; about 0.8 per ns in Chromium here): the slices and the 3-D view of a large network are drawn on coarser
+# grids, so that the views keep up with the playback. The article's network gets the finest grids.
+SLICES_FRAME_WORK = 4e6
+VIEW3D_FRAME_WORK = 3e6
+SLICES_GRID = (8, 56)  # points a side of a slice, at least and at most
+VIEW3D_GRID = (5, 16)
+
+
+def slices_grid(weights: int, panels: int) -> int:
+    """Points a side of each slice's grid for a network of ``weights`` weights."""
+    return int(min(SLICES_GRID[1], max(SLICES_GRID[0], (SLICES_FRAME_WORK / (panels * max(weights, 1))) ** 0.5)))
+
+
+def view3d_grid(weights: int) -> int:
+    """Points a side of the 3-D view's grid."""
+    return int(min(VIEW3D_GRID[1], max(VIEW3D_GRID[0], (VIEW3D_FRAME_WORK / max(weights, 1)) ** (1 / 3))))
 
 
 def parameter_count(n_inputs: int, hidden: tuple[int, ...]) -> int:
