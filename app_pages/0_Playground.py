@@ -10,10 +10,11 @@ from ui.common.text import literal, say
 from ui.live import live_views
 from ui.live.payload import Sent, Want, live_payload
 from ui.session.export import model_filename, model_json
-from ui.session.runs import FIRST_DRAW_SECONDS, prepare_data, prepare_run, stuck_notice
+from ui.session.runs import prepare_data, prepare_run, stuck_notice
 from ui.session.state import Session, get_session, show_notices
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
+from ui.settings.limits import FIRST_DRAW_SECONDS, RECORD_SECONDS
 from ui.settings.link import to_query
 
 INTRO = (
@@ -161,11 +162,6 @@ def model_download(session: Session) -> None:
                        on_click="ignore", icon=":material/download:", disabled=pb.playing, key="b_model",
                        help="Pause first. Score a file with it on the Classify a CSV page or by "
                             "`python -m mlp_core predict`.")
-
-
-# Training a run that is still being recorded may take this much of each second while it plays: a large network
-# (the core trains 6 × 64 units on 2,000 points at about 100 epochs a second) keeps ahead of 30 a second.
-RECORD_SECONDS = 0.5
 
 
 def live_panel(session: Session) -> None:

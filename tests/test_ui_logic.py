@@ -1,6 +1,5 @@
 """The dashboard's plain-Python parts: settings in the URL, the recording, and what the views draw."""
 
-import base64
 import json
 
 import numpy as np
@@ -8,6 +7,7 @@ import pytest
 
 from mlp_core.training import train as mlp_train
 from ui.common.grid import points_near
+from ui.live import wire
 from ui.live.payload import (
     Sent,
     Want,
@@ -172,9 +172,31 @@ def test_slices_cut_across_the_held_input_and_keep_only_nearby_points():
 
 
 def _frames(payload) -> dict[int, np.ndarray]:
-    values = np.frombuffer(base64.b64decode(payload["frames"]["values"]), dtype="<f4")
+    values = payload["frames"]["values"]
+    assert values.dtype == np.float32
     epochs = payload["frames"]["epochs"]
     return dict(zip(epochs, values.reshape(len(epochs), 2, -1), strict=True)) if epochs else {}
+
+
+def _wire_bytes(payload) -> int:
+    """What a render sends: its JSON, and the frames' numbers as an Arrow table beside it."""
+    wired = wire(payload)
+    table = wired.pop("frame_values")
+    return len(json.dumps(wired)) + (0 if table is None else table.nbytes)
+
+
+def test_the_frames_travel_as_one_float32_column_beside_the_json():
+    exp, d, rec = _recording(epochs=50)
+    rec.extend(until_epoch=20)
+    payload = live_payload(rec, d, "1.0", exp.view, PLAYBACK, 50, Sent())
+    wired = wire(payload)
+    column = wired["frame_values"].column("v")
+    assert str(column.type) == "float" and len(column) == 21 * 2 * rec.architecture.size
+    np.testing.assert_array_equal(column.to_numpy(), payload["frames"]["values"].ravel())
+    assert "values" not in wired["frames"] and json.dumps({**wired, "frame_values": None})  # the rest is JSON
+    # Sent already: nothing new, no table.
+    empty = wire(live_payload(rec, d, "1.0", exp.view, PLAYBACK, 50, Sent(run_id="1.0", views_key="x", scalars=21)))
+    assert empty["frame_values"] is None and empty["frames"]["epochs"] == []
 
 
 PLAYBACK = {"playing": False, "epoch": 3, "speed": 30, "token": 1}
@@ -217,5 +239,5 @@ def test_payload_bytes_do_not_grow_with_the_epochs_recorded():
         rec.extend(until_epoch=rec.n_epochs + 400)
         live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)  # 400 new epochs: not measured, grows alike
         rec.extend(until_epoch=rec.n_epochs + 9)
-        sizes.append(len(json.dumps(live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent))))
+        sizes.append(_wire_bytes(live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)))
     assert max(sizes) - min(sizes) < 200, sizes  # 10 new epochs each time, after 410 … 2,460 recorded

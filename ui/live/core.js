@@ -10,15 +10,6 @@ const ACT = {
   identity: (z) => z, logistic: (z) => 1 / (1 + Math.exp(-z)), tanh: Math.tanh, relu: (z) => (z > 0 ? z : 0),
 };
 
-function decodeFloats(b64) {
-  // Python sends float32 arrays as base64 (little-endian): 4 bytes a number instead of ~20 in JSON.
-  if (!b64) return new Float32Array(0);
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-}
-
 // The network's forward pass for many points: X is a Float64Array of n rows of d standardized inputs.
 // table rows are [fan_in, fan_out, w_offset, b_offset] into theta (W row-major, then b): the parameter table.
 function makeForward(table, activation) {
@@ -262,7 +253,16 @@ export default function (component) {
   const tick = () => {
     const store = live.store, now = performance.now();
     let epoch = live.e0;
-    if (live.playing) epoch = live.e0 + Math.floor(((now - live.t0) / 1000) * live.speed);
+    if (live.playing) {
+      epoch = live.e0 + Math.floor(((now - live.t0) / 1000) * live.speed);
+      // At most the epochs of one 60th of a second a frame: when frames come slower than that (a large network,
+      // a busy machine), the playback slows down a little instead of skipping epochs.
+      const most = live.drawn + Math.max(1, Math.ceil(live.speed / 60));
+      if (live.drawn >= live.e0 && epoch > most) {
+        live.e0 = epoch = most;
+        live.t0 = now - 1000 / live.speed; // the next epoch is due at the next frame
+      }
+    }
     if (live.playing && !store.done && epoch > store.E - 1) {
       // Ahead of the recording: the clock waits at the last epoch recorded, so that the epochs still to come are
       // played one by one when they arrive, not skipped.
@@ -272,8 +272,13 @@ export default function (component) {
     epoch = Math.max(0, Math.min(store.E - 1, epoch));
     const frame = frameAt(store, epoch);
     if (frame && !frame.exact) {
-      // Dropped to fit the budget, or not sent yet: draw the one before it, and ask for the next few seconds.
+      // Dropped to fit the budget, or not sent yet: draw the one before it, ask for the next few seconds, and
+      // while playing, hold the clock here until they come (played one by one then, not skipped).
       ask(live, "want", { from: epoch, to: Math.min(store.E, epoch + Math.max(10, Math.ceil(3 * live.speed))) });
+      if (live.playing) {
+        live.e0 = epoch;
+        live.t0 = now;
+      }
     }
     if (frame && (frame.epoch !== live.drawn || live.dirty)) {
       const f = { epoch: frame.epoch, theta: frame.theta, grad: frame.grad, data: live.vd };

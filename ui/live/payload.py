@@ -11,7 +11,6 @@ No streamlit here.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from dataclasses import dataclass
@@ -25,12 +24,6 @@ from ui.session.recording import Recording
 from ui.settings import limits
 from ui.settings.limits import RECORDING_BUDGET
 from ui.settings.table import ACTIVATIONS
-
-
-def encode_floats(values: np.ndarray) -> str:
-    """float32, little-endian, base64: what the browser decodes into a Float32Array."""
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode("ascii")
-
 
 # A run this small is sent whole (every epoch's weights) when the browser needs its views again: at most
 # 8 MB (the article's network: 1,000 epochs in 184 KB). A larger one, the epochs around the one on screen.
@@ -239,7 +232,9 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "n_params": int(arch.size),
         "done": recording.done,
         "budget": RECORDING_BUDGET,
-        "frames": {"epochs": list(frames), "values": encode_floats(np.array(list(frames.values())))},
+        # float32, one row per epoch (weights, then gradients); the component sends them as binary (ui/live)
+        "frames": {"epochs": list(frames),
+                   "values": np.array(list(frames.values()), dtype=np.float32).reshape(len(frames), 2 * arch.size)},
         "scalars": scalar_chunk(recording, sent.scalars),
         "scales": scales(arch, recording.peaks),
         "forward": {"table": parameter_table(units).tolist(), "activation": activation},

@@ -30,7 +30,9 @@ function absorbPayload(store, data, shown) {
     s.length = sc.from;
     for (const v of sc[k]) s.push(v);
   }
-  const values = decodeFloats(data.frames.values), n2 = 2 * store.P;
+  // The frames' numbers arrive as binary: an Arrow table of one float32 column, the epochs one after another.
+  const values = data.frame_values ? data.frame_values.getChild("v").toArray() : new Float32Array(0);
+  const n2 = 2 * store.P;
   data.frames.epochs.forEach((e, i) => {
     if (!store.frames.has(e)) store.bytes += 4 * n2;
     store.frames.set(e, values.slice(i * n2, (i + 1) * n2)); // a copy: a dropped frame frees its memory
@@ -39,19 +41,27 @@ function absorbPayload(store, data, shown) {
   return null;
 }
 
-// Over budget: keep every epoch within 3 s of playback around the one on screen, and every `stride`-th
-// elsewhere, the stride doubling until the frames fit (the server sends a dropped one again when asked).
+// Over budget: keep the epochs about to be played (up to 10 s ahead of the one on screen) and the last 3 s played,
+// each at most a share of the budget; of the others, every `stride`-th, the smallest power-of-two stride whose
+// frames fit what is left. Computed afresh each time, so the stride falls again when the budget allows; a dropped
+// frame is sent again when the playback reaches it.
 function thinFrames(store, shown, speed) {
-  const near = Math.max(30, Math.ceil(3 * speed));
-  while (store.bytes > store.budget && store.stride < store.E) {
-    store.stride *= 2;
-    for (const e of [...store.frames.keys()]) {
-      if (Math.abs(e - shown) > near && e % store.stride !== 0) {
-        store.frames.delete(e);
-        store.bytes -= 8 * store.P;
-      }
+  if (store.bytes <= store.budget) return;
+  const frameBytes = 8 * store.P, room = Math.floor(store.budget / frameBytes);
+  const ahead = Math.min(Math.ceil(10 * speed), Math.floor(room / 2));
+  const behind = Math.min(Math.ceil(3 * speed), Math.floor(room / 4));
+  const keys = [...store.frames.keys()];
+  const far = keys.filter((e) => e < shown - behind || e > shown + ahead);
+  const left = room - (keys.length - far.length);
+  let stride = 1;
+  while (stride <= store.E && far.filter((e) => e % stride === 0).length > left) stride *= 2;
+  for (const e of far) {
+    if (e % stride !== 0) {
+      store.frames.delete(e);
+      store.bytes -= frameBytes;
     }
   }
+  store.stride = stride;
 }
 
 // The frame to draw for `epoch`: its own, or the nearest held one before it (then `exact` is false).

@@ -23,11 +23,9 @@ from ui.session.recording import Recording
 from ui.session.state import Session, get_session
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
+from ui.settings.limits import FIRST_DRAW_SECONDS
 
 SEED_SEARCH_SECONDS = 3.0
-# Training before a new run is first drawn; the rest is recorded while it plays. The article's network records
-# its 1,000 epochs in less, so its whole run is there at once and plays in the browser alone.
-FIRST_DRAW_SECONDS = 0.05
 
 
 def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
@@ -77,8 +75,6 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
     session.run_key = key
     session.run_id += 1
     session.playback.pause_at(0)
-
-
 
 
 def _survives(session: Session, config: TrainingConfig, deadline: float) -> bool:

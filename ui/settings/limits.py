@@ -18,6 +18,11 @@ RUN_WORK = 2e11
 # What one run's recording may hold in the server's memory, and the browser in the page's: the weights of the
 # epochs it keeps (see ui/session/recording.py); any other epoch is recomputed from the nearest kept one.
 RECORDING_BUDGET = 64 * 2**20
+# Training a new run before it is first drawn (the rest is recorded while it plays), and what of each second a run
+# that is still being recorded may take while it plays: the 6 × 64 network on 2,000 points records about 70 epochs
+# a second here, so half a second keeps ahead of a playback at 30 a second.
+FIRST_DRAW_SECONDS = 0.05
+RECORD_SECONDS = 0.5
 # One computation on another page (a comparison, the Learn page's ReLU-against-sigmoid runs): a few seconds.
 PAGE_WORK = 1e10
 # One gradient check: losses computed in extended precision, about 3.6 ns a row-parameter step here, and at
