@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.common.text import literal, say
 from ui.live import live_views
-from ui.live.payload import Sent, Want, live_payload
+from ui.live.payload import Sent, Want, live_payload, sent_whole
 from ui.session.export import model_filename, model_json
 from ui.session.runs import prepare_data, prepare_run, stuck_notice
 from ui.session.state import Session, get_session, show_notices
@@ -172,16 +172,20 @@ def live_panel(session: Session) -> None:
     A click on Pause reaches the server as a rerun of this fragment (the browser's "paused at" message, sent from
     inside it, goes first): the fragment then sees the playback changed under it and reruns the whole page."""
     pb, rec = session.playback, session.recording
-    drawn_for = pb.token
+    drawn_for, ticking = pb.token, pb.playing and not rec.done
 
-    @st.fragment(run_every=1.0 if pb.playing and not rec.done else None)
+    @st.fragment(run_every=1.0 if ticking else None)
     def views():
         state = st.session_state.get("live") or {}
         if pb.token != drawn_for or (pb.playing and state.get("finished") == pb.token):
             st.rerun(scope="app")  # paused, stepped… or played to the end: the toolbar and the status must follow
         with session.lock:
-            if pb.playing and not rec.done:
-                rec.extend(until_epoch=pb.current(last_epoch(session)) + int(3 * pb.speed), seconds=RECORD_SECONDS)
+            if pb.playing and not rec.done:  # a run small enough to send whole to its end, else 3 s of playback ahead
+                ahead = None if sent_whole(rec, rec.config.max_iter) else pb.current(last_epoch(session)) + 3 * pb.speed
+                rec.extend(until_epoch=ahead, seconds=RECORD_SECONDS)
+        if ticking and rec.done:
+            st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
+        with session.lock:
             payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
                                    pb.as_dict(), session.experiment.train.max_epochs, session.sent,
                                    Want.from_triggers(state))

@@ -43,6 +43,7 @@ class Visitor:
         self.errors: list[str] = []
         self.bytes_received = 0
         self.messages_received = 0
+        self.fragment_runs = 0  # runs of a fragment alone (its own reruns, not the page's)
         self._finished = asyncio.Event()
         self._ws = None
         self._tasks: list[asyncio.Task] = []
@@ -113,6 +114,8 @@ class Visitor:
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
                 if not msg.metadata.run.fragment_ids:  # a full run: the fragments it draws will ask again
                     self._stop_fragments()
+                else:
+                    self.fragment_runs += 1
             elif kind == "page_info_changed":
                 self.query = msg.page_info_changed.query_string
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":

@@ -199,14 +199,19 @@ def view3d_spec(data: Prepared, axes: tuple[int, int, int] = (0, 1, 2), grid: in
     }
 
 
+def sent_whole(recording: Recording, n_epochs: int | None = None) -> bool:
+    """Whether a run of ``n_epochs`` (the epochs recorded when None) is small enough to send whole."""
+    epochs = recording.n_epochs if n_epochs is None else n_epochs + 1  # epoch 0 is the initial weights
+    return epochs * 8 * recording.architecture.size <= WHOLE_RUN_BYTES
+
+
 def frames_to_send(recording: Recording, want: Want, shown: int, speed: float) -> dict[int, np.ndarray]:
     """The weights (and gradients) of the epochs the browser gets with this render: those recorded since the last
     one, and those it asked for; after ``resync``, the whole run if it is small, else the epochs around ``shown``."""
     frames = dict(recording.take_frames())
     wanted = range(0)
     if want.resync:
-        whole = recording.n_epochs * 8 * recording.architecture.size <= WHOLE_RUN_BYTES
-        wanted = range(0, recording.n_epochs) if whole else range(max(0, shown - int(2 * speed)),
+        wanted = range(0, recording.n_epochs) if sent_whole(recording) else range(max(0, shown - int(2 * speed)),
                                                                  min(recording.n_epochs, shown + int(3 * speed) + 1))
     elif want.last >= want.first:
         wanted = range(want.first, min(want.last + 1, recording.n_epochs))
