@@ -86,13 +86,13 @@ def headline(result: comparison.Comparison) -> None:
             say("success",
                 f"After every one of the {result.epochs} epochs, no weight or bias of the two networks differs "
                 f"by more than {result.largest_difference:.1e} and no epoch's loss by more than "
-                f"{result.loss_difference:.1e}; the tests allow 1e-9. A plain MLPClassifier.fit for the same "
-                "epochs ends on " + ("exactly the same weights." if result.fit_difference == 0
+                f"{result.loss_difference:.1e}; the tests allow {comparison.TOLERANCE:.0e}. A plain MLPClassifier.fit "
+                "for the same epochs ends on " + ("exactly the same weights." if result.fit_difference == 0
                                      else f"the same weights within {result.fit_difference:.1e}."), lead="Equal.")
         else:
             say("warning",
                 f"The weights differ by up to {result.largest_difference:.1e} and the losses by up to "
-                f"{result.loss_difference:.1e}.", lead="Not equal within 1e-9.")
+                f"{result.loss_difference:.1e}.", lead=f"Not equal within {comparison.TOLERANCE:.0e}.")
         st.caption(f"Wall time of the {result.epochs} training epochs on this machine; scikit-learn's is a plain "
                    "`fit` for those epochs. The weights after each epoch come from a separate run of `partial_fit` "
                    "calls, one per epoch, which keeps the optimizer's state between calls.")

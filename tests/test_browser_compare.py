@@ -3,6 +3,7 @@
 import pytest
 
 from tests.conftest import wait_until_idle, whole_page_screenshot
+from ui.compare.comparison import TOLERANCE
 
 pytestmark = pytest.mark.browser
 TITLE = "Compare with scikit-learn"
@@ -29,7 +30,7 @@ def test_compare_page_opens_from_the_sidebar_and_shows_the_networks_equal(app_pa
     _charts_drawn(page, 3)
     page.wait_for_timeout(500)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert float(_metric(page, "Largest weight difference")) < 1e-9
+    assert float(_metric(page, "Largest weight difference")) < TOLERANCE
     assert _metric(page, "Test predictions that agree") == "100.0%"
     assert "Ball inside a shell" in page.locator("[data-testid=stText]").first.inner_text()  # the main page's data
     whole_page_screenshot(page, artifacts_dir / "compare-matched.png")

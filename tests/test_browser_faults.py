@@ -164,14 +164,12 @@ class ClickDuringRun:
         ws.on_message(from_page)
         server.on_message(from_server)
 
-    def assert_clicked(self, stopped: bool) -> None:
-        """The fault happened: the page saw none of the run's widgets, another run followed, and (``stopped``) the
-        click stopped the run."""
-        assert self.withheld > 0 and self.lifecycle.count("started") >= 2, self.lifecycle
-        if stopped:
-            assert self.lifecycle[:2] in (["started", "started"],
-                                          ["started", f"finished {ForwardMsg.FINISHED_EARLY_FOR_RERUN}"]), \
-                self.lifecycle
+    def assert_clicked(self) -> None:
+        """The fault happened: the page saw none of the run's widgets, and another run followed it (the click
+        stopped the run at its next element, or came after its end: the same for the page, which meets the widgets
+        only in that next run)."""
+        assert self.withheld > 0, self.lifecycle
+        assert self.lifecycle.count("started") >= 2, self.lifecycle
 
 
 def _sidebar_settings(page) -> dict[str, str]:
@@ -196,7 +194,7 @@ def _step_ten_keeps_the_link(page, epoch: int) -> None:
     assert _sidebar_settings(page) == LINK_SIDEBAR
 
 
-def test_link_settings_survive_a_click_that_stops_the_first_run(browser, streamlit_server, artifacts_dir):
+def test_link_settings_survive_a_click_while_the_first_run_draws_its_sidebar(browser, streamlit_server, artifacts_dir):
     """A click while the first run draws the sidebar (or while the run after a page switch does, or just after it)
     must not leave the sidebar showing the widgets' defaults, to be sent back as new settings with the next click."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -208,8 +206,8 @@ def test_link_settings_survive_a_click_that_stops_the_first_run(browser, streaml
                   wait_until="domcontentloaded")
         wait_until_main_page_ready(page)
         # Usually the click stops the run (it still prepares the data and the run); when the first run is slow to
-        # send (a cold start compiling the kernels holds the server), the click follows it: the same fault for the page.
-        proxy.assert_clicked(stopped=False)
+        # send, the click follows it: the same fault for the page, which is what this test is about.
+        proxy.assert_clicked()
         page.screenshot(path=str(artifacts_dir / "faults-click-during-first-run.png"))
         assert _sidebar_settings(page) == LINK_SIDEBAR
         _step_ten_keeps_the_link(page, 10)
@@ -221,7 +219,7 @@ def test_link_settings_survive_a_click_that_stops_the_first_run(browser, streaml
         proxy.arm()
         page.locator("[data-testid=stSidebarNav] a").filter(has_text="Playground").click()
         wait_until_main_page_ready(page)
-        proxy.assert_clicked(stopped=False)
+        proxy.assert_clicked()
         assert _sidebar_settings(page) == LINK_SIDEBAR
         _step_ten_keeps_the_link(page, 20)
     finally:

@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from mlp_core.csv_inputs import load_csv
 from tests.apptest import messages, shown
-from ui.session.data import from_csv
+from ui.compare.comparison import TOLERANCE, compare
+from ui.session.data import from_csv, synthetic
 from ui.session.state import Session
 from ui.settings.experiment import Experiment, TrainingSettings, ViewSettings
 
@@ -34,7 +35,7 @@ def test_default_configuration_reports_equal_weights_and_full_agreement():
     at = _page()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Compare with scikit-learn"
-    assert _number(_metric(at, "Largest weight difference")) < 1e-9
+    assert _number(_metric(at, "Largest weight difference")) < TOLERANCE
     assert _number(_metric(at, "Test predictions that agree")) == 100.0
     assert _metric(at, "Initial weights") == "identical"
     assert _number(_metric(at, "Wall time, ours")) > 0 and _number(_metric(at, "Wall time, scikit-learn")) > 0
@@ -49,7 +50,11 @@ def test_defaults_mode_runs_and_explains_why_there_is_no_weight_difference():
     assert not at.exception, [e.value for e in at.exception]
     assert "Largest weight difference" not in [m.label for m in at.metric]
     assert _metric(at, "Initial weights") == "identical"
-    assert 0 <= _number(_metric(at, "Test predictions that agree")) <= 100
+    exp = at.session_state["mlp_session"].experiment
+    data = synthetic(exp.data)  # the page's data when the main page has none yet
+    result = compare(data.Z_train, data.y_train, data.Z_test, data.y_test, exp.network, exp.train, "defaults",
+                     exp.train.max_epochs)
+    assert _metric(at, "Test predictions that agree") == f"{result.agreement:.1%}"  # the same run, the same count
     assert any("No weight difference to plot" in m.value for m in at.markdown)
 
 
@@ -61,7 +66,7 @@ def test_uploaded_csv_with_one_input_and_a_markup_name_is_compared_as_plain_text
     exp = Experiment(view=ViewSettings(x_input=0, y_input=0))
     at = _page(Session(experiment=exp, data=data, data_key=("csv",)))
     assert not at.exception, [e.value for e in at.exception]
-    assert _number(_metric(at, "Largest weight difference")) < 1e-9
+    assert _number(_metric(at, "Largest weight difference")) < TOLERANCE
     assert any("[trial](http://example.com).csv" in t.value for t in at.text)  # shown as text, not a link
     assert not any("example.com" in m.value for m in [*at.markdown, *at.caption])
     assert any("one input" in c.value for c in at.caption)

@@ -672,3 +672,62 @@ def test_fuzz_short_rows_are_rows_of_the_table_with_empty_last_cells(data):
     for row, (line, fields) in zip(short.rows, short.lines, strict=False):
         assert line >= 2 and 1 <= fields < short.expected
         assert (table.frame.iloc[row, fields:] == "").all()  # pandas filled what the line lacks with empty cells
+
+
+# Fuzzing the success branch: well-formed tables written every way a CSV may be written (delimiter, line ends,
+# quoting, encoding, missing cells, a label column anywhere), which must load, with what was written.
+
+NAME = st.text(st.characters(categories=["L"]), min_size=1, max_size=8)
+NUMBER = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+@st.composite
+def written_table(draw) -> tuple[bytes, dict]:
+    width = draw(st.integers(1, 5))
+    names = draw(st.lists(NAME, min_size=width + 1, max_size=width + 1, unique_by=str.casefold)
+                 .filter(lambda ns: not any(n.casefold() in ("label", "target", "class", "y", "outcome") for n in ns)))
+    n = draw(st.integers(6, 30))
+    columns = [draw(st.lists(NUMBER, min_size=n, max_size=n, unique=True)) for _ in range(width)]  # never 0/1-like
+    negative, positive = draw(st.sampled_from([("no", "yes"), ("0", "1"), ("ham", "spam"), ("False", "True")]))
+    labels = draw(st.lists(st.sampled_from([negative, positive]), min_size=n, max_size=n)
+                  .filter(lambda ls: min(ls.count(negative), ls.count(positive)) >= 3))  # both left after drops
+    missing = draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, width - 1)), max_size=2))
+    at = draw(st.integers(0, width))  # where the label column stands
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    quote_all = draw(st.booleans())
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+
+    def field(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"' if quote_all else cell
+
+    header = [*names[:width]]
+    header.insert(at, names[width])
+    lines = [delimiter.join(map(field, header))]
+    for i in range(n):
+        cells = ["" if (i, j) in missing else repr(columns[j][i]) for j in range(width)]
+        cells.insert(at, labels[i])
+        lines.append(delimiter.join(map(field, cells)))
+    text = newline.join(lines) + draw(st.sampled_from(["", newline]))
+    written = dict(names=names[:width], target=names[width], columns=columns, labels=labels, missing=missing,
+                   positive=positive)
+    return text.encode(encoding), written
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(written_table(), st.booleans())
+def test_fuzz_a_well_formed_table_loads_with_what_was_written(table, impute):
+    data, written = table
+    loaded = load_csv(data, target=written["target"], impute=impute)
+    assert loaded.feature_names == written["names"]  # every column, by its name, in the file's order
+    assert loaded.preprocessing.positive == written["positive"]
+    n = len(written["labels"])
+    gaps = {i for i, _ in written["missing"]}
+    kept = list(range(n)) if impute else [i for i in range(n) if i not in gaps]
+    assert loaded.rows.tolist() == kept and loaded.report["rows_used"] == len(kept)
+    np.testing.assert_array_equal(loaded.y, [written["labels"][i] == written["positive"] for i in kept])
+    X = np.array(written["columns"]).T[kept]  # the numbers as written, read back to the last bit
+    if impute:
+        for i, j in written["missing"]:
+            X[i, j] = np.mean([v for r, v in enumerate(written["columns"][j]) if (r, j) not in written["missing"]])
+    np.testing.assert_allclose(loaded.X, X, rtol=1e-15 if impute else 0)

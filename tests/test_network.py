@@ -1,7 +1,11 @@
-"""The network's math against independent references: finite differences and hand-worked numbers."""
+"""The network's math against independent references: finite differences, hand-worked numbers, scikit-learn."""
+
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
 
 from mlp_core.activations import ACTIVATIONS
 from mlp_core.network import (
@@ -101,17 +105,23 @@ def test_logistic_output_has_no_overflow_warning_and_saturates(recwarn):
     np.testing.assert_allclose(p, 1 / (1 + np.exp(-np.clip(Z, -700, 700))), rtol=1e-12, atol=1e-300)
 
 
-def test_init_matches_scikit_learn_glorot_bounds_and_order():
-    for activation, factor in (("relu", 6.0), ("logistic", 2.0), ("tanh", 6.0)):
-        coefs, intercepts = init_params([3, 3, 2, 1], activation, 7)
-        rng = np.random.RandomState(7)
-        for W, b, (fan_in, fan_out) in zip(coefs, intercepts, [(3, 3), (3, 2), (2, 1)], strict=True):
-            bound = np.sqrt(factor / (fan_in + fan_out))
-            np.testing.assert_array_equal(W, rng.uniform(-bound, bound, (fan_in, fan_out)))
-            np.testing.assert_array_equal(b, rng.uniform(-bound, bound, fan_out))
+@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+def test_init_is_scikit_learns_own_init_coef_draw_for_draw(activation):
+    ref = MLPClassifier(activation=activation)
+    ref._random_state = np.random.RandomState(7)  # what fit() sets from random_state=7 before drawing
+    coefs, intercepts = init_params([3, 3, 2, 1], activation, 7)
+    for W, b, (fan_in, fan_out) in zip(coefs, intercepts, [(3, 3), (3, 2), (2, 1)], strict=True):
+        W_ref, b_ref = ref._init_coef(fan_in, fan_out, np.float64)
+        np.testing.assert_array_equal(W, W_ref)
+        np.testing.assert_array_equal(b, b_ref)
 
 
-def test_predict_proba_is_the_last_activation():
-    X, _, coefs, intercepts = _problem("tanh")
-    np.testing.assert_array_equal(predict_proba(coefs, intercepts, X, "tanh"),
-                                  forward(coefs, intercepts, X, "tanh")[-1].ravel())
+@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+def test_predict_proba_is_scikit_learns_for_the_same_weights(activation):
+    X, y, _, _ = _problem(activation, n=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = MLPClassifier(hidden_layer_sizes=(3, 2), activation=activation, max_iter=5, random_state=1)
+        ref.fit(X, y.ravel())
+    np.testing.assert_allclose(predict_proba(ref.coefs_, ref.intercepts_, X, activation), ref.predict_proba(X)[:, 1],
+                               rtol=1e-13, atol=1e-300)

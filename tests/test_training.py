@@ -4,6 +4,8 @@ import dataclasses
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
 
 from mlp_core import MLPBinaryClassifier, TrainingConfig, train
 
@@ -27,12 +29,14 @@ def test_first_snapshot_is_the_initial_weights_and_then_one_per_epoch():
     assert snaps[0].max_weight_change is None and snaps[0].stop_reason is None
     assert all(s.stop_reason is None for s in snaps[:-1])
     assert snaps[-1].stop_rule == "max_iter" and "max_iter=20" in snaps[-1].stop_reason
-    model = MLPBinaryClassifier(random_state=4, max_iter=20, tol=None, weight_tol=None)
-    with pytest.warns(Warning):
-        model.fit(X, y)
-    fitted = np.concatenate([a.ravel() for a in model.coefs_ + model.intercepts_])
-    np.testing.assert_array_equal(_flat(snaps[-1]), fitted)
-    np.testing.assert_array_equal([s.loss for s in snaps[1:]], model.loss_curve_)
+    # The same run by scikit-learn (full-batch gradient descent, no early stop): the same weights and losses.
+    ref = MLPClassifier(hidden_layer_sizes=(3, 2), solver="sgd", momentum=0.0, learning_rate_init=0.1, alpha=0.0,
+                        batch_size=len(X), shuffle=False, max_iter=20, n_iter_no_change=10**6, random_state=4)
+    with pytest.warns(ConvergenceWarning):
+        ref.fit(X, y)
+    fitted = np.concatenate([a.ravel() for a in ref.coefs_ + ref.intercepts_])
+    np.testing.assert_allclose(_flat(snaps[-1]), fitted, rtol=0, atol=1e-13)
+    np.testing.assert_allclose([s.loss for s in snaps[1:]], ref.loss_curve_, rtol=0, atol=1e-13)
 
 
 def test_snapshot_fields_are_consistent_with_the_weights():

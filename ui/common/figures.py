@@ -101,7 +101,7 @@ def loss_figure(loss_ours: np.ndarray, loss_sklearn: np.ndarray) -> go.Figure:
     return _layout(fig, 360)
 
 
-def weight_difference_figure(difference: np.ndarray, tolerance: float = 1e-9) -> go.Figure:
+def weight_difference_figure(difference: np.ndarray, tolerance: float) -> go.Figure:
     """The largest |ours − scikit-learn| over all weights and biases after each epoch 0..E, on a log axis.
 
     Exact zeros have no logarithm: they are drawn at ``ZERO_FLOOR`` and marked by a trace of their own.
