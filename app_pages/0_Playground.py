@@ -12,6 +12,7 @@ from ui.live.payload import Sent, Want, live_payload, sent_whole
 from ui.session.export import model_filename, model_json
 from ui.session.runs import prepare_data, prepare_run, stuck_notice
 from ui.session.state import Session, get_session, show_notices
+from ui.session.verdict import final_verdict
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
 from ui.settings.limits import FIRST_DRAW_SECONDS, RECORD_SECONDS
@@ -144,12 +145,13 @@ def toolbar(session: Session) -> None:
         st.session_state["w_replay"] = shown
     st.slider("Replay", 0, max(last, 1), key="w_replay", on_change=on_replay, disabled=not session.replay_enabled,
               help="Drag to see every view at an earlier epoch. Pause first.")
-    final = session.recording.final
-    if final is not None and not pb.playing and shown == last:
-        say("error" if final.stop_rule == "diverged" else "success", final.stop_reason,
-            lead=f"Stopped at epoch {last}:")
+    if not pb.playing and shown == last and rec.final is not None:  # how it ended, judged (a dead network: no success)
+        verdict = final_verdict(rec, session.data.Z_train, session.experiment.network.activation,
+                                session.experiment.train.learning_rate)
+        if verdict.kind != "warning":
+            say(verdict.kind, verdict.text, lead=verdict.lead)
     if not pb.playing:
-        stuck_notice(session, rec.snapshot(shown))
+        stuck_notice(session, shown)
 
 
 def model_download(session: Session) -> None:
@@ -187,8 +189,7 @@ def live_panel(session: Session) -> None:
             st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
         with session.lock:
             payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
-                                   pb.as_dict(), session.experiment.train.max_epochs, session.sent,
-                                   Want.from_triggers(state))
+                                   pb.as_dict(), session.sent, Want.from_triggers(state))
         live_views(payload)
 
     views()

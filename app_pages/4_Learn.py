@@ -226,7 +226,7 @@ coefs, intercepts = [np.array(W) for W in snap.coefs], [np.array(b) for b in sna
 sizes = " → ".join(map(str, [len(data.feature_names), *exp.network.hidden, 1]))
 st.markdown(f"**Network** {sizes}, hidden activation {ACTIVATIONS[activation]}, output sigmoid · **epoch {epoch}** · "
             f"training loss {snap.loss:.4f}")
-stuck_notice(session, snap, link_to_learn=False)
+stuck_notice(session, epoch, link_to_learn=False)
 
 st.header("1 · Forward pass")
 raw, label, described = sample_controls(data, session.run_id)

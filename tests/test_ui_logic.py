@@ -188,14 +188,14 @@ def _wire_bytes(payload) -> int:
 def test_the_frames_travel_as_one_float32_column_beside_the_json():
     exp, d, rec = _recording(epochs=50)
     rec.extend(until_epoch=20)
-    payload = live_payload(rec, d, "1.0", exp.view, PLAYBACK, 50, Sent())
+    payload = live_payload(rec, d, "1.0", exp.view, PLAYBACK, Sent())
     wired = wire(payload)
     column = wired["frame_values"].column("v")
     assert str(column.type) == "float" and len(column) == 21 * 2 * rec.architecture.size
     np.testing.assert_array_equal(column.to_numpy(), payload["frames"]["values"].ravel())
     assert "values" not in wired["frames"] and json.dumps({**wired, "frame_values": None})  # the rest is JSON
     # Sent already: nothing new, no table.
-    empty = wire(live_payload(rec, d, "1.0", exp.view, PLAYBACK, 50, Sent(run_id="1.0", views_key="x", scalars=21)))
+    empty = wire(live_payload(rec, d, "1.0", exp.view, PLAYBACK, Sent(run_id="1.0", views_key="x", scalars=21)))
     assert empty["frame_values"] is None and empty["frames"]["epochs"] == []
 
 
@@ -206,7 +206,7 @@ def test_payload_sends_each_epoch_once_and_the_views_when_they_are_new():
     exp, d, rec = _recording(epochs=300)
     sent = Sent()
     rec.extend(until_epoch=100)
-    first = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent)
+    first = live_payload(rec, d, "7.0", exp.view, PLAYBACK, sent)
     assert set(first["specs"]) == {"graph", "heatmaps", "slices", "view3d"}
     assert list(_frames(first)) == list(range(101)) and first["scalars"]["from"] == 0
     for e, f in _frames(first).items():
@@ -214,30 +214,30 @@ def test_payload_sends_each_epoch_once_and_the_views_when_they_are_new():
     assert len(first["scalars"]["loss"]) == 101 and first["n_params"] == 23
     assert first["forward"]["activation"] == "relu"  # by name: the numeric codes stay in Python
     rec.extend(until_epoch=110)
-    second = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent)
+    second = live_payload(rec, d, "7.0", exp.view, PLAYBACK, sent)
     assert second["specs"] is None  # the browser keeps its views
     assert list(_frames(second)) == list(range(101, 111)) and second["scalars"]["from"] == 101
     assert len(second["scalars"]["loss"]) == 10
-    third = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent)
+    third = live_payload(rec, d, "7.0", exp.view, PLAYBACK, sent)
     assert _frames(third) == {} and third["scalars"]["loss"] == []
-    asked = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent, Want(40, 44))
+    asked = live_payload(rec, d, "7.0", exp.view, PLAYBACK, sent, Want(40, 44))
     assert list(_frames(asked)) == [40, 41, 42, 43, 44] and asked["specs"] is None
-    again = live_payload(rec, d, "7.0", exp.view, PLAYBACK, 300, sent, Want(resync=True))
+    again = live_payload(rec, d, "7.0", exp.view, PLAYBACK, sent, Want(resync=True))
     assert again["specs"] is not None and list(_frames(again)) == list(range(111))  # a small run, whole
     assert again["scalars"]["from"] == 0 and len(again["scalars"]["loss"]) == 111
     rec.reset()
-    reset = live_payload(rec, d, "7.1", exp.view, PLAYBACK, 300, sent)  # a new generation: new views
+    reset = live_payload(rec, d, "7.1", exp.view, PLAYBACK, sent)  # a new generation: new views
     assert reset["specs"] is not None and list(_frames(reset)) == [0]
 
 
 def test_payload_bytes_do_not_grow_with_the_epochs_recorded():
     exp, d, rec = _recording(epochs=3000)
     sent = Sent()
-    live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)
+    live_payload(rec, d, "1.0", exp.view, PLAYBACK, sent)
     sizes = []
     for _ in range(6):
         rec.extend(until_epoch=rec.n_epochs + 400)
-        live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)  # 400 new epochs: not measured, grows alike
+        live_payload(rec, d, "1.0", exp.view, PLAYBACK, sent)  # 400 new epochs: not measured, grows alike
         rec.extend(until_epoch=rec.n_epochs + 9)
-        sizes.append(_wire_bytes(live_payload(rec, d, "1.0", exp.view, PLAYBACK, 3000, sent)))
+        sizes.append(_wire_bytes(live_payload(rec, d, "1.0", exp.view, PLAYBACK, sent)))
     assert max(sizes) - min(sizes) < 200, sizes  # 10 new epochs each time, after 410 … 2,460 recorded

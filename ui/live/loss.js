@@ -96,10 +96,11 @@ function createLossView(element, spec, data) {
   function layout() {
     width = Math.round(element.clientWidth || root.clientWidth || 600);
     E = Math.max(0, ...SERIES.map((s) => (d[s.key] ? d[s.key].length : 0)));
-    const xmax = Math.max(1, d.max_epochs || 0, E - 1);
+    // The epochs recorded so far: a run that diverges at epoch 3 or dies at 17 fills the chart.
+    const xmax = Math.max(1, E - 1);
     const pw = Math.max(40, width - M.left - M.right);
     const X = (e) => M.left + (pw * e) / xmax;
-    const xStep = niceStep(xmax, Math.max(2, Math.floor(pw / 80)));
+    const xStep = Math.max(1, niceStep(xmax, Math.max(2, Math.floor(pw / 80))));  // whole epochs
     const accH = plots[1].h;
     const axes = [lossAxis(plots[0].h),
       { ticks: [0, 0.5, 1], y: (v) => accH.top + accH.plot * (1 - v), ok: () => true }];
@@ -206,7 +207,7 @@ function createLossView(element, spec, data) {
       p.marker.setAttribute("x2", x);
     }
     // Why training stopped is news only once the playback reaches the end.
-    const stop = d.stop_reason && epoch >= E - 1 ? "Stopped: " + d.stop_reason : "";
+    const stop = d.stop_reason && epoch >= E - 1 ? d.stop_reason : "";
     if (note.textContent !== stop) note.textContent = stop;
   }
 

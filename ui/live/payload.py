@@ -21,6 +21,7 @@ from mlp_core.architecture import parameter_table
 from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
 from ui.session.recording import Recording
+from ui.session.verdict import final_verdict
 from ui.settings import limits
 from ui.settings.limits import RECORDING_BUDGET
 from ui.settings.table import ACTIVATIONS
@@ -123,11 +124,12 @@ def heatmap_spec(units, feature_names) -> dict:
     return {"layers": layers}
 
 
-def loss_spec(recording: Recording, max_epochs: int, log_scale: bool) -> dict:
-    """How to draw the curves (their numbers travel with ``scalar_chunk``)."""
-    final = recording.final
-    return {"max_epochs": int(max_epochs), "log_scale": bool(log_scale),
-            "stop_reason": None if final is None else final.stop_reason}
+def loss_spec(recording: Recording, data: Prepared, log_scale: bool) -> dict:
+    """How to draw the curves (their numbers travel with ``scalar_chunk``), and how the run ended, in the words the
+    page uses (``ui.session.verdict``)."""
+    verdict = final_verdict(recording, data.Z_train, recording.architecture.activation,
+                            recording.config.learning_rate_init)
+    return {"log_scale": bool(log_scale), "stop_reason": None if verdict is None else f"{verdict.lead} {verdict.text}"}
 
 
 def scalar_chunk(recording: Recording, first: int) -> dict:
@@ -219,8 +221,8 @@ def frames_to_send(recording: Recording, want: Want, shown: int, speed: float) -
     return dict(sorted(frames.items()))
 
 
-def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, max_epochs: int,
-                 sent: Sent, want: Want = Want()) -> dict:
+def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, sent: Sent,
+                 want: Want = Want()) -> dict:
     """What the live component gets for one render; ``sent`` is brought up to date with it."""
     arch = recording.architecture
     units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
@@ -246,7 +248,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
-        "loss": loss_spec(recording, max_epochs, view.log_scale),
+        "loss": loss_spec(recording, data, view.log_scale),
         "specs": {
             "graph": network_graph_spec(units, data.feature_names, activation),
             "heatmaps": heatmap_spec(units, data.feature_names),

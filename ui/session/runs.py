@@ -15,12 +15,12 @@ import streamlit as st
 from mlp_core.config import TrainingConfig
 from mlp_core.csv_messages import CSVError
 from mlp_core.explain import stuck_reason
-from mlp_core.training import Snapshot
 from ui.common.text import say
 from ui.session import janitor
 from ui.session.data import from_csv, synthetic
 from ui.session.recording import Recording
 from ui.session.state import Session, get_session
+from ui.session.verdict import stuck_verdict
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
 from ui.settings.limits import FIRST_DRAW_SECONDS
@@ -119,18 +119,19 @@ def _on_reinitialize() -> None:
         reinitialize(session)
 
 
-def stuck_notice(session: Session, snap: Snapshot, link_to_learn: bool = True) -> None:
-    """Say so when the network of this snapshot can no longer learn, and offer new initial weights (and, from
-    another page, a link to the Learn page's map of the dead units)."""
-    reason = stuck_reason(snap.coefs, snap.intercepts, session.data.Z_train, session.experiment.network.activation)
-    if reason is None:
+def stuck_notice(session: Session, epoch: int, link_to_learn: bool = True) -> None:
+    """Say so when the network at this epoch can no longer learn, and why (``ui.session.verdict``): a network that
+    died in training needs a lower learning rate; one stuck from its start, other initial weights (offered by a
+    button). From another page, a link to the Learn page's map of the dead units."""
+    exp = session.experiment
+    verdict = stuck_verdict(session.recording, session.data.Z_train, exp.network.activation, epoch,
+                            exp.train.learning_rate)
+    if verdict is None:
         return
-    epoch = snap.epoch
-    say("warning", f"{reason}. More epochs will not change that — gradient descent only moves weights that "
-                   "receive a gradient. This is a common fate of a small ReLU network for some initial weights: start "
-                   "again from other initial weights.", lead=f"The network is stuck at epoch {epoch}:")
+    say(verdict.kind, verdict.text, lead=verdict.lead)
     left, right = st.columns([1, 3])
-    left.button("Re-initialize the weights", icon=":material/casino:", on_click=_on_reinitialize, key="b_reinit",
-                help="Moves to the next weights seed whose network does not get stuck, and trains from epoch 0.")
+    if verdict.cause == "initial weights":
+        left.button("Re-initialize the weights", icon=":material/casino:", on_click=_on_reinitialize, key="b_reinit",
+                    help="Moves to the next weights seed whose network does not get stuck, and trains from epoch 0.")
     if link_to_learn:
         right.page_link("app_pages/4_Learn.py", label="Which units are dead, and why", icon=":material/function:")

@@ -203,7 +203,7 @@ SETTINGS: tuple[Setting, ...] = (
             core="max_iter"),
     Setting("seed", "train", "seed", "Weights seed", "int", 6, "number", low=0, high=SEED_MAX, step=1,
             core="random_state",
-            help="Initial weights are drawn as scikit-learn draws them for this random_state."),
+            help="The same seed draws the same initial weights (as scikit-learn draws them from this seed)."),
     Setting("stop", "train", "stop", "Stop when", "choice", "weights", "select", options=STOP_RULES),
     Setting("speed", "view", "speed", "Speed (epochs per second)", "int", 30, "select_slider", low=1, high=240,
             presets=(1, 2, 5, 10, 20, 30, 60, 120, 240)),
