@@ -24,6 +24,22 @@ INTRO = (
     "Perceptron model* — trained by gradient descent on the logistic loss. Press **Train** and watch the "
     "weights change colour and thickness, the loss fall, and the decision boundary bend around the data."
 )
+# The toolbar and the live status stay at the top of the page (below Streamlit's header) while the views scroll, so
+# that Pause is at hand wherever the class is looking; the status is large enough to read from the back of a room.
+TOOLBAR_STYLE = """
+[data-testid="stLayoutWrapper"]:has(> .st-key-toolbar) { position: sticky; top: 3.75rem; z-index: 990;
+  background: #fff; padding: 0.35rem 0 1.1rem; border-bottom: 1px solid rgba(49, 51, 63, 0.15); }
+.st-key-toolbar .mlp-status { font-size: 1.25rem; font-weight: 600; line-height: 1.3;
+  font-variant-numeric: tabular-nums; }
+.st-key-toolbar [data-testid="stVerticalBlock"], .st-key-toolbar { gap: 0.4rem; }
+"""
+SHORTCUTS_HELP = """
+**Keyboard shortcuts** (with the focus on the page, not in a field):
+
+- **Space**: Train, or Pause while training
+- **→**: Step one epoch · **Shift + →**: ten epochs
+- **R**: Reset to the initial weights
+"""
 HOW_TO_READ = """
 - **Network**: edge width is the weight's size, colour its sign (purple positive, orange negative);
   a node's fill is its bias. Hover an edge or a node for the value and its gradient.
@@ -114,7 +130,9 @@ def on_replay() -> None:
 def toolbar(session: Session) -> None:
     """Train, Pause, Step, Reset, and the replay slider over the recorded epochs."""
     pb, last = session.playback, last_epoch(session)
-    cols = st.columns([1, 1, 1, 1, 1, 4])
+    st.html(f"<style>{TOOLBAR_STYLE}</style>")
+    toolbar_box = st.container(key="toolbar")  # stays in view while the page scrolls (TOOLBAR_STYLE)
+    cols = toolbar_box.columns([1, 1, 1, 1, 1, 3.4, 0.6])
     cols[0].button("Train", icon=":material/play_arrow:", on_click=on_train, type="primary", key="b_train",
                    disabled=pb.playing, use_container_width=True)
     cols[1].button("Pause", icon=":material/pause:", on_click=on_pause, disabled=not pb.playing, key="b_pause",
@@ -130,8 +148,8 @@ def toolbar(session: Session) -> None:
                    help="Back to the same initial weights")
     shown = pb.current(last)
     rec = session.recording
-    if pb.playing:
-        status = f"Training, {pb.speed:g} epochs per second. Pause to inspect an epoch."
+    if pb.playing:  # the browser writes the epoch on screen here, every frame, in the words below (ui/live/core.js)
+        status = f"Training, {pb.speed:g} epochs per second."
     else:
         loss, accuracy, val_accuracy = (rec.scalar(name, shown) for name in ("loss", "accuracy", "val_accuracy"))
         status = f"Epoch {shown} · loss {loss:.4f}"
@@ -139,7 +157,9 @@ def toolbar(session: Session) -> None:
             status += f" · train accuracy {accuracy:.1%}"
         if val_accuracy == val_accuracy:
             status += f" · test accuracy {val_accuracy:.1%}"
-    cols[5].markdown(f"<div style='padding-top:0.45rem'>{status}</div>", unsafe_allow_html=True)
+    toolbar_box.markdown(f"<div class='mlp-status' role='status'>{status}</div>", unsafe_allow_html=True)
+    with cols[6].popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
+        st.markdown(SHORTCUTS_HELP)
     session.replay_enabled = not pb.playing and last > 0
     if not pb.playing:
         st.session_state["w_replay"] = shown

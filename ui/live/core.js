@@ -212,9 +212,53 @@ function hookPauseButton() {
   }, true);
 }
 
+// The toolbar's status line (app_pages/0_Playground.py), written here on every frame while playing, in the words
+// the server writes it in when paused: "Epoch N · loss L · train accuracy A · test accuracy T".
+function writeStatus(store, epoch) {
+  const el = document.querySelector(".st-key-toolbar .mlp-status");
+  if (!el) return;
+  const at = (k) => store.series[k][epoch];
+  let text = `Epoch ${epoch}`;
+  if (at("loss") !== null && at("loss") !== undefined) text += ` · loss ${at("loss").toFixed(4)}`;
+  if (at("accuracy") !== null && at("accuracy") !== undefined) {
+    text += ` · train accuracy ${(100 * at("accuracy")).toFixed(1)}%`;
+  }
+  if (at("val_accuracy") !== null && at("val_accuracy") !== undefined) {
+    text += ` · test accuracy ${(100 * at("val_accuracy")).toFixed(1)}%`;
+  }
+  if (el.textContent !== text) el.textContent = text;
+}
+
+// Keyboard shortcuts, with the focus anywhere but a text field or a slider: space trains or pauses, → steps one
+// epoch and Shift+→ ten, R resets. They press the toolbar's own buttons, so they do exactly what a click does.
+const SHORTCUTS = { " ": ["b_train", "b_pause"], ArrowRight: ["b_step"], "Shift+ArrowRight": ["b_step10"],
+                    r: ["b_reset"], R: ["b_reset"] };
+
+function hookShortcuts() {
+  if (window.__mlpKeysHook) return;
+  window.__mlpKeysHook = true;
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    if (t && t.closest && t.closest("input, textarea, select, [contenteditable], [role=slider], [role=combobox]")) return;
+    if (e.key === " " && t && t.closest && t.closest("button, a")) return; // space presses what has the focus
+    const keys = SHORTCUTS[(e.shiftKey && e.key === "ArrowRight" ? "Shift+" : "") + e.key];
+    if (!keys) return;
+    for (const key of keys) {
+      const button = document.querySelector(`.st-key-${key} button`);
+      if (button && !button.disabled) {
+        e.preventDefault();
+        button.click();
+        return;
+      }
+    }
+  });
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   hookPauseButton();
+  hookShortcuts();
   // The live views' state (the run's store, the views, the playback clock), kept on the element across reruns.
   let live = parentElement.__mlpLive;
   if (!live || live.store.runId !== data.run_id) {
@@ -287,6 +331,7 @@ export default function (component) {
         v.label.textContent = "Epoch " + frame.epoch;
       }
       live.root.dataset.epoch = String(frame.epoch);
+      if (live.playing) writeStatus(store, frame.epoch);
       live.drawn = frame.epoch;
       live.dirty = false;
     }
