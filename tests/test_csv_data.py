@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 
 from mlp_core import MLPBinaryClassifier
-from mlp_core.csv_inputs import LoadedCSV, load_csv
+from mlp_core.csv_inputs import ID_NAME, LoadedCSV, load_csv
 from mlp_core.csv_messages import SETTINGS, CSVError, Message, worded
 from mlp_core.csv_table import read_table
 from mlp_core.persistence import dump_model, load_model
@@ -685,9 +685,12 @@ NUMBER = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False, allow_subno
 def written_table(draw) -> tuple[bytes, dict]:
     width = draw(st.integers(1, 5))
     names = draw(st.lists(NAME, min_size=width + 1, max_size=width + 1, unique_by=str.casefold)
-                 .filter(lambda ns: not any(n.casefold() in ("label", "target", "class", "y", "outcome") for n in ns)))
+                 .filter(lambda ns: not any(n.casefold() in ("label", "target", "class", "y", "outcome")
+                                            or ID_NAME.match(n) for n in ns)))  # no name the reader takes for an id
     n = draw(st.integers(6, 30))
-    columns = [draw(st.lists(NUMBER, min_size=n, max_size=n, unique=True)) for _ in range(width)]  # never 0/1-like
+    # Never 0/1-like (unique), never a run of consecutive whole numbers (read as a row identifier).
+    columns = [draw(st.lists(NUMBER, min_size=n, max_size=n, unique=True)
+                    .filter(lambda c: not np.all(np.diff(c) == 1))) for _ in range(width)]
     negative, positive = draw(st.sampled_from([("no", "yes"), ("0", "1"), ("ham", "spam"), ("False", "True")]))
     labels = draw(st.lists(st.sampled_from([negative, positive]), min_size=n, max_size=n)
                   .filter(lambda ls: min(ls.count(negative), ls.count(positive)) >= 3))  # both left after drops
