@@ -33,8 +33,11 @@ def intro(session: Session) -> str:
 
     unit = ACTIVATIONS[net.activation]
     layers = [f"a hidden layer of {word(h)} {unit} unit{'s' * (h != 1)}" for h in net.hidden]
-    article = d == 3 and net.hidden == (3, 2) and net.activation == "relu"
-    return (f"A small neural network learns while you watch: {word(d)} input{'s' * (d != 1)}, "
+    article = session.data is not None and d == 3 and net.hidden == (3, 2) and net.activation == "relu"
+    inputs = f"{word(d)} input{'s' * (d != 1)}"
+    if session.data is None and session.experiment.data.source == "csv":
+        inputs = "one input per number or category of your table"
+    return (f"A small neural network learns while you watch: {inputs}, "
             + "".join(f"{layer}, " for layer in layers) + "and one sigmoid output"
             + (" — the network of the article *Building a Multi layer Perceptron model* —" if article else ",")
             + f" trained by {SOLVERS[session.experiment.train.solver]} on the logistic loss. Press **Train** and watch "
