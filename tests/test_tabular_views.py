@@ -173,3 +173,25 @@ def test_reliance_is_measured_on_the_test_split_at_a_fixed_epoch():
     two = reliance(Recording(data.Z_train, data.y_train, config, data.Z_test, data.y_test), data)
     assert one.epoch == two.epoch == AXES_EPOCH
     np.testing.assert_array_equal(one.importance, two.importance)  # the same run gives the same axes
+
+
+def test_the_3d_view_follows_the_chosen_axes_and_the_held_row_can_be_chosen(main_page_on_table):
+    from ui.live.payload import Sent, live_payload
+    from ui.settings.experiment import ViewSettings
+
+    at = main_page_on_table
+    s = session_of(at)
+    names = s.data.feature_names
+    view = ViewSettings(x_input=names.index("noise"), y_input=names.index("weight"))
+    from ui.session.axes import third_axis
+
+    third = third_axis(s.reliance[1].order, view.x_input, view.y_input)
+    payload = live_payload(s.recording, s.data, "r", view, s.playback.as_dict(), 100, Sent(), axes=Axes(third, 5))
+    three = [a["name"] for a in payload["specs"]["view3d"]["axes"]]
+    assert three[:2] == ["noise", "weight"] and three[2] == "height"  # the next by the rule
+    np.testing.assert_allclose(payload["specs"]["view3d"]["fixed"][0], s.data.X_train[5, 0], atol=1e-6)
+    row = next(b for b in at.number_input if b.label == "Hold the other inputs at training row")
+    row.set_value(7)
+    at = at.run()
+    assert session_of(at).held_row == 7
+    assert any("held at training row 7" in c.value for c in at.caption)
