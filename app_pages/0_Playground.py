@@ -278,7 +278,8 @@ def csv_preview(session: Session) -> None:
         return
     target = (session.csv_choices or {}).get("target") if session.data is not None else None
     chosen = st.session_state.get("w_target")
-    show_preview(session.csv_name, table, chosen if chosen in table.frame.columns else target, session.data)
+    show_preview(session.csv_name, (session.csv_name, hash(session.csv_bytes)), table,
+                 chosen if chosen in table.frame.columns else target, session.data)
 
 
 def main_page(session: Session) -> None:

@@ -143,14 +143,11 @@ def wait_until_main_page_ready(page, timeout_ms: float = 60_000) -> None:
     wait_until_idle(page, timeout_ms)
 
 
-def choose(page, label: str, option: str | None = None) -> None:
-    """Pick ``option`` (the last one when None) in the sidebar's selectbox labelled ``label``, and wait for the run."""
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar's selectbox labelled ``label``, and wait for the run."""
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text=label).click()
-    if option is None:
-        page.get_by_role("option").last.click()
-    else:
-        page.keyboard.type(option)  # the list shows only the options in view: filter it to the one wanted
-        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.type(option)  # the list shows only the options in view: filter it to the one wanted
+    page.get_by_role("option", name=option, exact=True).click()
     wait_until_idle(page, timeout_ms=60_000)
 
 

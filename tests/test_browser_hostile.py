@@ -102,7 +102,7 @@ def test_main_page_hostile_uploads_clear_the_run_and_show_names_as_text(watched,
     _upload(page, CSV / "markup_headers.csv", name=HOSTILE_NAME)
     page.get_by_text("choose the target column").wait_for(timeout=60_000)
     wait_until_idle(page)
-    choose(page, "Target column")  # the last column, whose name is a markdown link
+    choose(page, "Target column", "[link](javascript:alert(1))")  # the last column, named as a markdown link
     expander = page.locator("[data-testid=stExpander]").filter(has_text="What was done with")
     expander.filter(has_text=inert(HOSTILE_NAME)).wait_for(timeout=60_000)  # the file's name, as written
     page.get_by_text("Epoch 0 ·").wait_for(timeout=60_000)

@@ -100,6 +100,7 @@ def test_a_table_with_categories_keeps_one_hot_inputs_off_the_axes_and_an_error_
     assert sum(f"colour={c} = 1" in held for c in ("red", "green", "blue")) == 1  # one colour: a real row
     assert probe["projected"]["n"] == 90 and probe["projected"]["wrong"] < 90
     _screenshot_slices(page, artifacts_dir / "tabular-slices-shop.png")
+    whole_page_screenshot(page, artifacts_dir / "tabular-trained-shop.png")
 
     why = page.locator("[data-testid=stExpander]").filter(has_text="Which inputs the network relies on (why")
     why.locator("summary").click()

@@ -12,18 +12,21 @@ from mlp_core.csv_preview import column_summaries
 from mlp_core.csv_table import Table
 from ui.common.text import literal
 from ui.session.data import Prepared
+from ui.session.state import remembered
 
 PREVIEW_ROWS = 8
 
 
-def column_table(table: Table, target: str | None, data: Prepared | None) -> pd.DataFrame:
-    """One row per column of the file: name, type, distinct values, missing cells, and what is done with it."""
+def column_table(table: Table, target: str | None, data: Prepared | None, summaries: list[dict] | None = None
+                 ) -> pd.DataFrame:
+    """One row per column of the file: name, type, distinct values, missing cells (``summaries``, computed when
+    None: ``column_summaries``), and what is done with it."""
     inputs: dict[str, list] = {}
     if data is not None and data.preprocessing is not None:
         for spec in data.preprocessing.inputs:
             inputs.setdefault(spec.column, []).append(spec)
     rows = []
-    for s in column_summaries(table.frame):
+    for s in summaries if summaries is not None else column_summaries(table.frame):
         rows.append({"column": s["name"], "type": s["type"], "distinct values": s["distinct"],
                      "missing cells": s["missing"], "what is done with it": _use(s["name"], target, inputs, data)})
     return pd.DataFrame(rows)
@@ -45,12 +48,14 @@ def _use(column: str, target: str | None, inputs: dict, data: Prepared | None) -
     return "not used (see What was done)"
 
 
-def show_preview(name: str, table: Table, target: str | None, data: Prepared | None) -> None:
-    """The first rows and the column table, in an expander open while nothing is trained."""
+def show_preview(name: str, file_key, table: Table, target: str | None, data: Prepared | None) -> None:
+    """The first rows and the column table, in an expander open while nothing is trained. The columns are summed up
+    once per file (``file_key``): a large file is not read again on every click."""
+    summaries = remembered("preview_memo", file_key, lambda: column_summaries(table.frame), size=2)
     with st.expander(f"Preview of {literal(name)}: {table.n_rows:,} rows, {len(table.frame.columns)} columns",
                      expanded=data is None):
         st.dataframe(table.frame.head(PREVIEW_ROWS), hide_index=True)
-        st.dataframe(column_table(table, target, data), hide_index=True)
+        st.dataframe(column_table(table, target, data, summaries), hide_index=True)
 
 
 def majority_baseline(data: Prepared) -> tuple[str, float]:
