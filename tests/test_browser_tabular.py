@@ -109,6 +109,16 @@ def test_a_table_with_categories_keeps_one_hot_inputs_off_the_axes_and_an_error_
     assert set(bars[-2:]) == {"age", "spend"}  # the two largest bars (plotly lists the axis from the bottom)
     why.screenshot(path=str(artifacts_dir / "tabular-importance.png"))
 
+    choose(page, "Slice: horizontal input", "member")  # a 0/1 input on an axis: the network at 0 and at 1 only
+    page.wait_for_function(f"() => {{ const p = ({PROBE})(); return p && p.axes[0][0] === 'member'; }}",
+                           timeout=30_000)
+    probe = page.evaluate(PROBE)
+    grid = probe["grid"]
+    for panel in probe["panels"]:
+        rows = np.array(panel).reshape(grid, grid)  # row j: y fixed, x across
+        assert all(len(np.unique(row)) == 2 for row in rows)
+    assert probe["projected"]["n"] == 90
+
     choose(page, "Target column", "region")  # four values: refused until a positive class is chosen
     page.locator("[data-testid=stAlertContentError]").filter(has_text="4 classes").wait_for(timeout=60_000)
     wait_until_idle(page)

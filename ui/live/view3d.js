@@ -104,7 +104,8 @@ function createView3d(element, spec, data) {
           g[0] = i; g[1] = j; g[2] = k;
           for (let f = 0; f < nIn; f++) {
             const a = axisOf[f];
-            const v = a >= 0 ? ax[a].min + ((ax[a].max - ax[a].min) * g[a]) / (N - 1) : vs.fixed[f];
+            let v = a >= 0 ? ax[a].min + ((ax[a].max - ax[a].min) * g[a]) / (N - 1) : vs.fixed[f];
+            if (a >= 0 && ax[a].binary) v = v < 0.5 ? 0 : 1;  // a 0/1 input: the network at 0, then at 1
             X[row + f] = (v - vs.mean[f]) / vs.scale[f];
           }
         }
