@@ -17,6 +17,7 @@ from tests.conftest import choose, run_cleared, wait_until_idle, whole_page_scre
 pytestmark = pytest.mark.browser
 BREAST_CANCER = Path(sklearn.__file__).parent / "datasets" / "data" / "breast_cancer.csv"
 PROBE = f"() => {{ const s = ({FIND})()[0].querySelector('.mlpx-slices'); return s ? s.mlpProbe() : null; }}"
+NODE = f"(i) => ({FIND})()[0].querySelector('.mlpx-slices').mlpProbe().node(0, i, 0)"  # panel 0, column i, row 0
 
 
 def _shop_csv(path: Path) -> None:
@@ -118,6 +119,18 @@ def test_a_table_with_categories_keeps_one_hot_inputs_off_the_axes_and_an_error_
         rows = np.array(panel).reshape(grid, grid)  # row j: y fixed, x across
         assert all(len(np.unique(row)) == 2 for row in rows)
     assert probe["projected"]["n"] == 90
+
+    choose(page, "Slice: horizontal input", "colour=red")  # chosen: a one-hot input on an axis
+    page.wait_for_function(f"() => {{ const p = ({PROBE})(); return p && p.axes[0][0] === 'colour=red'; }}",
+                           timeout=30_000)
+    probe = page.evaluate(PROBE)
+    names = ["colour=blue", "colour=green", "colour=red", "member", "visits", "age", "spend", "region=east",
+             "region=north", "region=south", "region=west"]  # the inputs, as the graph names them
+    colour = [names.index(n) for n in ("colour=blue", "colour=green", "colour=red")]
+    for i in (0, probe["grid"] - 1):  # red = 0, red = 1: one colour set in either (a 0/1 input is 1 above its mean)
+        node = page.evaluate(NODE, i)
+        assert sum(node[c] > 0 for c in colour) == 1, (i, node)
+        assert (node[names.index("colour=red")] > 0) == (i > 0)
 
     choose(page, "Target column", "region")  # four values: refused until a positive class is chosen
     page.locator("[data-testid=stAlertContentError]").filter(has_text="4 classes").wait_for(timeout=60_000)

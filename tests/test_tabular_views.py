@@ -195,3 +195,26 @@ def test_the_3d_view_follows_the_chosen_axes_and_the_held_row_can_be_chosen(main
     at = at.run()
     assert session_of(at).held_row == 7
     assert any("held at training row 7" in c.value for c in at.caption)
+
+
+def test_a_one_hot_input_on_an_axis_or_cut_keeps_its_group_a_real_row():
+    from ui.live.payload import hold_one_hot, one_hot_groups
+
+    data = _data(_table())
+    names = list(data.feature_names)
+    group = [names.index(f"colour={c}") for c in ("blue", "green", "red")]
+    groups = one_hot_groups(data)
+    assert groups[group[2]] == group[:2] and set(groups) == set(group)  # member (0/1) is no group
+    row = np.array([0.0, 1.0, 0.0])  # green
+    for i, value, expected in [(2, 1.0, [0, 0, 1]), (2, 0.0, [0, 1, 0]), (1, 0.0, [1, 0, 0])]:
+        values = row.copy()
+        values[i] = value
+        hold_one_hot(values, [j for j in range(3) if j != i], value)
+        assert values.tolist() == expected  # exactly one colour set, the row's own when it can stay
+    held = reference_row(data.X_train)
+    spec = slices_spec(data, names.index("height"), names.index("weight"), 2, axes=Axes(third=group[2], row=held))
+    for panel in spec["panels"]:
+        fixed = np.array(panel["fixed"])[group]
+        assert fixed.sum() == 1 and set(fixed) <= {0.0, 1.0}
+    assert spec["panels"][0]["x"].get("group") is None
+    assert slices_spec(data, group[0], 0, 1, axes=Axes(row=held))["panels"][0]["x"]["group"] == group[1:]

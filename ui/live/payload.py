@@ -161,11 +161,33 @@ def slice_values(X: np.ndarray, held: int, count: int) -> list[float]:
     return [float(v) for v in np.quantile(X[:, held], np.linspace(0.1, 0.9, count))]
 
 
-def _axis(X, i, names) -> dict:
+def one_hot_groups(data: Prepared) -> dict[int, list[int]]:
+    """For each input that is one category of a one-hot column, the inputs of that column's other categories."""
+    columns: dict[str, list[int]] = {}
+    for i, spec in enumerate(data.preprocessing.inputs if data.preprocessing is not None else ()):
+        if spec.kind == "category":
+            columns.setdefault(spec.column, []).append(i)
+    return {i: [j for j in group if j != i] for group in columns.values() for i in group}
+
+
+def hold_one_hot(values: np.ndarray, others: list[int] | None, value: float) -> None:
+    """Keep a one-hot group a real row once one of its inputs is set to ``value``: at 1 its other categories are 0;
+    at 0, when no other category is set (the row had this one), the first other category is. In place."""
+    if not others:
+        return
+    if value == 1:
+        values[others] = 0.0
+    elif not values[others].any():
+        values[others[0]] = 1.0
+
+
+def _axis(X, i, names, groups: dict[int, list[int]]) -> dict:
     lo, hi = axis_range(X[:, i])
     out = {"index": int(i), "name": names[i], "min": round(lo, 4), "max": round(hi, 4)}
     if binary_inputs(X[:, [i]])[0]:
         out["binary"] = True  # drawn as its two values, 0 and 1
+    if i in groups:
+        out["group"] = groups[i]  # one category of a one-hot column: the browser keeps the group a real row
     return out
 
 
@@ -189,11 +211,13 @@ def slices_spec(data: Prepared, x_input: int, y_input: int, count: int, grid: in
     cut = axes.third if axes.third in others else (others[0] if others else None)
     base = X.mean(axis=0) if axes.row is None else X[axes.row].astype(float)
     spread = X.std(axis=0)
+    groups = one_hot_groups(data)
     panels = []
     for value in slice_values(X, cut, count) if cut is not None else [None]:
         fixed = base.copy()
         if value is not None:
             fixed[cut] = value
+            hold_one_hot(fixed, groups.get(cut), value)
         title = f"{names[cut]} = {value:.3g}" if cut is not None else "all points"
         points = None
         if axes.row is None:
@@ -202,7 +226,7 @@ def slices_spec(data: Prepared, x_input: int, y_input: int, count: int, grid: in
             points = points_near(X, data.y_train, fixed, (x_input, y_input), width)
             if len(others) > 1:
                 title += " (others at their mean)"
-        panels.append({"title": title, "x": _axis(X, x_input, names), "y": _axis(X, y_input, names),
+        panels.append({"title": title, "x": _axis(X, x_input, names, groups), "y": _axis(X, y_input, names, groups),
                        "fixed": fixed.round(6).tolist(), "points": points})
     spec = {"grid": grid, "mean": data.mean.tolist(), "scale": data.scale.tolist(), "panels": panels}
     if axes.row is not None:
@@ -222,7 +246,7 @@ def view3d_spec(data: Prepared, axes: tuple[int, int, int] = (0, 1, 2), grid: in
     idx = np.sort(np.random.RandomState(0).choice(len(X), size=min(limit, len(X)), replace=False))
     return {
         "grid": grid, "mean": data.mean.tolist(), "scale": data.scale.tolist(),
-        "axes": [_axis(X, i, names) for i in axes], "fixed": fixed.round(6).tolist(),
+        "axes": [_axis(X, i, names, one_hot_groups(data)) for i in axes], "fixed": fixed.round(6).tolist(),
         "points": {"x": X[idx, axes[0]].round(4).tolist(), "y": X[idx, axes[1]].round(4).tolist(),
                    "z": X[idx, axes[2]].round(4).tolist(), "label": data.y_train[idx].astype(int).tolist()},
     }

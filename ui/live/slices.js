@@ -113,14 +113,17 @@ function createSlicesView(element, spec, data) {
       const X = new Float64Array(G * G * nIn);
       // A 0/1 input takes the value nearest the grid node: its axis shows the network at 0, then at 1.
       const at = (a, t) => { const v = a.min + (a.max - a.min) * t; return a.binary ? (v < 0.5 ? 0 : 1) : v; };
+      const raw = new Float64Array(nIn);
       for (let j = 0; j < G; j++) {
         const yv = at(ps.y, j / (G - 1));
         for (let i = 0; i < G; i++) {
-          const row0 = (j * G + i) * nIn;
-          for (let k = 0; k < nIn; k++) {
-            const v = k === ps.x.index ? at(ps.x, i / (G - 1)) : k === ps.y.index ? yv : ps.fixed[k];
-            X[row0 + k] = (v - sl.mean[k]) / sl.scale[k];
-          }
+          const row0 = (j * G + i) * nIn, xv = at(ps.x, i / (G - 1));
+          raw.set(ps.fixed);
+          raw[ps.x.index] = xv;
+          raw[ps.y.index] = yv;
+          holdOneHot(raw, ps.x, xv);
+          holdOneHot(raw, ps.y, yv);
+          for (let k = 0; k < nIn; k++) X[row0 + k] = (raw[k] - sl.mean[k]) / sl.scale[k];
         }
       }
       pn.X = X;
@@ -368,6 +371,8 @@ function createSlicesView(element, spec, data) {
     points: panels.map((pn) => (pn.ps.points ? pn.ps.points.label.length : proj ? proj.n : 0)),
     projected: proj ? { n: proj.n, wrong: proj.wrong.reduce((a, b) => a + b, 0) } : null,
     axes: panels.map((pn) => [pn.ps.x.name, pn.ps.y.name]),
+    // panel k's grid node (column i, row j): its standardized inputs, as the network gets them
+    node: (k, i, j) => Array.from(panels[k].X.slice((j * G + i) * panels[k].nIn, (j * G + i + 1) * panels[k].nIn)),
   });
 
   return {
