@@ -181,12 +181,12 @@ def hold_one_hot(values: np.ndarray, others: list[int] | None, value: float) -> 
         values[others[0]] = 1.0
 
 
-def _axis(X, i, names, groups: dict[int, list[int]]) -> dict:
+def _axis(X, i, names, groups: dict[int, list[int]] | None = None) -> dict:
     lo, hi = axis_range(X[:, i])
     out = {"index": int(i), "name": names[i], "min": round(lo, 4), "max": round(hi, 4)}
     if binary_inputs(X[:, [i]])[0]:
         out["binary"] = True  # drawn as its two values, 0 and 1
-    if i in groups:
+    if groups and i in groups:
         out["group"] = groups[i]  # one category of a one-hot column: the browser keeps the group a real row
     return out
 
