@@ -6,24 +6,45 @@ Training is recorded ahead of the playback; the browser plays it back and redraw
 
 import streamlit as st
 
+from ui.common.figures import importance_figure
 from ui.common.text import literal, say
 from ui.live import live_views
-from ui.live.payload import Sent, Want, live_payload, sent_whole
+from ui.live.payload import Axes, Sent, Want, live_payload, sent_whole
+from ui.session.axes import default_row, held_values, third_axis
 from ui.session.export import model_filename, model_json
-from ui.session.runs import prepare_data, prepare_run, stuck_notice
+from ui.session.preview import balance_text, majority_baseline, show_preview
+from ui.session.runs import prepare_data, prepare_run, run_reliance, stuck_notice
 from ui.session.state import Session, get_session, show_notices
 from ui.session.verdict import final_verdict
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
 from ui.settings.limits import FIRST_DRAW_SECONDS, RECORD_SECONDS
 from ui.settings.link import to_query
+from ui.settings.table import ACTIVATIONS, SOLVERS
 
-INTRO = (
-    "A small neural network learns while you watch: three inputs, a hidden layer of three ReLU units, "
-    "a hidden layer of two, and one sigmoid output — the network of the article *Building a Multi layer "
-    "Perceptron model* — trained by gradient descent on the logistic loss. Press **Train** and watch the "
-    "weights change colour and thickness, the loss fall, and the decision boundary bend around the data."
-)
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def intro(session: Session) -> str:
+    """The page's first paragraph, naming the network in use: its inputs (the data's), hidden layers and output."""
+    d = len(session.data.feature_names) if session.data is not None else 3
+    net = session.experiment.network
+    def word(k: int) -> str:
+        return NUMBERS[k] if k < len(NUMBERS) else f"{k:,}"
+
+    unit = ACTIVATIONS[net.activation]
+    layers = [f"a hidden layer of {word(h)} {unit} unit{'s' * (h != 1)}" for h in net.hidden]
+    article = session.data is not None and d == 3 and net.hidden == (3, 2) and net.activation == "relu"
+    inputs = f"{word(d)} input{'s' * (d != 1)}"
+    if session.data is None and session.experiment.data.source == "csv":
+        inputs = "one input per number or category of your table"
+    return (f"A small neural network learns while you watch: {inputs}, "
+            + "".join(f"{layer}, " for layer in layers) + "and one sigmoid output"
+            + (" — the network of the article *Building a Multi layer Perceptron model* —" if article else ",")
+            + f" trained by {SOLVERS[session.experiment.train.solver]} on the logistic loss. Press **Train** and watch "
+            "the weights change colour and thickness, the loss fall, and the decision boundary bend around the data.")
+
+
 # The toolbar and the live status stay at the top of the page (below Streamlit's header) while the views scroll, so
 # that Pause is at hand wherever the class is looking; the status is large enough to read from the back of a room.
 TOOLBAR_STYLE = """
@@ -46,8 +67,13 @@ HOW_TO_READ = """
 - **Loss and accuracy**: log loss (solid) and accuracy (dashed) on the training and the test split.
 - **Weights and biases**: every W and b, colour symmetric about 0, value in the cell.
 - **Decision boundary**: the probability of the positive class over two inputs, with the third held at
-  the value in each panel's title; the dark line is p = 0.5; dots are the training points near that slice.
-- **3-D**: the p = 0.5 surface among the points; drag to rotate.
+  the value in each panel's title; the dark line is p = 0.5. On a teaching dataset the dots are the
+  training points near that slice; on your CSV file the other inputs are held at one real training row
+  (named above the views) and every test row is drawn at its two values, in its true class's colour,
+  ringed where the network gets it wrong. A 0/1 input on an axis shows the network at 0 and at 1.
+- **3-D**: the p = 0.5 surface among the points, over the slices' two inputs and a third; drag to rotate.
+- On a CSV file the axes start at the inputs the network relies on most (shuffling them hurts its test
+  loss most: the chart "Which inputs the network relies on"), inputs of many values before 0/1 inputs.
 """
 
 
@@ -68,9 +94,29 @@ def settings(session: Session) -> Experiment:
             lead="These settings cannot be used together.")
         chosen, csv_choices = exp, session.csv_choices
     prepare_data(session, chosen, csv_choices)
+    prepare_run(session, chosen)
+    found = run_reliance(session) if tabular(session) else None
+    names = session.data.feature_names if session.data is not None else None
     with st.sidebar:
-        view = sidebar.view_controls(exp.view, session.data.feature_names if session.data is not None else None)
+        view = sidebar.view_controls(exp.view, names, found.order[:2] if found is not None else None)
+        if found is not None and len(names) > 3:
+            session.held_row = sidebar.held_row_control(names, len(session.data.X_train), default_row(session.data))
+        elif found is not None:
+            session.held_row = default_row(session.data)
     return Experiment(chosen.data, chosen.network, chosen.train, view)
+
+
+def tabular(session: Session) -> bool:
+    """Whether the data in use is a CSV file's (views by the inputs relied on most, held at a real row)."""
+    return session.data is not None and session.data.preprocessing is not None and session.recording is not None
+
+
+def view_axes(session: Session, exp: Experiment) -> Axes:
+    """The views' third input and held row: for a CSV file, by the rule and the row chosen; else as the article."""
+    if not tabular(session):
+        return Axes()
+    order = run_reliance(session).order
+    return Axes(third_axis(order, exp.view.x_input, exp.view.y_input), session.held_row)
 
 
 def last_epoch(session: Session) -> int:
@@ -156,7 +202,8 @@ def toolbar(session: Session) -> None:
         if accuracy == accuracy:  # NaN where not measured (every few epochs on big data)
             status += f" · train accuracy {accuracy:.1%}"
         if val_accuracy == val_accuracy:
-            status += f" · test accuracy {val_accuracy:.1%}"
+            baseline = majority_baseline(session.data)[1]
+            status += f" · test accuracy {val_accuracy:.1%} (majority-class baseline {baseline:.1%})"
     toolbar_box.markdown(f"<div class='mlp-status' role='status'>{status}</div>", unsafe_allow_html=True)
     with cols[6].popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
         st.markdown(SHORTCUTS_HELP)
@@ -186,7 +233,7 @@ def model_download(session: Session) -> None:
                             "`python -m mlp_core predict`.")
 
 
-def live_panel(session: Session) -> None:
+def live_panel(session: Session, axes: Axes) -> None:
     """The live views, in a fragment: while a run that is still being recorded plays, the fragment reruns every
     second on its own — it records ahead of the playback and sends the views the new epochs — without redrawing
     the rest of the page. The views' own requests (epochs they lack, the end of the playback) rerun it too.
@@ -209,27 +256,68 @@ def live_panel(session: Session) -> None:
             st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
         with session.lock:
             payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
-                                   pb.as_dict(), session.sent, Want.from_triggers(state))
+                                   pb.as_dict(), session.sent, Want.from_triggers(state), axes)
         live_views(payload)
 
     views()
 
 
+def held_section(session: Session, exp: Experiment, axes: Axes) -> None:
+    """For a CSV file: the values the views hold the other inputs at, and what the network relies on."""
+    found = run_reliance(session)
+    names = session.data.feature_names
+    shown = (exp.view.x_input, exp.view.y_input) + ((axes.third,) if axes.third is not None else ())
+    held = held_values(session.data, axes.row, shown)
+    if held:
+        values = ", ".join(f"{name} = {value:.4g}" for name, value in held)
+        st.caption(f"Inputs off the axes are held at training row {axes.row}: {literal(values)}.")
+    with st.expander("Which inputs the network relies on (why these axes)"):
+        st.caption(f"Permutation importance on the test split, at epoch {found.epoch}: how much the test log loss "
+                   "grows when one input's column is shuffled among the rows. The axes start at the two (three for "
+                   "the 3-D view) most relied on, inputs of many values before 0/1 inputs; in purple, those on the "
+                   "axes now.")
+        st.plotly_chart(importance_figure(list(names), found.importance, shown), use_container_width=True)
+
+
+def waiting(session: Session) -> None:
+    """No usable data: say what to do, and show Train disabled."""
+    if session.experiment.data.source == "csv" and session.csv_bytes is not None:
+        say("info", "Train is available once the table can be used: choose the target column in the sidebar, or "
+                    "change the choice the message above names, or upload another file.")
+    else:
+        say("info", "Upload a CSV file in the sidebar, or choose a teaching dataset.")
+    st.button("Train", icon=":material/play_arrow:", type="primary", key="b_train", disabled=True)
+
+
+def csv_preview(session: Session) -> None:
+    """For the CSV source: the uploaded table's preview, or why it cannot be read."""
+    table = sidebar.uploaded_table(session)
+    if session.experiment.data.source != "csv" or table is None:
+        return
+    if isinstance(table, str):
+        say("error", f"{session.csv_name}: {table}", lead="This file cannot be read.")
+        return
+    target = (session.csv_choices or {}).get("target") if session.data is not None else None
+    chosen = st.session_state.get("w_target")
+    show_preview(session.csv_name, (session.csv_name, hash(session.csv_bytes)), table,
+                 chosen if chosen in table.frame.columns else target, session.data)
+
+
 def main_page(session: Session) -> None:
     """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
     st.title("MLP Playground")
-    st.markdown(INTRO)
+    first = st.empty()
     with st.expander("How to read the views"):
         st.markdown(HOW_TO_READ)
 
     exp = settings(session)
     session.experiment = exp
     prepare_run(session, exp)
+    first.markdown(intro(session))
     show_notices(session)
-    if session.data is None:
-        say("info", "Upload a CSV file in the sidebar, or choose a teaching dataset.")
-        return
-    if session.recording is None:
+    csv_preview(session)
+    if session.data is None or session.recording is None:
+        waiting(session)
         return
     pb, last = session.playback, last_epoch(session)
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
@@ -244,8 +332,13 @@ def main_page(session: Session) -> None:
                 st.text(notice)
 
     toolbar(session)
+    if tabular(session):
+        st.caption(literal(balance_text(session.data)))
     model_download(session)
-    live_panel(session)
+    axes = view_axes(session, exp)
+    if tabular(session):
+        held_section(session, exp, axes)
+    live_panel(session, axes)
     st.query_params.from_dict(to_query(exp))
 
 

@@ -80,6 +80,18 @@ def column_controls(model: LoadedModel, table: Table, file_id: str) -> dict[str,
     return mapping
 
 
+def trained_on(model_key: tuple, data: bytes) -> None:
+    """Say so when the file scored is the one the main page's network was trained on: most of its rows were."""
+    session = get_session()
+    if model_key[:1] != ("main",) or session.data is None or data != session.csv_bytes:
+        return
+    n_train, n_test = len(session.data.X_train), len(session.data.X_test)
+    say("warning", f"This is the file the main page's network was trained on: {n_train:,} of its rows were in the "
+                   f"training split, so the scores below are mostly on rows the network has seen and overstate how "
+                   f"well it does on new data. The main page's test accuracy ({n_test:,} rows held out) is the one "
+                   "to trust.", lead="Scored rows were trained on.")
+
+
 def results_section(scored: Scored, file_name: str) -> None:
     st.subheader("Predictions")
     n, bad = len(scored.frame), len(scored.reasons)
@@ -130,7 +142,7 @@ def metrics_section(scored: Scored, model: LoadedModel, mapping: dict[str, str])
         st.caption("The share of each class found above every threshold; the dotted diagonal is guessing.")
 
 
-def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: dict[str, str]) -> None:
+def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: dict[str, str], key: tuple) -> None:
     """The scored rows on a slice of the model's decision boundary."""
     pre = model.preprocessing
     names = pre.feature_names
@@ -138,7 +150,9 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
     if len(names) < 2:
         st.text("The model has one input, so there is no two-input slice to draw.")
         return
-    first, second = scored_file.strongest_inputs(model)
+    rows = scored_file.encoded_inputs(pre, table, mapping)
+    first, second = remembered("classify_memo", ("axes", *key),
+                               lambda: scored_file.axis_order(model, rows)[:2], size=8)
     left, right = st.columns(2)
     x_input = left.selectbox("Across", range(len(names)), index=first, format_func=names.__getitem__, key="cl_x")
     y_input = right.selectbox("Up", range(len(names)), index=second, format_func=names.__getitem__, key="cl_y")
@@ -146,14 +160,17 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
         st.text("Choose two different inputs.")
         return
     predicted = scored.frame[scored.columns["probability"]].to_numpy(dtype=float) > 0.5
-    rows = scored_file.encoded_inputs(pre, table, mapping)
-    cut = scored_file.boundary_slice(model, rows, predicted, x_input, y_input)
+    truth = scored_file.true_classes(scored, pre, mapping)
+    cut = scored_file.boundary_slice(model, rows, predicted, x_input, y_input, truth=truth)
     classes = tuple(str(c) for c in model.estimator.classes_)
     st.plotly_chart(figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, classes,
                                                    cut.held))
-    st.caption("The probability of the positive class over two inputs (at first the two the model weighs most), "
-               "every other input held at its training mean: orange 0, white 0.5, purple 1; the black line is "
-               "p = 0.5. Markers are the scored rows, by predicted class, wherever their other inputs lie.")
+    st.caption("The probability of the positive class over two inputs (at first the two the model relies on most: "
+               "shuffling them changes its answers most, inputs of many values before 0/1 inputs, the main page's "
+               "rule), every other input held at its training mean: orange 0, white 0.5, purple 1; the black line "
+               "is p = 0.5. Markers are the scored rows wherever their other inputs lie: "
+               + ("those with a known label, by their true class, ringed where the prediction is wrong."
+                  if truth is not None else "by predicted class (the file has no target column)."))
 
 
 st.title("Classify a CSV")
@@ -184,6 +201,7 @@ scored = remembered("classify_memo", ("scored", model_key, upload.file_id, tuple
 if isinstance(scored, str):
     say("error", scored)
     st.stop()
+trained_on(model_key, upload.getvalue())
 results_section(scored, upload.name)
 metrics_section(scored, model, mapping)
-boundary_section(scored, model, table, mapping)
+boundary_section(scored, model, table, mapping, (model_key, upload.file_id, tuple(sorted(mapping.items()))))

@@ -143,6 +143,24 @@ def wait_until_main_page_ready(page, timeout_ms: float = 60_000) -> None:
     wait_until_idle(page, timeout_ms)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar's selectbox labelled ``label``, and wait for the run."""
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text=label).click()
+    page.keyboard.type(option)  # the list shows only the options in view: filter it to the one wanted
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page, timeout_ms=60_000)
+
+
+def run_cleared(page) -> bool:
+    """Whether the main page shows no run: no live views, no "What was done" panel, no model download, and Train
+    disabled."""
+    from tests.browser_probe import FIND
+
+    train = page.get_by_role("button", name="Train", exact=True)
+    return (page.evaluate(f"() => ({FIND})().length") == 0 and page.get_by_text("What was done with").count() == 0
+            and page.get_by_role("button", name="Download the model (JSON)").count() == 0 and train.is_disabled())
+
+
 def whole_page_screenshot(page, path) -> None:
     """The whole page: Streamlit scrolls inside its main block, so make the window as tall as the content."""
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")

@@ -81,7 +81,7 @@ def test_settings_come_from_the_url_and_go_back_into_it():
     assert at.query_params["hidden"] == ["4,2"] or at.query_params["hidden"] == "4,2"
 
 
-def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_data():
+def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_clears_the_old_run():
     at = open_app()
     at.radio(key="w_src").set_value("csv")
     at = at.run()
@@ -89,17 +89,48 @@ def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_keeps_the_previous_da
         f"{i % 7},{'red' if i % 3 else 'blue'},{(i * 37) % 11},{'yes' if (i % 7) + (i * 37) % 11 > 8 else 'no'}"
         for i in range(120)
     ]
-    at.file_uploader(key="w_upload").set_value(("fruit.csv", "\n".join(rows).encode(), "text/csv"))
+    good = "\n".join(rows).encode()
+    at.file_uploader(key="w_upload").set_value(("fruit.csv", good, "text/csv"))
     at = at.run()
     assert not at.exception, [e.value for e in at.exception]
     s = session_of(at)
+    assert at.selectbox(key="w_target").value == "label"  # two values, named like a label: suggested
     assert s.data.feature_names == ("size", "colour", "weight")
     assert s.recording.snapshot(0).architecture.units[0] == 3
+    assert not at.button(key="b_train").disabled and len(at.get("download_button")) == 1
     at.file_uploader(key="w_upload").set_value(("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"))
     at = at.run()
     assert not at.exception
     assert any("PNG" in m for m in messages(at, "error"))
-    assert session_of(at).data.feature_names == ("size", "colour", "weight")  # nothing lost
+    s = session_of(at)
+    assert s.data is None and s.recording is None  # the old run is gone from the page ...
+    assert at.button(key="b_train").disabled and len(at.get("download_button")) == 0
+    assert not [e for e in at.expander if "What was done" in e.label]
+    at.file_uploader(key="w_upload").set_value(("fruit.csv", good, "text/csv"))
+    at = at.run()
+    assert session_of(at).data.feature_names == ("size", "colour", "weight")  # ... and back with a usable file
+    assert not at.button(key="b_train").disabled
+
+
+def test_a_many_valued_target_is_never_taken_silently_and_its_error_disables_train():
+    at = open_app()
+    at.radio(key="w_src").set_value("csv")
+    at = at.run()
+    rows = ["a,b,year"] + [f"{i % 5},{(i * 7) % 3},{2007 + i % 3}" for i in range(90)]
+    at.file_uploader(key="w_upload").set_value(("years.csv", "\n".join(rows).encode(), "text/csv"))
+    at = at.run()
+    assert not at.exception
+    assert at.selectbox(key="w_target").value == "(choose the target)"  # no label-like two-valued column: ask
+    assert session_of(at).data is None and at.button(key="b_train").disabled
+    assert any("choose the target column" in m for m in messages(at, "info"))
+    at.selectbox(key="w_target").set_value("year")
+    at = at.run()
+    assert any("has 3 classes" in m for m in messages(at, "error"))
+    assert session_of(at).data is None and at.button(key="b_train").disabled
+    at.selectbox(key="w_positive").set_value("2008")
+    at = at.run()
+    assert session_of(at).data is not None and not at.button(key="b_train").disabled
+    assert session_of(at).csv_choices["target"] == "year"  # the choices made were kept through the error
 
 
 @pytest.mark.parametrize("activation", ["logistic", "tanh", "identity"])

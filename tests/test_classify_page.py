@@ -291,3 +291,34 @@ def test_a_row_with_too_many_fields_is_shown_in_its_place_with_its_line_and_is_i
     X = scored_file.encoded_inputs(model.preprocessing, table_read, {})
     scored = score_table(model, table_read)
     assert len(X) == len(scored.frame) == 12 and np.isnan(X[5]).all() and np.isfinite(np.delete(X, 5, axis=0)).all()
+
+
+def test_scoring_the_training_file_says_its_rows_were_trained_on_and_another_file_does_not():
+    text = _fruit()
+    session = _session(text)
+    session.csv_bytes = text.encode()  # the file the main page trained on
+    at = _upload(_page(session), "cl_csv", "fruit.csv", text)
+    warned = [shown(w) for w in at.warning if "Scored rows were trained on" in shown(w)]
+    assert len(warned) == 1 and f"{len(session.data.X_train):,} of its rows" in warned[0]
+    at = _upload(at, "cl_csv", "new.csv", _fruit(40, seed=1))
+    assert not [w for w in at.warning if "trained on" in shown(w)]
+
+
+def test_the_scored_rows_are_drawn_by_true_class_with_the_wrong_ones_ringed():
+    session = _session(_fruit())
+    model = load_model(model_json(session.recording, session.data, 60))
+    text = _fruit(60, seed=6)
+    scored = score_table(model, text.encode())
+    from mlp_core.csv_table import read_table
+
+    X = scored_file.encoded_inputs(model.preprocessing, read_table(text.encode()), {})
+    predicted = scored.frame["probability"].to_numpy(dtype=float) > 0.5
+    truth = scored_file.true_classes(scored, model.preprocessing, {})
+    expected = np.array([1.0 if line.endswith(",yes") else 0.0 for line in text.splitlines()[1:]])
+    np.testing.assert_array_equal(truth, expected)
+    cut = scored_file.boundary_slice(model, X, predicted, 0, 2, grid=10, truth=truth)
+    assert cut.points["label"] == expected.astype(int).tolist()
+    assert cut.points["wrong"] == (expected != predicted).tolist()
+    fig = figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, ("no", "yes"))
+    assert [t.name for t in fig.data[2:]] == ["true no", "true yes", "predicted wrong"]
+    assert len(fig.data[4].x) == int((expected != predicted).sum())

@@ -62,7 +62,7 @@ def test_html_is_allowed_only_where_no_user_text_reaches_it():
     assert found == [("0_Playground.py", "f\"<div style='padding-top:0.45rem'>{status}</div>\"")]
     app = (ROOT / "app_pages" / "0_Playground.py").read_text()
     status_lines = re.findall(r"status (?:\+)?= (f?\".*\")", app)
-    numbers = r"(pb\.speed|shown|loss|accuracy|val_accuracy)"  # the playback's and the recorded run's numbers
+    numbers = r"(pb\.speed|shown|loss|accuracy|val_accuracy|baseline)"  # the playback's and the recorded run's numbers
     assert status_lines and all(re.fullmatch(rf"f?\"[^{{}}]*(\{{{numbers}(:[^}}]*)?\}}[^{{}}]*)*\"", s)
                                 for s in status_lines), status_lines
 

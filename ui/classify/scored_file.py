@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mlp_core.csv_table import Table
+from mlp_core.importance import axis_inputs, binary_inputs, permutation_importance
 from mlp_core.persistence import LoadedModel
 from mlp_core.preprocessing import Preprocessing
 from mlp_core.scoring import Scored, read_labels
@@ -68,13 +69,28 @@ def roc_curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return fpr, tpr
 
 
-def strongest_inputs(model: LoadedModel) -> tuple[int, int]:
-    """The two inputs with the largest first-layer weights (in standardized units): the model's own choice.
-    Number inputs come first: a slice over a 0/1 input shows only its two edges."""
-    W = model.estimator.coefs_[0]
-    numbers = [spec.kind == "number" for spec in model.preprocessing.inputs]
-    order = np.lexsort((-np.linalg.norm(W, axis=1), np.logical_not(numbers)))
-    return int(order[0]), int(order[1])
+def axis_order(model: LoadedModel, X: np.ndarray, limit: int = 2000) -> tuple[int, ...]:
+    """Every input in the order the chart puts them on its axes: the rule of every page
+    (``mlp_core.importance.axis_inputs``) over the model's permutation importance on the scored rows (at most
+    ``limit``; X (n, d) in original units, NaN rows unscored), judged against the model's own predictions, since a
+    file to classify need not have labels: how much its answers change when an input is shuffled."""
+    pre, estimator = model.preprocessing, model.estimator
+    rows = X[np.all(np.isfinite(X), axis=1)][:limit]
+    if len(rows) < 2:
+        return tuple(range(X.shape[1]))
+    Z = pre.standardize(rows)
+    own = (estimator.predict_proba(Z)[:, 1] > 0.5).astype(float)
+    importance = permutation_importance(lambda Z_: estimator.predict_proba(Z_)[:, 1], Z, own)
+    return axis_inputs(importance, binary_inputs(rows), X.shape[1])
+
+
+def true_classes(scored: Scored, pre: Preprocessing, mapping: dict[str, str]) -> np.ndarray | None:
+    """Per row of the scored table, its true class (0/1) or NaN where unknown; None when the file has no target."""
+    target = mapping.get(pre.target, pre.target) if pre.target else None
+    if target is None or target not in scored.frame.columns:
+        return None
+    y, known = read_labels(scored.frame[target].astype(str), pre)
+    return np.where(known, y, np.nan).astype(float)
 
 
 def encoded_inputs(pre: Preprocessing, table: Table, mapping: dict[str, str]) -> np.ndarray:
@@ -90,25 +106,29 @@ def encoded_inputs(pre: Preprocessing, table: Table, mapping: dict[str, str]) ->
 
 
 def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_input: int, y_input: int,
-                   grid: int = 80, limit: int = 2000) -> Slice:
+                   grid: int = 80, limit: int = 2000, truth: np.ndarray | None = None) -> Slice:
     """p over inputs ``x_input`` and ``y_input`` in original units, every other input at its training mean
-    (the stored standardization's mean), with at most ``limit`` scored rows coloured by ``predicted`` (0/1):
-    those within ``FAR`` scales of the training mean on both inputs, so that a value such as 1e308 does not
-    stretch the slice past what a float can hold."""
+    (the stored standardization's mean), with at most ``limit`` scored rows: those within ``FAR`` scales of the
+    training mean on both inputs, so that a value such as 1e308 does not stretch the slice past what a float can
+    hold. Without ``truth`` the rows are coloured by ``predicted`` (0/1); with it (0/1, NaN where unknown) only the
+    rows of known class are drawn, by their true class, with ``wrong`` marking where the prediction differs."""
     pre = model.preprocessing
     pair = [x_input, y_input]
     with np.errstate(over="ignore", invalid="ignore"):
         z = np.abs((X[:, pair] - pre.mean[pair]) / pre.scale[pair])
     ok = np.all(np.isfinite(X), axis=1) & np.all(z <= FAR, axis=1)
-    rows = np.flatnonzero(ok)[:limit]
+    drawn = ok if truth is None else ok & np.isfinite(truth)
+    rows = np.flatnonzero(drawn)[:limit]
     # From the scored rows' range, or the training mean ± 3 scales without rows.
     axes = [axis(X[ok, i] if ok.any() else pre.mean[i] + 3 * pre.scale[i] * np.array([-1.0, 1.0]), grid)
             for i in (x_input, y_input)]
     rows_grid = plane(pre.mean, x_input, y_input, *axes)
     p = model.estimator.predict_proba(pre.standardize(rows_grid))[:, 1].reshape(grid, grid)
     names = pre.feature_names
-    points = {"x": X[rows, x_input].tolist(), "y": X[rows, y_input].tolist(),
-              "label": np.asarray(predicted)[rows].astype(int).tolist()}
+    predicted = np.asarray(predicted).astype(int)
+    label = predicted[rows] if truth is None else truth[rows].astype(int)
+    points = {"x": X[rows, x_input].tolist(), "y": X[rows, y_input].tolist(), "label": label.tolist()}
+    if truth is not None:
+        points["wrong"] = (label != predicted[rows]).tolist()
     held = tuple(n for i, n in enumerate(names) if i not in (x_input, y_input))
     return Slice(axes[0], axes[1], p, points, names[x_input], names[y_input], held)
-

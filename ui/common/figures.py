@@ -152,12 +152,18 @@ def boundary_figure(x: np.ndarray, y: np.ndarray, p_ours: np.ndarray, p_sklearn:
 def scored_boundary_figure(x: np.ndarray, y: np.ndarray, p: np.ndarray, points: dict, x_name: str, y_name: str,
                            class_names: tuple[str, str], held: tuple[str, ...] = ()) -> go.Figure:
     """One model's p over a grid (heatmap on 0..1, PuOr), the p = 0.5 line, and scored rows as markers by
-    their predicted class (``points``: x, y, label lists). ``p`` has shape (len(y), len(x))."""
+    their predicted class (``points``: x, y, label lists), or by their true class with the wrongly predicted ones
+    ringed (``points["wrong"]``: bool list). ``p`` has shape (len(y), len(x))."""
     labels = np.asarray(points["label"], dtype=int)
     px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
-    names = tuple(f"predicted {name}" for name in class_names)
+    truth = "wrong" in points
+    names = tuple(f"{'true' if truth else 'predicted'} {name}" for name in class_names)
     fig = go.Figure(_slice_traces(x, y, p, px, py, labels, names, first=True, colorbar=f"p({plain(class_names[1])})",
                                   names=(x_name, y_name, held)))
+    if truth:
+        wrong = np.asarray(points["wrong"], dtype=bool)
+        fig.add_trace(go.Scatter(x=px[wrong], y=py[wrong], mode="markers", name="predicted wrong",
+                                 marker=dict(size=15, symbol="circle-open", color="#111111", line=dict(width=1.6))))
     fig.update_xaxes(title_text=short(x_name))
     fig.update_yaxes(title_text=short(y_name))
     return _slice_layout(fig, held)
@@ -253,3 +259,17 @@ def probability_figure(x: np.ndarray, p_ours: np.ndarray, p_sklearn: np.ndarray,
     fig.update_xaxes(title_text=plain(x_name))
     fig.update_yaxes(title_text=f"p({plain(class_names[1])})", range=[-0.08, 1.08])
     return _layout(fig, 380)
+
+
+def importance_figure(names: list[str], importance: np.ndarray, on_axes: tuple[int, ...], shown: int = 20) -> go.Figure:
+    """Permutation importance per input (the increase of the test log loss when its column is shuffled), largest
+    first, at most ``shown`` inputs; the inputs on the views' axes in purple, the others grey."""
+    order = np.argsort(-np.asarray(importance), kind="stable")[:shown]
+    fig = go.Figure(go.Bar(
+        x=[float(importance[i]) for i in order][::-1], y=[short(plain(names[i])) for i in order][::-1],
+        orientation="h", marker_color=[OURS if i in on_axes else "#b0b0b0" for i in order][::-1],
+        customdata=[plain(names[i]) for i in order][::-1],
+        hovertemplate="%{customdata}: %{x:.4f}<extra></extra>"))
+    fig.update_xaxes(title_text="increase of the test log loss when the input is shuffled")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, 120 + 22 * len(order), showlegend=False)

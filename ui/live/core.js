@@ -109,6 +109,15 @@ function squareCrossings(c0, c1, c2, c3, i, j, eu, ev) {
 
 // svgEl sets attributes (SVG has no properties for most of them); htmlEl sets properties (className,
 // textContent, title, hidden ...), so that text given to it is never parsed as markup.
+// An input on an axis that is one category of a one-hot column (axis.group: the column's other inputs) keeps the
+// group a real row: at 1 the other categories are 0; at 0, when none of them is set, the first other one is.
+// raw: one grid node's inputs in original units, changed in place (ui/live/payload.hold_one_hot does the same).
+function holdOneHot(raw, axis, v) {
+  if (!axis.group) return;
+  if (v === 1) for (const o of axis.group) raw[o] = 0;
+  else if (axis.group.every((o) => raw[o] === 0)) raw[axis.group[0]] = 1;
+}
+
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);

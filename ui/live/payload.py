@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_core.architecture import parameter_table
+from mlp_core.importance import binary_inputs
 from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
 from ui.session.recording import Recording
@@ -40,6 +41,16 @@ class Sent:
     run_id: str | None = None
     views_key: str | None = None
     scalars: int = 0
+
+
+@dataclass(frozen=True)
+class Axes:
+    """Where the views stand beyond the sidebar's two inputs: ``third`` is the 3-D view's third input and the one
+    the slices cut across (None: the first other input); ``row`` is the training row every other input is held at,
+    the test rows then drawn by projection (None: teaching data, held at their means, the points near each slice)."""
+
+    third: int | None = None
+    row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -152,53 +163,102 @@ def slice_values(X: np.ndarray, held: int, count: int) -> list[float]:
     return [float(v) for v in np.quantile(X[:, held], np.linspace(0.1, 0.9, count))]
 
 
-def _axis(X, i, names) -> dict:
+def one_hot_groups(data: Prepared) -> dict[int, list[int]]:
+    """For each input that is one category of a one-hot column, the inputs of that column's other categories."""
+    columns: dict[str, list[int]] = {}
+    for i, spec in enumerate(data.preprocessing.inputs if data.preprocessing is not None else ()):
+        if spec.kind == "category":
+            columns.setdefault(spec.column, []).append(i)
+    return {i: [j for j in group if j != i] for group in columns.values() for i in group}
+
+
+def hold_one_hot(values: np.ndarray, others: list[int] | None, value: float) -> None:
+    """Keep a one-hot group a real row once one of its inputs is set to ``value``: at 1 its other categories are 0;
+    at 0, when no other category is set (the row had this one), the first other category is. In place."""
+    if not others:
+        return
+    if value == 1:
+        values[others] = 0.0
+    elif not values[others].any():
+        values[others[0]] = 1.0
+
+
+def _axis(X, i, names, groups: dict[int, list[int]] | None = None) -> dict:
     lo, hi = axis_range(X[:, i])
-    return {"index": int(i), "name": names[i], "min": round(lo, 4), "max": round(hi, 4)}
+    out = {"index": int(i), "name": names[i], "min": round(lo, 4), "max": round(hi, 4)}
+    if binary_inputs(X[:, [i]])[0]:
+        out["binary"] = True  # drawn as its two values, 0 and 1
+    if groups and i in groups:
+        out["group"] = groups[i]  # one category of a one-hot column: the browser keeps the group a real row
+    return out
 
 
-def slices_spec(data: Prepared, x_input: int, y_input: int, count: int, grid: int = 56) -> dict | None:
-    """Panels of p over two inputs, the first other input cut at ``count`` values (others at their mean)."""
+def projected_rows(data: Prepared, limit: int = 400) -> dict:
+    """Test rows (at most ``limit``, a fixed sample) in original units, with their true class: every panel places
+    each by its two axis values, and the browser marks those the network gets wrong at the epoch on screen."""
+    n = len(data.X_test)
+    idx = np.sort(np.random.RandomState(0).permutation(n)[:limit])
+    return {"rows": data.X_test[idx].round(6).tolist(), "label": data.y_test[idx].astype(int).tolist()}
+
+
+def slices_spec(data: Prepared, x_input: int, y_input: int, count: int, grid: int = 56,
+                axes: Axes = Axes()) -> dict | None:
+    """Panels of p over two inputs, one other input (``axes.third``) cut at ``count`` values, the others held at
+    training row ``axes.row`` (with the test rows by projection), or at their mean (with the points near)."""
     X, d = data.X_train, data.X_train.shape[1]
     if d < 2:
         return None
     names = list(data.feature_names)
     others = [i for i in range(d) if i not in (x_input, y_input)]
-    means = X.mean(axis=0)
+    cut = axes.third if axes.third in others else (others[0] if others else None)
+    base = X.mean(axis=0) if axes.row is None else X[axes.row].astype(float)
     spread = X.std(axis=0)
+    groups = one_hot_groups(data)
     panels = []
-    cuts = slice_values(X, others[0], count) if others else [None]
-    for value in cuts:
-        fixed = means.copy()
+    for value in slice_values(X, cut, count) if cut is not None else [None]:
+        fixed = base.copy()
         if value is not None:
-            fixed[others[0]] = value
-        # Points count as near when their held inputs lie in a slab around the cut.
-        width = spread / (2 * max(count, 1)) if others else spread
-        title = f"{names[others[0]]} = {value:.3g}" if others else "all points"
-        if len(others) > 1:
-            title += " (others at their mean)"
-        panels.append({
-            "title": title, "x": _axis(X, x_input, names), "y": _axis(X, y_input, names),
-            "fixed": fixed.round(6).tolist(),
-            "points": points_near(X, data.y_train, fixed, (x_input, y_input), width),
-        })
-    return {"grid": grid, "mean": data.mean.tolist(), "scale": data.scale.tolist(), "panels": panels}
+            fixed[cut] = value
+            hold_one_hot(fixed, groups.get(cut), value)
+        title = f"{names[cut]} = {value:.3g}" if cut is not None else "all points"
+        points = None
+        if axes.row is None:
+            # Points count as near when their held inputs lie in a slab around the cut.
+            width = spread / (2 * max(count, 1)) if others else spread
+            points = points_near(X, data.y_train, fixed, (x_input, y_input), width)
+            if len(others) > 1:
+                title += " (others at their mean)"
+        panels.append({"title": title, "x": _axis(X, x_input, names, groups), "y": _axis(X, y_input, names, groups),
+                       "fixed": fixed.round(6).tolist(), "points": points})
+    spec = {"grid": grid, "mean": data.mean.tolist(), "scale": data.scale.tolist(), "panels": panels}
+    if axes.row is not None:
+        spec["projected"] = projected_rows(data)
+    return spec
 
 
 def view3d_spec(data: Prepared, axes: tuple[int, int, int] = (0, 1, 2), grid: int = 16,
-                limit: int = 500) -> dict | None:
-    """The p = 0.5 surface over three inputs (the others at their mean) and a sample of the points."""
+                limit: int = 500, row: int | None = None) -> dict | None:
+    """The p = 0.5 surface over three inputs (the others at their mean, or at training row ``row``) and a sample
+    of the training points."""
     X, d = data.X_train, data.X_train.shape[1]
     if d < 3:
         return None
     names = list(data.feature_names)
+    fixed = X.mean(axis=0) if row is None else X[row].astype(float)
     idx = np.sort(np.random.RandomState(0).choice(len(X), size=min(limit, len(X)), replace=False))
     return {
         "grid": grid, "mean": data.mean.tolist(), "scale": data.scale.tolist(),
-        "axes": [_axis(X, i, names) for i in axes], "fixed": X.mean(axis=0).round(6).tolist(),
+        "axes": [_axis(X, i, names, one_hot_groups(data)) for i in axes], "fixed": fixed.round(6).tolist(),
         "points": {"x": X[idx, axes[0]].round(4).tolist(), "y": X[idx, axes[1]].round(4).tolist(),
                    "z": X[idx, axes[2]].round(4).tolist(), "label": data.y_train[idx].astype(int).tolist()},
     }
+
+
+def _three(data: Prepared, view, axes: Axes) -> tuple[int, int, int]:
+    """The 3-D view's inputs: the slices' two and the third (the first other input unless ``axes`` names one)."""
+    others = [i for i in range(len(data.feature_names)) if i not in (view.x_input, view.y_input)]
+    third = axes.third if axes.third in others else (others[0] if others else view.y_input)
+    return view.x_input, view.y_input, third
 
 
 def sent_whole(recording: Recording, n_epochs: int | None = None) -> bool:
@@ -222,11 +282,12 @@ def frames_to_send(recording: Recording, want: Want, shown: int, speed: float) -
 
 
 def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, sent: Sent,
-                 want: Want = Want()) -> dict:
+                 want: Want = Want(), axes: Axes = Axes()) -> dict:
     """What the live component gets for one render; ``sent`` is brought up to date with it."""
     arch = recording.architecture
     units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
-    views_key = hashlib.sha1(json.dumps([run_id, view.x_input, view.y_input, view.slices]).encode()).hexdigest()[:12]
+    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row]
+    views_key = hashlib.sha1(json.dumps(views).encode()).hexdigest()[:12]
     if want.resync or sent.run_id != run_id:  # new views: everything again (a small run whole, else around shown)
         sent.scalars, sent.views_key, want = 0, None, Want(resync=True)
     new_views = sent.views_key != views_key
@@ -253,8 +314,8 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
             "graph": network_graph_spec(units, data.feature_names, activation),
             "heatmaps": heatmap_spec(units, data.feature_names),
             "slices": slices_spec(data, view.x_input, view.y_input, view.slices,
-                                  limits.slices_grid(weights, view.slices)),
-            "view3d": view3d_spec(data, grid=limits.view3d_grid(weights)),
+                                  limits.slices_grid(weights, view.slices), axes),
+            "view3d": view3d_spec(data, _three(data, view, axes), limits.view3d_grid(weights), row=axes.row),
         } if new_views else None,
     }
     sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs

@@ -1,7 +1,9 @@
 // Decision-boundary slices: for each panel, the network's probability p over two inputs (the others held
-// fixed), recomputed every frame on a G × G grid, with the p = 0.5 contour and the training points near
-// the slice. Each panel stacks two canvases: the map and contour (redrawn per frame) under the points and
-// axes (redrawn only on resize or new data).
+// fixed), recomputed every frame on a G × G grid, with the p = 0.5 contour and either the training points near
+// the slice (teaching data) or every test row placed by its two axis values (a table: spec.projected), each
+// coloured by its true class and ringed where the network, at the epoch on screen, gets it wrong. A 0/1 input
+// on an axis is drawn as its two values. Each panel stacks two canvases: the map, contour and projected rows
+// (redrawn per frame) under the near points and axes (redrawn only on resize or new data).
 
 function createSlicesView(element, spec, data) {
   // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
@@ -26,6 +28,7 @@ function createSlicesView(element, spec, data) {
 
   let forward = null;
   let panels = [];          // per panel: its spec ps, DOM, offscreen G × G image, grid inputs X, p, logit
+  let proj = null;          // the test rows by projection: {n, rows, label, Z (standardized), p, wrong}
   let G = 0;
   let cssSize = 0;          // canvas width in CSS px (the plot is cssSize − margins wide)
   let dpr = 1;
@@ -73,6 +76,12 @@ function createSlicesView(element, spec, data) {
     const svg3 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, zero);
     svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, fill: negRGB, stroke: "#fff", "stroke-width": 1.3 }, svg3);
     text(zero, neg + " (class 0)");
+    if (proj) {
+      const miss = item();
+      const svg4 = svgEl("svg", { width: 16, height: 16, "aria-hidden": "true" }, miss);
+      svgEl("circle", { cx: 8, cy: 8, r: 6.2, fill: "none", stroke: ink, "stroke-width": 1.3 }, svg4);
+      text(miss, "wrong at this epoch (test rows, by their true class)");
+    }
     if (neg === "class 0") {
       // Without class names the "(class k)" suffix would repeat the name.
       one.lastChild.textContent = pos;
@@ -102,14 +111,19 @@ function createSlicesView(element, spec, data) {
     for (const pn of panels) {
       const ps = pn.ps;
       const X = new Float64Array(G * G * nIn);
+      // A 0/1 input takes the value nearest the grid node: its axis shows the network at 0, then at 1.
+      const at = (a, t) => { const v = a.min + (a.max - a.min) * t; return a.binary ? (v < 0.5 ? 0 : 1) : v; };
+      const raw = new Float64Array(nIn);
       for (let j = 0; j < G; j++) {
-        const yv = ps.y.min + ((ps.y.max - ps.y.min) * j) / (G - 1);
+        const yv = at(ps.y, j / (G - 1));
         for (let i = 0; i < G; i++) {
-          const row0 = (j * G + i) * nIn;
-          for (let k = 0; k < nIn; k++) {
-            const v = k === ps.x.index ? ps.x.min + ((ps.x.max - ps.x.min) * i) / (G - 1) : k === ps.y.index ? yv : ps.fixed[k];
-            X[row0 + k] = (v - sl.mean[k]) / sl.scale[k];
-          }
+          const row0 = (j * G + i) * nIn, xv = at(ps.x, i / (G - 1));
+          raw.set(ps.fixed);
+          raw[ps.x.index] = xv;
+          raw[ps.y.index] = yv;
+          holdOneHot(raw, ps.x, xv);
+          holdOneHot(raw, ps.y, yv);
+          for (let k = 0; k < nIn; k++) X[row0 + k] = (raw[k] - sl.mean[k]) / sl.scale[k];
         }
       }
       pn.X = X;
@@ -120,6 +134,38 @@ function createSlicesView(element, spec, data) {
       pn.offCtx = pn.off.getContext("2d");
       pn.img = pn.offCtx.createImageData(G, G);
       pn.pix = new Uint32Array(pn.img.data.buffer);
+    }
+    proj = null;
+    if (sl.projected) {
+      const rows = sl.projected.rows, n = rows.length;
+      const Z = new Float64Array(n * nIn);
+      for (let r = 0; r < n; r++) for (let k = 0; k < nIn; k++) Z[r * nIn + k] = (rows[r][k] - sl.mean[k]) / sl.scale[k];
+      proj = { n, rows, label: sl.projected.label, Z, nIn, p: new Float64Array(n), wrong: new Uint8Array(n) };
+    }
+  }
+
+  // Points of class 0 (squares) then class 1 (circles), so the (usually fewer) class 1 stay visible where classes
+  // mix; a point the network gets wrong is ringed in the ink colour.
+  function drawPoints(ctx, n, px, py, label, wrong) {
+    ctx.lineWidth = 1.3;
+    for (const cls of [0, 1]) {
+      ctx.fillStyle = cls ? posRGB : negRGB;
+      for (let i = 0; i < n; i++) {
+        if (label[i] !== cls) continue;
+        const x = px(i), y = py(i);
+        ctx.strokeStyle = "#fff";
+        ctx.beginPath();
+        if (cls) ctx.arc(x, y, POINT_R, 0, 2 * Math.PI);
+        else ctx.rect(x - POINT_R + 0.4, y - POINT_R + 0.4, 2 * POINT_R - 0.8, 2 * POINT_R - 0.8);
+        ctx.fill();
+        ctx.stroke();
+        if (wrong && wrong[i]) {
+          ctx.strokeStyle = "#111";
+          ctx.beginPath();
+          ctx.arc(x, y, POINT_R + 2.4, 0, 2 * Math.PI);
+          ctx.stroke();
+        }
+      }
     }
   }
 
@@ -166,22 +212,8 @@ function createSlicesView(element, spec, data) {
     ctx.beginPath();
     ctx.rect(x0, y0, S, S);
     ctx.clip();
-    const pts = ps.points, n = pts.label.length;
-    ctx.lineWidth = 1.3;
-    ctx.strokeStyle = "#fff";
-    // Class 0 first, so the (usually fewer) class 1 circles stay visible where classes mix.
-    for (const cls of [0, 1]) {
-      ctx.fillStyle = cls ? posRGB : negRGB;
-      for (let i = 0; i < n; i++) {
-        if (pts.label[i] !== cls) continue;
-        const px = sx(pts.x[i]), py = sy(pts.y[i]);
-        ctx.beginPath();
-        if (cls) ctx.arc(px, py, POINT_R, 0, 2 * Math.PI);
-        else ctx.rect(px - POINT_R + 0.4, py - POINT_R + 0.4, 2 * POINT_R - 0.8, 2 * POINT_R - 0.8);
-        ctx.fill();
-        ctx.stroke();
-      }
-    }
+    const pts = ps.points;
+    if (pts) drawPoints(ctx, pts.label.length, (i) => sx(pts.x[i]), (i) => sy(pts.y[i]), pts.label, null);
     ctx.restore();
 
     ctx.strokeStyle = "rgba(128,128,128,0.55)";
@@ -194,7 +226,8 @@ function createSlicesView(element, spec, data) {
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.beginPath();
-    for (const [v, s] of niceTicks(ps.x.min, ps.x.max, 5)) {
+    const ticks = (a) => (a.binary ? [[0, "0"], [1, "1"]] : niceTicks(a.min, a.max, 5));
+    for (const [v, s] of ticks(ps.x)) {
       const px = Math.round(sx(v)) + 0.5;
       ctx.moveTo(px, y0 + S + 0.5);
       ctx.lineTo(px, y0 + S + 4.5);
@@ -202,7 +235,7 @@ function createSlicesView(element, spec, data) {
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    for (const [v, s] of niceTicks(ps.y.min, ps.y.max, 5)) {
+    for (const [v, s] of ticks(ps.y)) {
       const py = Math.round(sy(v)) + 0.5;
       ctx.moveTo(x0 - 0.5, py);
       ctx.lineTo(x0 - 4.5, py);
@@ -284,6 +317,12 @@ function createSlicesView(element, spec, data) {
     ctx.lineWidth = 2;
     ctx.lineCap = "round";
     ctx.stroke();
+    if (proj) {
+      const ps = pn.ps, xi = ps.x.index, yi = ps.y.index;
+      const sx = (v) => x0 + ((v - ps.x.min) / (ps.x.max - ps.x.min)) * S;
+      const sy = (v) => y0 + S - ((v - ps.y.min) / (ps.y.max - ps.y.min)) * S;
+      drawPoints(ctx, proj.n, (i) => sx(proj.rows[i][xi]), (i) => sy(proj.rows[i][yi]), proj.label, proj.wrong);
+    }
     ctx.restore();
 
     const note = any ? "" : hi < 0.5 ? "p < 0.5 everywhere" : lo > 0.5 ? "p > 0.5 everywhere" : "";
@@ -292,6 +331,10 @@ function createSlicesView(element, spec, data) {
 
   function redraw() {
     if (!lastFrame) return;
+    if (proj) {
+      forward(lastFrame.theta, proj.Z, proj.n, proj.nIn, proj.p);
+      for (let i = 0; i < proj.n; i++) proj.wrong[i] = (proj.p[i] >= 0.5 ? 1 : 0) !== proj.label[i] ? 1 : 0;
+    }
     for (const pn of panels) drawPanel(pn, lastFrame.theta);
   }
 
@@ -323,7 +366,14 @@ function createSlicesView(element, spec, data) {
   resize.observe(root);
 
   // Tests read the last computed grids through this hook; the app does not use it.
-  root.mlpProbe = () => ({ grid: G, panels: panels.map((pn) => Array.from(pn.p)) });
+  root.mlpProbe = () => ({
+    grid: G, panels: panels.map((pn) => Array.from(pn.p)),
+    points: panels.map((pn) => (pn.ps.points ? pn.ps.points.label.length : proj ? proj.n : 0)),
+    projected: proj ? { n: proj.n, wrong: proj.wrong.reduce((a, b) => a + b, 0) } : null,
+    axes: panels.map((pn) => [pn.ps.x.name, pn.ps.y.name]),
+    // panel k's grid node (column i, row j): its standardized inputs, as the network gets them
+    node: (k, i, j) => Array.from(panels[k].X.slice((j * G + i) * panels[k].nIn, (j * G + i + 1) * panels[k].nIn)),
+  });
 
   return {
     update(frame) {

@@ -96,17 +96,20 @@ function createView3d(element, spec, data) {
     const N = vs.grid, nIn = d.forward.table[0][0], n3 = N * N * N;
     const X = new Float64Array(n3 * nIn);
     const ax = vs.axes, g = [0, 0, 0];
-    const axisOf = Array.from({ length: nIn }, (_, f) => ax.findIndex((e) => e.index === f));
+    const raw = new Float64Array(nIn);
     for (let k = 0; k < N; k++)
       for (let j = 0; j < N; j++)
         for (let i = 0; i < N; i++) {
           const row = (i + N * j + N * N * k) * nIn;
           g[0] = i; g[1] = j; g[2] = k;
-          for (let f = 0; f < nIn; f++) {
-            const a = axisOf[f];
-            const v = a >= 0 ? ax[a].min + ((ax[a].max - ax[a].min) * g[a]) / (N - 1) : vs.fixed[f];
-            X[row + f] = (v - vs.mean[f]) / vs.scale[f];
+          raw.set(vs.fixed);
+          for (let a = 0; a < 3; a++) {
+            let v = ax[a].min + ((ax[a].max - ax[a].min) * g[a]) / (N - 1);
+            if (ax[a].binary) v = v < 0.5 ? 0 : 1;  // a 0/1 input: the network at 0, then at 1
+            raw[ax[a].index] = v;
+            holdOneHot(raw, ax[a], v);
           }
+          for (let f = 0; f < nIn; f++) X[row + f] = (raw[f] - vs.mean[f]) / vs.scale[f];
         }
     grid = { N, nIn, X, p: new Float64Array(n3), logit: new Float64Array(n3), pMin: 0, pMax: 0 };
     const src = [vs.points.x, vs.points.y, vs.points.z], n = vs.points.label.length;

@@ -17,6 +17,7 @@ from mlp_core.csv_messages import CSVError
 from mlp_core.explain import stuck_reason
 from ui.common.text import say
 from ui.session import janitor
+from ui.session.axes import Reliance, reliance
 from ui.session.data import from_csv, synthetic
 from ui.session.recording import Recording
 from ui.session.state import Session, get_session
@@ -29,21 +30,26 @@ SEED_SEARCH_SECONDS = 3.0
 
 
 def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
-    """Build the train/test data when its settings changed; keep the old data when the new cannot be used
-    (and say why on every rerun, without reading the refused file again)."""
+    """Build the train/test data when its settings changed. When a CSV file cannot be used (unreadable, no target
+    chosen, refused by the reading), the previous data and its run are cleared from the page, so that nothing
+    trains on them, and the refusal is said on every rerun without reading the file again; the uploaded file and
+    every choice are kept, so that a change of choice can mend it."""
     key = ("csv", csv_choices, hash(session.csv_bytes)) if exp.data.source == "csv" else ("synthetic", exp.data)
     if key == session.data_key:
         return
-    if session.data_error is not None and session.data_error[0] == key:
-        say("error", session.data_error[1])
-        return
     if exp.data.source == "csv":
         if csv_choices is None:
+            clear_data(session)
             return
         session.csv_choices = csv_choices
+        if session.data_error is not None and session.data_error[0] == key:
+            clear_data(session)
+            say("error", session.data_error[1])
+            return
         try:
             loaded = sidebar.load_user_csv(session, csv_choices)
         except CSVError as exc:
+            clear_data(session)
             session.data_error = (key, f"{session.csv_name}: {exc}")
             say("error", session.data_error[1])
             return
@@ -53,6 +59,11 @@ def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) ->
     else:
         session.data = synthetic(exp.data)
     session.data_key = key
+
+
+def clear_data(session: Session) -> None:
+    """No data and no run: the page shows neither views nor model, and Train waits for a usable table."""
+    session.data, session.data_key, session.recording, session.run_key, session.reliance = None, None, None, None, None
 
 
 def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
@@ -75,6 +86,15 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
     session.run_key = key
     session.run_id += 1
     session.playback.pause_at(0)
+
+
+def run_reliance(session: Session) -> Reliance | None:
+    """What the run in use relies on (``ui.session.axes``), measured once per run; None without a run."""
+    if session.recording is None or session.data is None:
+        return None
+    if session.reliance is None or session.reliance[0] != session.run_id:
+        session.reliance = (session.run_id, reliance(session.recording, session.data))
+    return session.reliance[1]
 
 
 def _survives(session: Session, config: TrainingConfig, deadline: float) -> bool:

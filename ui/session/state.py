@@ -60,6 +60,8 @@ class Session:
     csv_choices: dict | None = None  # target, positive class, features, imputation last used
     csv_table: object = None  # the uploaded file read as a Table, or the message saying why it cannot be
     data_error: tuple | None = None  # (data settings, message) of the last data that could not be used
+    held_row: int | None = None  # the training row a CSV file's views hold the inputs off the axes at
+    reliance: object = None  # (run_id, ui.session.axes.Reliance): what the run's network relies on, measured once
     notices: list[str] = field(default_factory=list)
     seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.resend_seeded)
     replay_enabled: bool = False  # whether the replay slider was usable when last drawn

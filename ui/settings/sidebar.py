@@ -12,8 +12,9 @@ import zlib
 
 import streamlit as st
 
-from mlp_core.csv_inputs import default_target, load_csv
+from mlp_core.csv_inputs import load_csv
 from mlp_core.csv_messages import CSVError
+from mlp_core.csv_preview import suggested_target
 from mlp_core.csv_table import Table, read_table
 from mlp_core.datasets import DATASETS
 from ui.common.text import quoted, say
@@ -22,6 +23,8 @@ from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, Tr
 from ui.settings.table import BY_KEY, SETTINGS, Setting, number
 
 AUTO = "(automatic)"
+CHOOSE = "(choose the target)"
+CSV_KEYS = ("w_target", "w_positive", "w_features")  # the reading choices of one file
 FULL_BATCH = 0  # how the batch-size widget holds "full batch"
 
 
@@ -55,7 +58,7 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
     values.update({key_x: exp.view.x_input, key_y: exp.view.y_input})
     if csv_choices is not None:
         values.update({
-            "w_target": csv_choices["target"] or AUTO, "w_positive": csv_choices["positive"] or AUTO,
+            "w_target": csv_choices["target"] or CHOOSE, "w_positive": csv_choices["positive"] or AUTO,
             "w_features": list(csv_choices["features"] or []), "w_impute": csv_choices["impute"],
         })
     st.session_state.update(values)
@@ -134,23 +137,32 @@ def data_controls(session: Session, current: DataSettings) -> tuple[DataSettings
 
 
 def csv_controls(session: Session) -> dict | None:
-    """Upload and reading choices; returns what ``load_csv`` needs, or None while there is no usable file."""
+    """Upload and reading choices; returns what ``load_csv`` needs, or None while there is no usable file or no
+    target chosen (the page then says what to do). A new file starts with its own target suggestion."""
     upload = st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="w_upload",
                               help="Comma-, semicolon- or tab-separated; the first row names the columns.")
     if upload is not None:
         data = upload.getvalue()
         if data != session.csv_bytes:
             session.csv_bytes, session.csv_name, session.csv_table = data, upload.name, None
+            for key in CSV_KEYS:  # the choices made for another file's columns
+                st.session_state.pop(key, None)
     if session.csv_bytes is None:
         say("info", "Upload a CSV file to train on your own data.")
         return None
     table = _table(session)
     if isinstance(table, str):
-        say("error", table)
-        return None
+        return None  # the page says why, beside the preview it cannot show
     columns = list(table.frame.columns)
-    target = st.selectbox("Target column", [AUTO, *columns], key="w_target")
-    target = None if target == AUTO else target
+    options = [CHOOSE, *columns]
+    if "w_target" not in st.session_state:
+        suggestion = suggested_target(table.frame)
+        st.session_state["w_target"] = suggestion if suggestion is not None else CHOOSE
+    target = st.selectbox("Target column", options, key="w_target",
+                          help="The column the network learns to predict. Suggested only when a column of two "
+                               "values is named like a label; otherwise choose it.")
+    if target == CHOOSE:
+        return None
     classes = _classes(table, target)
     positive = st.selectbox("Positive class", [AUTO, *classes], key="w_positive",
                             help="With more than two classes, choose one: it is trained against all the others.")
@@ -160,6 +172,11 @@ def csv_controls(session: Session) -> dict | None:
     impute = st.checkbox("Fill missing cells instead of dropping rows", key="w_impute")
     return {"name": session.csv_name, "target": target, "positive": positive,
             "features": tuple(features) or None, "impute": impute}
+
+
+def uploaded_table(session: Session) -> Table | str | None:
+    """The uploaded file read as a table, the message saying why it cannot be, or None without a file."""
+    return None if session.csv_bytes is None else _table(session)
 
 
 def _table(session: Session) -> Table | str:
@@ -172,9 +189,8 @@ def _table(session: Session) -> Table | str:
     return session.csv_table
 
 
-def _classes(table: Table, target: str | None) -> list[str]:
-    column = target if target is not None else default_target(list(table.frame.columns))
-    values = table.frame[column].astype(str).str.strip()
+def _classes(table: Table, target: str) -> list[str]:
+    values = table.frame[target].astype(str).str.strip()
     return sorted(v for v in values.unique()[:50] if v)
 
 
@@ -213,9 +229,10 @@ def slice_keys(feature_names) -> tuple[str, str]:
     return f"w_x_{tag}", f"w_y_{tag}"
 
 
-def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None) -> ViewSettings:
+def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
+                  suggested: tuple[int, ...] | None = None) -> ViewSettings:
     """Playback and the slices' inputs (for data of at least two inputs; otherwise the choice in the settings is
-    kept for later data)."""
+    kept for later data). ``suggested``: the inputs the model relies on most, the axes a new file starts with."""
     st.header("Playback and views")
     speed = widget("speed")
     log_scale = widget("log")
@@ -229,8 +246,22 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None) 
                 st.session_state.pop(key)
         if st.session_state.get(key_y) == st.session_state.get(key_x):
             st.session_state.pop(key_y, None)
+        if suggested is not None and len(suggested) >= 2:  # a new file's axes: the inputs the model relies on most
+            st.session_state.setdefault(key_x, suggested[0])
+            if st.session_state[key_x] != suggested[1]:
+                st.session_state.setdefault(key_y, suggested[1])
         x = st.selectbox(BY_KEY["x"].label, options, key=key_x, format_func=lambda i: feature_names[i], index=0)
         y = st.selectbox(BY_KEY["y"].label, [i for i in options if i != x], key=key_y,
                          format_func=lambda i: feature_names[i], index=0)
     slices = widget("slices", disabled=d < 3)
     return ViewSettings(speed, log_scale, int(x), int(y), slices)
+
+
+def held_row_control(feature_names: tuple[str, ...], n_rows: int, default: int) -> int:
+    """Which training row the inputs off the axes are held at (a real row: 0/1 inputs at 0 or 1, one category of
+    each one-hot group); a new file starts at ``default``, the row closest to the medians."""
+    key = f"w_row_{zlib.crc32(chr(0).join(feature_names).encode())}_{n_rows}"
+    st.session_state.setdefault(key, default)
+    return int(st.number_input("Hold the other inputs at training row", 0, n_rows - 1, step=1, key=key,
+                               help=f"Row {default} is the training row closest to the medians of every input. "
+                                    "The views show the other inputs' values beside them."))
