@@ -16,7 +16,7 @@ PAGES = ["app_pages/1_About.py", "app_pages/2_Compare.py", "app_pages/3_Classify
 
 
 def _status(at) -> str:
-    return next(m.value for m in at.markdown if "padding-top" in m.value)
+    return next(m.value for m in at.markdown if "mlp-status" in m.value)
 
 
 def _check_consistent(at, where: str) -> None:
@@ -35,7 +35,7 @@ def _check_consistent(at, where: str) -> None:
     assert 0 <= s.playback.epoch <= rec.n_epochs - 1 or s.playback.playing, where
     if at.slider(key="w_replay") is not None and not s.playback.playing:
         assert at.slider(key="w_replay").value == s.playback.epoch, where
-        assert _status(at).startswith(f"<div style='padding-top:0.45rem'>Epoch {s.playback.epoch} ·"), where
+        assert _status(at).startswith(f"<div class='mlp-status' role='status'>Epoch {s.playback.epoch} ·"), where
         assert at.number_input(key="w_seed").value == exp.train.seed, where
 
 
@@ -49,7 +49,7 @@ def test_a_diverging_learning_rate_is_stopped_explained_and_its_last_finite_weig
     final = s.recording.final
     assert final is not None and final.stop_rule == "diverged"
     error = next(m for m in messages(at, "error") if "diverged" in m)
-    assert "Lower the learning rate" in error and "learning_rate_init = 10" in error
+    assert "Lower the learning rate" in error and "learning rate = 10" in error  # in the page's words
     last = s.recording.n_epochs - 1
     assert s.playback.epoch == last and f"weights of epoch {last} are kept" in error
     _check_consistent(at, "diverged")

@@ -59,7 +59,7 @@ def test_html_is_allowed_only_where_no_user_text_reaches_it():
         for node, _, _ in _calls(tree):
             if any(kw.arg == "unsafe_allow_html" and getattr(kw.value, "value", False) for kw in node.keywords):
                 found.append((path.name, ast.unparse(node.args[0])))
-    assert found == [("0_Playground.py", "f\"<div style='padding-top:0.45rem'>{status}</div>\"")]
+    assert found == [("0_Playground.py", "f\"<div class='mlp-status' role='status'>{status}</div>\"")]
     app = (ROOT / "app_pages" / "0_Playground.py").read_text()
     status_lines = re.findall(r"status (?:\+)?= (f?\".*\")", app)
     numbers = r"(pb\.speed|shown|loss|accuracy|val_accuracy|baseline)"  # the playback's and the recorded run's numbers

@@ -186,7 +186,7 @@ def test_the_3d_view_follows_the_chosen_axes_and_the_held_row_can_be_chosen(main
     from ui.session.axes import third_axis
 
     third = third_axis(s.reliance[1].order, view.x_input, view.y_input)
-    payload = live_payload(s.recording, s.data, "r", view, s.playback.as_dict(), 100, Sent(), axes=Axes(third, 5))
+    payload = live_payload(s.recording, s.data, "r", view, s.playback.as_dict(), Sent(), axes=Axes(third, 5))
     three = [a["name"] for a in payload["specs"]["view3d"]["axes"]]
     assert three[:2] == ["noise", "weight"] and three[2] == "height"  # the next by the rule
     np.testing.assert_allclose(payload["specs"]["view3d"]["fixed"][0], s.data.X_train[5, 0], atol=1e-6)
