@@ -180,7 +180,8 @@ def main():
     log = server.log_path
     if "Traceback" in log.read_text(errors="replace"):
         raise SystemExit(f"a traceback is in the server's log: {log}")
-    print("the heaviest work one visitor may ask for (limits in ui/settings/limits.py), one server process, this machine")
+    print("the heaviest work one visitor may ask for (limits in ui/settings/limits.py), one server process, "
+          "this machine")
     print(f"  Learn page, {len(LARGEST)} × {LARGEST[0]} network on {POINTS:,} points: complete after {learn_s:.1f} s,"
           f" {learn_cpu:.1f} s of server CPU (two gradient checks of about 1 s each, and the rest)")
     print(f"  the same page left while working: server CPU quiet again {stopped_s:.1f} s after leaving, "
