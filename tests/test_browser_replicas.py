@@ -1,7 +1,8 @@
 """Two replicas behind HAProxy (``deploy/serve.py``) in real Chromium: HAProxy's cookie keeps a browser on its
-replica while it trains and switches pages; a second browser is placed on the other replica; when one replica is
-killed, the other's visitor goes on untouched and the killed one's visitor, on reload, gets a working page from the
-survivor, started from its link's settings. Then SIGTERM stops serve.py and every process it started."""
+replica while it trains and switches pages; a second browser is placed on the other replica, and its upload (a
+request of its own, outside the websocket) reaches it there; when one replica is killed, the other's visitor goes
+on untouched and the killed one's visitor, on reload, gets a working page from the survivor, started from its
+link's settings. Then SIGTERM stops serve.py and every process it started."""
 
 from __future__ import annotations
 
@@ -51,7 +52,16 @@ def _hidden_layers(page) -> str:
     return label.first.locator("xpath=..").locator("input").first.input_value()
 
 
-def test_replicas_keep_each_browser_and_survive_the_death_of_one(browser, served, artifacts_dir):
+def _upload(page, path) -> None:
+    """Choose "Your CSV file" and upload ``path``: until the run on it is ready."""
+    page.locator("[data-testid=stSidebar]").get_by_text("Your CSV file").click()
+    wait_until_idle(page)
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(str(path))
+    page.get_by_text(f"What was done with {path.name}").wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
+
+
+def test_replicas_keep_each_browser_and_survive_the_death_of_one(browser, served, artifacts_dir, tmp_path):
     assert set(served.pids) == {"r1", "r2", "haproxy"}
     first, a = _visit(browser, served.url + "/" + LINK)
     second = None
@@ -71,10 +81,14 @@ def test_replicas_keep_each_browser_and_survive_the_death_of_one(browser, served
         _wait_for_epoch(a, paused)
         assert _replica(first) == home
 
-        # A new browser, without the cookie, goes to the replica with fewer connections: the other one.
+        # A new browser, without the cookie, goes to the replica with fewer connections: the other one. Its
+        # upload, a request HAProxy balances on its own, lands where its session is: the cookie pins it.
         second, b = _visit(browser, served.url)
         away = _replica(second)
         assert {home, away} == {"r1", "r2"}
+        rows = [f"{i % 7 / 7:.3f},{i % 5 / 5:.3f},{i % 3 / 3:.3f},{'yes' if i % 7 > 3 else 'no'}" for i in range(80)]
+        (tmp_path / "pinned.csv").write_text("a,b,c,label\n" + "\n".join(rows) + "\n")
+        _upload(b, tmp_path / "pinned.csv")
         b.get_by_role("button", name="+10", exact=True).click()
         _wait_for_epoch(b, 10)
 
