@@ -1,11 +1,13 @@
 """How many visitors one server holds, measured with simulated visitors that speak Streamlit's websocket protocol.
 
-    python bench/capacity.py [--visitors 1,5,10,20,30,40] [--play 10] [--url http://host:port]
+    python bench/capacity.py [--visitors 1,5,10,20,30,40] [--play 10] [--over S] [--url http://host:port]
 
 Each visitor (``bench/visitor.py``: no browser, so the server alone is measured) opens the page with its own
 data seed in the link, clicks Step three times and +10 once — and must then read "Epoch 13" in the status line,
 or the script fails — presses Train, stays ``--play`` seconds while the page plays (sending the reruns the page's
-fragment asks for, as a browser does), presses Pause and leaves. Visitors start ``--stagger`` seconds apart.
+fragment asks for, as a browser does), presses Pause and leaves. Visitors start ``--stagger`` seconds apart, or
+all within ``--over`` seconds whatever their number (a class told to open the link now: the load grows with the
+number of visitors, where a fixed stagger caps how many are there at once).
 
 For each number of visitors it prints: seconds from opening to the first complete page (p50, p95), seconds from a
 click to the end of the run it started (p50, p95, max), errors (exceptions or error boxes on a page, runs that did
@@ -14,7 +16,9 @@ share of one core), and the bytes each visitor received per second while playing
 the most visitors with a click answered within 0.5 s at the 95th percentile.
 
 Without ``--url`` it starts ``streamlit run app.py`` on loopback (closed sessions forgotten after 10 s, so that
-memory after they leave can be read); with ``--url`` it measures that server (memory and CPU then unknown here).
+memory after they leave can be read); with ``--url`` it measures that deployment, e.g. replicas behind HAProxy
+(``deploy/serve.py``): memory and CPU are then not read, and the warm-up opens several visitors at once, so that
+a load balancer sends one to each replica.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from tests.conftest import StreamlitServer, _free_port  # noqa: E402
 
 CLICK_GOAL = 0.5  # seconds, at the 95th percentile
 OPEN_GOAL = 3.0
+WARM = 4  # visitors opened together before measuring: one-time imports and compiled kernels, on each replica
 
 
 @dataclass
@@ -98,6 +103,8 @@ def quantile(values: list[float], q: float) -> float:
 
 
 async def sample_peak(pid: int | None, stop: asyncio.Event, peak: list[float]) -> None:
+    if pid is None:
+        peak[0] = float("nan")
     while pid is not None and not stop.is_set():
         peak[0] = max(peak[0], memory_mb(pid))
         await asyncio.sleep(0.25)
@@ -107,7 +114,8 @@ async def level(url: str, pid: int | None, n: int, args) -> dict:
     stop, peak = asyncio.Event(), [0.0]
     sampler = asyncio.create_task(sample_peak(pid, stop, peak))
     cpu, started = (cpu_seconds(pid) if pid else 0.0), time.perf_counter()
-    outcomes = await crowd(url, n, args.stagger, args.play, args.timeout)
+    stagger = args.over / n if args.over else args.stagger
+    outcomes = await crowd(url, n, stagger, args.play, args.timeout)
     elapsed = time.perf_counter() - started
     share = (cpu_seconds(pid) - cpu) / elapsed if pid else float("nan")
     stop.set()
@@ -155,8 +163,9 @@ async def main_async(args) -> int:
         server.start()
         url, pid = server.url, server.proc.pid
     try:
-        warm = await Visitor.open(url, "", timeout=args.timeout)  # one-time imports and compiled kernels
-        await warm.close()
+        warm = await asyncio.gather(*(Visitor.open(url, "", timeout=args.timeout) for _ in range(WARM)))
+        for visitor in warm:
+            await visitor.close()
         await asyncio.sleep(args.ttl + 8)
         start_mb = memory_mb(pid) if pid else float("nan")
         rows = []
@@ -180,6 +189,7 @@ def main() -> None:
     parser.add_argument("--visitors", default="1,5,10,20,30,40", help="the numbers of visitors to measure, in turn")
     parser.add_argument("--play", type=float, default=10.0, help="seconds each visitor stays playing")
     parser.add_argument("--stagger", type=float, default=0.2, help="seconds between two visitors' arrivals")
+    parser.add_argument("--over", type=float, help="seconds within which all visitors arrive (instead of --stagger)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a run may take before it counts as lost")
     parser.add_argument("--ttl", type=int, default=10, help="seconds the server keeps a closed session")
     parser.add_argument("--url", help="measure this server instead of starting one (e.g. a deployment)")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (pip packages and Debian's chromium), then run every test.
+# Install everything the tests need (pip packages, Debian's chromium and haproxy), then run every test.
 # This is the README's test command; .ci/run calls it and nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,15 +9,23 @@ PYTHON=${PYTHON:-python3}
 echo "== installing Python test dependencies"
 "$PYTHON" -m pip install --disable-pip-version-check -q -r tests/requirements.txt
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "== installing Debian's chromium for the browser tests"
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "error: chromium is missing and this is not root; run: sudo apt-get install -y chromium" >&2
-        exit 1
+# Debian's chromium (the browser tests) and haproxy (deploy/serve.py, and haproxy -c on deploy/haproxy.cfg).
+# haproxy lives in /usr/sbin, which a user's PATH may lack.
+PATH="$PATH:/usr/sbin:/sbin"
+for package in chromium haproxy; do
+    if ! command -v "$package" >/dev/null 2>&1; then
+        echo "== installing Debian's $package for the tests"
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "error: $package is missing and this is not root; run: sudo apt-get install -y $package" >&2
+            exit 1
+        fi
+        if [ -z "${apt_updated:-}" ]; then
+            apt-get update -qq
+            apt_updated=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
     fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+done
 
 echo "== checking that headless chromium runs"
 probe_home=$(mktemp -d)
