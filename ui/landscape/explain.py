@@ -52,26 +52,29 @@ def plane_text(landscape: Landscape, final, points: int) -> str:
         )
     share = float(landscape.plane.shares.sum())
     trust = (
-        "The path lies almost entirely in this plane, so the contours under it are very nearly the losses training "
-        "met on its way." if share >= 0.95 else
+        "The path lies almost entirely in this plane. Almost is not all: the little movement left outside it can still "
+        "change the loss (near the start above all, where the steps are long), so the map under a point of the path "
+        "need not be the loss the weights had there — the caption under the map gives both at the marker."
+        if share >= 0.95 else
         "The rest of the path's movement is outside the plane: its projection can cross contours of losses the "
         "weights never had (the caption under the map gives both at the marker)."
     )
-    ending = ""
     if final is not None and final.stop_rule == "diverged":
-        ending = (" This run **diverged**: each step overshot the valley and landed higher up on the other side, so "
-                  "the path bounces away from the minimum instead of settling into it, until the loss more than "
-                  "doubled and training stopped. The origin is the last finite weights.")
+        why = ("**Why the path looks as it does.** This run **diverged**: each step was so long that it overshot the "
+               "valley and landed higher up on its far side, so the path jumps away from the low ground instead of "
+               "settling into it, until the loss more than doubled and training stopped. The origin is the last "
+               "finite weights; lower the learning rate on the Playground to see the path settle.")
+    else:
+        why = ("**Why the path looks as it does.** Gradient descent steps against the gradient, across the contours. "
+               "Early on the slope is steep and the steps long, so the first epochs' points lie far apart; near the "
+               "minimum the gradient, and with it every step, shrinks, so the last epochs crowd together near the "
+               "origin. A path that curves first runs down the steepest wall of a valley and then along its floor, "
+               "where the slope is gentle: that slow final stretch is most of a run's epochs.")
     return (
         f"**The plane.** {grid} Its origin is the final weights; the two directions are the principal components of "
         "the path's offsets from there (the weights at every recorded epoch minus the final weights), the directions "
         f"in which the path moved most: together they hold {share:.1%} of the path's squared distance to the end, as "
-        f"the axes say. {trust}\n\n"
-        "**Why the path looks as it does.** Gradient descent steps against the gradient, across the contours. Early "
-        "on the slope is steep and the steps long, so the first epochs' points lie far apart; near the minimum the "
-        "gradient, and with it every step, shrinks, so the last hundreds of epochs crowd together near the origin. "
-        "A path that curves first runs down the steepest wall of a valley and then along its floor, where the slope "
-        "is gentle: that slow final stretch is most of a run's epochs." + ending
+        f"the axes say. {trust}\n\n{why}"
     )
 
 
@@ -94,6 +97,8 @@ def standings(laps: tuple[Lap, ...], best: Lap | None) -> str:
     for lap in laps:
         if lap.diverged:
             end = f"**diverged** in epoch {len(lap.losses)}"
+        elif lap.stop_rule == "max_iter":
+            end = f"ran all {len(lap.losses) - 1} epochs"
         else:
             end = f"stopped after epoch {len(lap.losses) - 1}: {literal(in_plain_words(lap.stop_reason))}"
         lines.append(f"- {lap.contender.name}: lowest loss {lap.best_loss:.4g} at epoch {lap.best_epoch}; {end}")
