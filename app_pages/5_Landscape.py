@@ -153,8 +153,10 @@ def race_section(session) -> None:
     longest = max(len(lap.losses) for lap in laps) - 1
     if st.session_state.get("ls_race_epoch", 0) > longest:  # a shorter race than the last one
         st.session_state["ls_race_epoch"] = longest
-    at = st.slider("Race epoch", 0, longest, longest, key="ls_race_epoch",
-                   help="Moves every optimizer's marker to its weights at this epoch (or its last).")
+    at = longest
+    if longest > 0:
+        at = st.slider("Race epoch", 0, longest, longest, key="ls_race_epoch",
+                       help="Moves every optimizer's marker to its weights at this epoch (or its last).")
     left, right = st.columns([3, 2])
     with left:
         if shared is None:

@@ -75,8 +75,9 @@ def main():
         profile_seconds, _ = timed(args.repeats, ls.profile, loss, thetas[0], thetas[-1])
         per = seconds / shown.loss.size
         verdict = "met" if seconds <= goal else "MISSED"
-        print(f"{n:>7,} | {seconds:>16.3f} s | {per * 1e6:>6.1f} µs | {profile_seconds * 1e3:>16.1f} ms | ≤ {goal:g} s: "
-              f"{verdict}   (the path's two directions hold {shown.plane.shares.sum():.1%} of its variance)")
+        print(f"{n:>7,} | {seconds:>16.3f} s | {per * 1e6:>6.1f} µs | {profile_seconds * 1e3:>16.1f} ms | "
+              f"≤ {goal:g} s: {verdict}   (the path's two directions hold {shown.plane.shares.sum():.1%} of its "
+              "variance)")
 
     X, y = data(400)
     field = contenders([0.1])

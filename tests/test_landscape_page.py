@@ -107,3 +107,14 @@ def test_the_race_names_the_optimizer_that_separate_runs_find_best():
     assert len(at.get("plotly_chart")) == 4  # the run's map and profile, the race's map and loss curves
     race_map = _chart(at, 2)
     assert {t.get("name") for t in race_map["data"]} >= set(settings)
+
+
+def test_a_race_where_every_optimizer_diverges_says_so_and_still_draws_the_paths():
+    at = _landscape(open_app({"lr": "10"}))
+    at.button(key="ls_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    standings = next(m.value for m in at.markdown if "diverged" in m.value and m.value.startswith("**Every"))
+    assert standings.startswith("**Every optimizer diverged** at this learning rate")
+    assert standings.count("**diverged** in epoch") == 4
+    race_map = _chart(at, 2)
+    assert sum(t.get("name", "").endswith(": diverged") for t in race_map["data"]) == 4  # a cross at each end
