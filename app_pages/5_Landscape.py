@@ -85,8 +85,11 @@ def landscape_section(session, recording, complete: bool, shown: int) -> None:
     kind, seed = plane_control()
 
     def compute():
+        with session.lock:
+            epochs, thetas = recorded.path_weights(recording)
         with progress("Computing the loss over the plane…") as report:
-            return recorded.run_landscape(recording, data.Z_train, data.y_train, exp.train.alpha, kind, seed, report)
+            return recorded.run_landscape(recording.architecture, epochs, thetas, data.Z_train, data.y_train,
+                                          exp.train.alpha, kind, seed, report)
 
     result = remembered("landscape_memo", ("run", session.run_id, recording.generation, last, kind, seed), compute,
                         size=4, refusal="No landscape")
@@ -95,7 +98,8 @@ def landscape_section(session, recording, complete: bool, shown: int) -> None:
         return
     shown_landscape, (a, line) = result
     epoch = epoch_control(shown, last)
-    weights = recording.snapshot(epoch).params
+    with session.lock:
+        weights = recording.snapshot(epoch).params
     marker = shown_landscape.plane.project(weights)[0]
     loss = LossFunction(data.Z_train, data.y_train, recording.architecture, exp.train.alpha)
     left, right = st.columns([3, 2])

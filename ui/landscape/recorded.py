@@ -1,6 +1,6 @@
-"""A session's recorded run as a landscape takes it: the run recorded to its end when that fits in the page's work,
-the epochs whose weights make its path, and the landscape of that path — computed once per run and plane, and
-remembered in the session. The Playground's landscape view can call ``run_landscape`` on the same recording.
+"""A session's run as a landscape takes it: the run recorded to its end when that fits in the page's work, the
+epochs whose weights make its path, the landscape of that path within the work limits; and a race on the session's
+data. The Playground's landscape view can call ``path_weights`` and ``run_landscape`` on its recording too.
 """
 
 from __future__ import annotations
@@ -26,32 +26,30 @@ def record_rest(recording: Recording, rows: int, batch_size: int | None) -> bool
     return recording.done
 
 
-def path_epochs(recording: Recording) -> np.ndarray:
-    """The epochs whose weights make the path: the kept keyframes (every epoch of a small network's run) and the last
-    recorded epoch, evenly thinned to at most ``limits.path_epochs`` (the first and the last always kept)."""
+def path_weights(recording: Recording) -> tuple[np.ndarray, np.ndarray]:
+    """The epochs (T,) whose weights make the path, and their weights (T, P): the kept keyframes (every epoch of a
+    small network's run) and the last recorded epoch, evenly thinned to at most ``limits.path_epochs`` (the first and
+    the last always kept). Read it under the session's lock: a click elsewhere may be extending the recording."""
     kept = np.array(sorted({*recording.keyframes, recording.n_epochs - 1}))
     most = limits.path_epochs(recording.architecture.size)
-    if len(kept) <= most:
-        return kept
-    return kept[np.unique(np.round(np.linspace(0, len(kept) - 1, most)).astype(int))]
+    if len(kept) > most:
+        kept = kept[np.unique(np.round(np.linspace(0, len(kept) - 1, most)).astype(int))]
+    return kept, np.array([recording.snapshot(int(e)).params for e in kept])
 
 
-def run_landscape(recording: Recording, X, y, alpha: float, kind: str = "pca", seed: int = 0,
-                  report: Callable[[float], None] | None = None) -> tuple[core.Landscape, tuple[np.ndarray, ...]]:
-    """The landscape of a recorded run over the plane of its path (``kind`` "pca") or of two filter-normalized
-    random directions (``kind`` "random", with ``seed``) through its last recorded weights, on the grid the work
-    limits allow; and Goodfellow et al.'s profile from its initial to those weights ``(a, loss)``. Raises ValueError
-    when the weights never moved, or when no grid fits (``limits.landscape_problem`` says why)."""
-    arch = recording.architecture
-    problem = limits.landscape_problem(arch.size, len(X))
+def run_landscape(architecture: Architecture, epochs: np.ndarray, thetas: np.ndarray, X, y, alpha: float,
+                  kind: str = "pca", seed: int = 0, report: Callable[[float], None] | None = None,
+                  ) -> tuple[core.Landscape, tuple[np.ndarray, np.ndarray]]:
+    """The landscape of a run's path (``path_weights``) over the plane of its principal directions (``kind`` "pca")
+    or of two filter-normalized random directions (``kind`` "random", with ``seed``) through its last weights, on the
+    grid the work limits allow; and Goodfellow et al.'s profile from its initial to those weights ``(a, loss)``.
+    Raises ValueError when no grid fits (``limits.landscape_problem`` says why) or the weights never moved."""
+    problem = limits.landscape_problem(architecture.size, len(X))
     if problem:
         raise ValueError(problem)
-    epochs = path_epochs(recording)
-    thetas = np.array([recording.snapshot(int(e)).params for e in epochs])
-    loss = core.LossFunction(X, y, arch, alpha)
-    plane = (core.trajectory_plane(thetas) if kind == "pca" else core.random_plane(thetas[-1], arch, seed))
-    points = limits.landscape_grid(arch.size, len(X))
-    shown = core.landscape(loss, plane, thetas, epochs, points, report)
+    loss = core.LossFunction(X, y, architecture, alpha)
+    plane = core.trajectory_plane(thetas) if kind == "pca" else core.random_plane(thetas[-1], architecture, seed)
+    shown = core.landscape(loss, plane, thetas, epochs, limits.landscape_grid(architecture.size, len(X)), report)
     return shown, core.profile(loss, thetas[0], thetas[-1])
 
 
