@@ -118,3 +118,18 @@ def test_a_race_where_every_optimizer_diverges_says_so_and_still_draws_the_paths
     assert standings.count("**diverged** in epoch") == 4
     race_map = _chart(at, 2)
     assert sum(t.get("name", "").endswith(": diverged") for t in race_map["data"]) == 4  # a cross at each end
+
+
+def test_random_directions_span_the_unit_square_around_the_final_weights():
+    at = _landscape(open_app())
+    at.radio(key="ls_plane").set_value("random").run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = _chart(at)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "random direction 1 (filter-normalized)"
+    grid = spec["data"][0]
+    x = _array(grid["x"])
+    assert x[0] == -1.0 and x[-1] == 1.0 and 0.0 in x
+    assert any(m.value.startswith("**Random directions.**") for m in at.markdown)
+    before = _array(spec["data"][1]["x"])
+    at.number_input(key="ls_seed").set_value(3).run()
+    assert not np.array_equal(_array(_chart(at)["data"][1]["x"]), before)  # other directions, another projection
