@@ -7,8 +7,9 @@ The article's network (3 → 3 → 2 → 1, ReLU) is trained 1,000 epochs by ful
 ``spheres`` teaching dataset (standardized), every epoch's weights kept. Timed, median of the repeats: the whole
 landscape as the page computes it (``mlp_core.landscape.trajectory_landscape``: the PCA of the path, the 41 × 41
 grid of training losses, the path projected) and Goodfellow et al.'s 61-point profile, on 400 and on 20,000 training
-points; then a race of the four optimizers on 400 points (4 × 1,000 epochs and their shared landscape). Each figure
-is printed beside its goal.
+points, on every core and on one thread as the app computes it (the server's cores are shared: a parallel pass waiting
+for a busy core stalls); then a race of the four optimizers on 400 points (4 × 1,000 epochs and their shared
+landscape). Each figure is printed beside its goal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import numba
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,22 +64,25 @@ def main():
     print(f"network 3 → 3 → 2 → 1 (ReLU), {EPOCHS} epochs of full-batch gradient descent recorded; "
           f"median of {args.repeats}\n")
     config = TrainingConfig(random_state=6, max_iter=EPOCHS, tol=None, weight_tol=None)
-    header = f"{'n':>7} | {'41 × 41 landscape':>18} | {'per loss':>9} | {'profile (61 losses)':>19} | goal"
+    header = (f"{'n':>7} | {'41 × 41, all cores':>18} | {'one thread (app)':>16} | {'per loss':>9} | "
+              f"{'profile (61 losses)':>19} | goal")
     print(header)
     print("-" * len(header))
+    cores = numba.get_num_threads()
     for n, goal in GOALS.items():
         X, y = data(n)
         snaps = list(train(X, y, config, evaluate_every=0))
         thetas, epochs = np.array([s.params for s in snaps]), [s.epoch for s in snaps]
         arch = snaps[0].architecture
         seconds, shown = timed(args.repeats, ls.trajectory_landscape, X, y, arch, 0.0, thetas, epochs)
-        loss = ls.LossFunction(X, y, arch)
-        profile_seconds, _ = timed(args.repeats, ls.profile, loss, thetas[0], thetas[-1])
-        per = seconds / shown.loss.size
-        verdict = "met" if seconds <= goal else "MISSED"
-        print(f"{n:>7,} | {seconds:>16.3f} s | {per * 1e6:>6.1f} µs | {profile_seconds * 1e3:>16.1f} ms | "
-              f"≤ {goal:g} s: {verdict}   (the path's two directions hold {shown.plane.shares.sum():.1%} of its "
-              "variance)")
+        numba.set_num_threads(1)  # as the app computes it: the server's cores are shared between visitors
+        single, _ = timed(args.repeats, ls.trajectory_landscape, X, y, arch, 0.0, thetas, epochs)
+        profile_seconds, _ = timed(args.repeats, ls.profile, ls.LossFunction(X, y, arch), thetas[0], thetas[-1])
+        numba.set_num_threads(cores)
+        verdict = "met" if max(seconds, single) <= goal else "MISSED"
+        print(f"{n:>7,} | {seconds:>16.3f} s | {single:>14.3f} s | {single / shown.loss.size * 1e6:>6.1f} µs | "
+              f"{profile_seconds * 1e3:>16.1f} ms | ≤ {goal:g} s: {verdict}   (the path's two directions hold "
+              f"{shown.plane.shares.sum():.1%} of its variance)")
 
     X, y = data(400)
     field = contenders([0.1])

@@ -13,7 +13,7 @@ from mlp_core import landscape as core
 from mlp_core.architecture import Architecture
 from mlp_core.network import layer_units
 from mlp_core.race import Contender, race, race_landscape
-from ui.session.recording import Recording
+from ui.session.recording import Recording, one_thread
 from ui.settings import limits
 
 
@@ -49,8 +49,9 @@ def run_landscape(architecture: Architecture, epochs: np.ndarray, thetas: np.nda
         raise ValueError(problem)
     loss = core.LossFunction(X, y, architecture, alpha)
     plane = core.trajectory_plane(thetas) if kind == "pca" else core.random_plane(thetas[-1], architecture, seed)
-    shown = core.landscape(loss, plane, thetas, epochs, limits.landscape_grid(architecture.size, len(X)), report)
-    return shown, core.profile(loss, thetas[0], thetas[-1])
+    with one_thread():  # as training on the server: the cores are shared with the other visitors
+        shown = core.landscape(loss, plane, thetas, epochs, limits.landscape_grid(architecture.size, len(X)), report)
+        return shown, core.profile(loss, thetas[0], thetas[-1])
 
 
 def race_of(X, y, config, field: tuple[Contender, ...], report: Callable[[float], None] | None = None):
@@ -59,14 +60,15 @@ def race_of(X, y, config, field: tuple[Contender, ...], report: Callable[[float]
     weights moved)."""
     report = report or (lambda share: None)
     arch = Architecture(layer_units(X.shape[1], config.hidden_layer_sizes), config.activation)
-    laps = race(X, y, config, field, kept=max(2, limits.path_epochs(arch.size) // len(field)),
-                report=lambda share: report(0.7 * share))
-    problem = limits.landscape_problem(arch.size, len(X))
-    if problem:
-        return laps, None, problem
-    try:
-        shared = race_landscape(core.LossFunction(X, y, arch, config.alpha), laps,
-                                limits.landscape_grid(arch.size, len(X)), lambda share: report(0.7 + 0.3 * share))
-    except ValueError as exc:
-        return laps, None, str(exc)
-    return laps, shared, None
+    with one_thread():
+        laps = race(X, y, config, field, kept=max(2, limits.path_epochs(arch.size) // len(field)),
+                    report=lambda share: report(0.7 * share))
+        problem = limits.landscape_problem(arch.size, len(X))
+        if problem:
+            return laps, None, problem
+        try:
+            shared = race_landscape(core.LossFunction(X, y, arch, config.alpha), laps,
+                                    limits.landscape_grid(arch.size, len(X)), lambda share: report(0.7 + 0.3 * share))
+        except ValueError as exc:
+            return laps, None, str(exc)
+        return laps, shared, None
