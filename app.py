@@ -20,6 +20,7 @@ page = st.navigation(
         st.Page("app_pages/2_Compare.py", title="Compare with scikit-learn", icon=":material/compare_arrows:"),
         st.Page("app_pages/3_Classify.py", title="Classify a CSV", icon=":material/table_view:"),
         st.Page("app_pages/4_Learn.py", title="Learn: the mathematics", icon=":material/function:"),
+        st.Page("app_pages/5_Landscape.py", title="The loss landscape", icon=":material/landscape:"),
     ]
 )
 # The URL always shows the session's settings, on every page (the main page writes them again after its sidebar).

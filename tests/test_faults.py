@@ -12,7 +12,8 @@ from mlp_core.persistence import load_model
 from tests.apptest import PLAYGROUND, click, messages, open_app, session_of
 from ui.session.export import model_json
 
-PAGES = ["app_pages/1_About.py", "app_pages/2_Compare.py", "app_pages/3_Classify.py", "app_pages/4_Learn.py"]
+PAGES = ["app_pages/1_About.py", "app_pages/2_Compare.py", "app_pages/3_Classify.py", "app_pages/4_Learn.py",
+         "app_pages/5_Landscape.py"]
 
 
 def _status(at) -> str:

@@ -99,7 +99,7 @@ class Recording:
         """Record more epochs: up to ``until_epoch`` (all when None); with ``seconds``, for at most that long and
         while the unsent frames fit in their half of the budget."""
         deadline = None if seconds is None else time.perf_counter() + seconds
-        with _one_thread():
+        with one_thread():
             while not self.done and (until_epoch is None or self.last.epoch < until_epoch):
                 self._keep(next(self._run))
                 if deadline is not None and (time.perf_counter() > deadline or self.frames_full):
@@ -159,7 +159,7 @@ class Recording:
         missing = [e for e in epochs if e not in kept]
         if missing:
             start = self.keyframes[max(e for e in self.keyframes if e <= missing[0])]
-            with _one_thread():
+            with one_thread():
                 for snap in self._train(start=start):
                     kept[snap.epoch] = snap
                     if snap.epoch >= epochs.stop - 1:
@@ -180,7 +180,7 @@ class Recording:
             self._recomputed.move_to_end(epoch)
             return self._recomputed[epoch]
         start = self.keyframes[max(e for e in self.keyframes if e <= epoch)]
-        with _one_thread():
+        with one_thread():
             for snap in self._train(start=start):
                 self._recomputed[snap.epoch] = snap
                 while len(self._recomputed) > RECOMPUTED_KEPT:
@@ -191,7 +191,7 @@ class Recording:
 
 
 @contextlib.contextmanager
-def _one_thread():
+def one_thread():
     """Train on one thread: the server shares its cores between visitors (and, on a laptop, the browser drawing
     the views); a parallel kernel waiting for a busy core stalls every epoch."""
     threads = numba.get_num_threads()

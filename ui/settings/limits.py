@@ -1,5 +1,6 @@
 """What one visitor's work may cost the server, in one place: a training run, a comparison with scikit-learn,
-an experiment or a gradient check on the Learn page; and what one frame of the live views may cost the browser.
+an experiment or a gradient check on the Learn page, a loss landscape or a race of optimizers; and what one frame
+of the live views may cost the browser.
 The pages ask here before they start any work, whatever path the settings came by (the sidebar, a link, another
 page); the README states the same limits.
 
@@ -12,6 +13,8 @@ row-parameter step in about 0.3 ns, and a gradient step costs about 4 µs plus 8
 from __future__ import annotations
 
 import math
+
+from mlp_core.landscape import GRID_POINTS, PROFILE_POINTS
 
 # One run on the main page: about a minute of one core here.
 RUN_WORK = 2e11
@@ -35,6 +38,15 @@ COMPARE_EPOCHS = 1000
 # scikit-learn's partial_fit costs about 1 ms a call beyond the arithmetic, and each batch about 70 µs:
 # cap the weight updates per comparison so that it takes seconds, not minutes.
 COMPARE_UPDATES = 20_000
+
+# The Landscape page: recording the rest of a run in half a page's work, then the loss over a plane's grid and along
+# the initial-to-final line (each point one full-batch loss, as costly as an epoch of full-batch descent) in the other
+# half; a race of optimizers trains within a page's work, and draws its landscape within half another. The weights
+# of at most PATH_EPOCHS epochs (and PATH_FLOATS numbers) make a path.
+LANDSCAPE_WORK = PAGE_WORK
+LANDSCAPE_GRID = (11, GRID_POINTS)  # points a side, at least and at most
+PATH_EPOCHS = 5000  # the most epochs a run may have: every epoch of a small network's run
+PATH_FLOATS = 4_000_000  # 32 MB of float64
 
 
 # What the browser may compute for one frame of the boundary views (multiply-adds of the forward pass over their
@@ -124,3 +136,31 @@ def gradient_check_plan(parameters: int, weights: int, layers: int, rows: int) -
 def checked_parameters(parameters: int, weights: int, layers: int, rows: int) -> int:
     """How many parameters a gradient check on ``rows`` rows may nudge (two losses each)."""
     return max(1, min(parameters, int(CHECK_WORK // (2 * loss_work(weights, layers, rows)))))
+
+
+def landscape_grid(parameters: int, rows: int, budget: float = LANDSCAPE_WORK / 2) -> int:
+    """Points a side of a landscape's grid that, with the initial-to-final line, fit in ``budget`` (half the page's
+    work: the other half records the run); 0 when not even the coarsest grid does."""
+    evaluations = budget / epoch_work(parameters, rows, None) - PROFILE_POINTS
+    side = int(max(evaluations, 0.0) ** 0.5)
+    return min(LANDSCAPE_GRID[1], side) if side >= LANDSCAPE_GRID[0] else 0
+
+
+def landscape_problem(parameters: int, rows: int) -> str | None:
+    """Why no landscape of this network on this data fits in one visitor's share of the server, and what to
+    change; None when one does."""
+    if landscape_grid(parameters, rows):
+        return None
+    return (f"a landscape of a network of {parameters:,} parameters on {rows:,} training rows is larger than one "
+            f"visitor may ask of the shared server: even its coarsest grid, {LANDSCAPE_GRID[0]} × {LANDSCAPE_GRID[0]} "
+            "points, needs as many passes over the data. Use a smaller network or fewer rows")
+
+
+def record_epochs(parameters: int, rows: int, batch_size: int | None) -> int:
+    """The most epochs the Landscape page may record to complete a run before drawing it: half its work."""
+    return int(LANDSCAPE_WORK / 2 // epoch_work(parameters, rows, batch_size))
+
+
+def path_epochs(parameters: int) -> int:
+    """The most epochs whose weights make one path (or all the paths of a race together)."""
+    return max(2, min(PATH_EPOCHS, PATH_FLOATS // max(parameters, 1)))
