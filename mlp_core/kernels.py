@@ -299,8 +299,9 @@ def loss_and_gradient_sums(X, y, lo, hi, theta, lay, code, total_units, partial,
     """Sum of the log loss and of its gradient with respect to ``theta`` over samples lo..hi.
 
     ``y`` (float) holds class indices: 0/1 when the network has one (sigmoid) output, 0..k−1 when it has k > 1
-    (softmax) outputs, as the last row of ``lay`` says. The samples are rows lo..hi of X and y, or rows ``rows[lo:hi]`` when ``rows`` is given (shuffled
-    mini-batches). Returns a vector: gradient sums in theta's layout, then the loss sum (no L2 term,
+    (softmax) outputs, as the last row of ``lay`` says. The samples are rows lo..hi of X and y, or rows
+    ``rows[lo:hi]`` when ``rows`` is given (shuffled mini-batches). The loss is the log loss, or the cross-entropy
+    of k classes. Returns a vector: gradient sums in theta's layout, then the loss sum (no L2 term,
     not divided by n). ``partial`` is a reusable (N_CHUNKS, len(theta) + 1) buffer.
     Small batches run on one thread: starting threads would cost more than it saves.
     """

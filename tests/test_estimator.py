@@ -5,8 +5,9 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris, make_blobs
+from sklearn.datasets import load_iris, load_wine, make_blobs
 from sklearn.exceptions import ConvergenceWarning, SkipTestWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import shuffle
@@ -14,8 +15,9 @@ from sklearn.utils.estimator_checks import check_estimator
 
 from mlp_core import MLPBinaryClassifier, MLPPlaygroundClassifier
 from mlp_core.config import MAX_CLASSES
+from mlp_core.datasets import stratified_split
+from mlp_core.preprocessing import standardization
 from mlp_core.training import DIVERGENCE_FACTOR
-
 
 # scikit-learn's check fits unscaled iris with the defaults (full-batch gradient descent, step 0.1): the loss of
 # epoch 2 is 2.1 times the initial loss, which the divergence rule stops and fit refuses, saying to lower the
@@ -163,3 +165,18 @@ def test_max_iter_reached_warns_like_scikit_learn():
     with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(3\\)"):
         model = MLPPlaygroundClassifier(max_iter=3, random_state=0).fit(X, y)
     assert model.n_iter_ == 3 and model.stop_rule_ == "max_iter" and len(model.loss_curve_) == 3
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(("data", "hidden"), [("wine", (3, 2)), ("iris", (8,))])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_three_class_held_out_accuracy_is_a_logistic_regressions(data, hidden, seed):
+    # Penguins-like tables shipped by scikit-learn, three classes each; both models see the same standardized split.
+    X, y = {"wine": load_wine, "iris": load_iris}[data](return_X_y=True)
+    X_train, X_test, y_train, y_test = stratified_split(X, y, test_size=0.25, seed=seed)
+    mean, scale = standardization(X_train)
+    Z_train, Z_test = (X_train - mean) / scale, (X_test - mean) / scale
+    reference = LogisticRegression(max_iter=5000).fit(Z_train, y_train).score(Z_test, y_test)
+    ours = MLPPlaygroundClassifier(hidden_layer_sizes=hidden, random_state=seed).fit(Z_train, y_train)
+    assert ours.coefs_[-1].shape[1] == 3
+    assert abs(ours.score(Z_test, y_test) - reference) <= 0.03, (ours.score(Z_test, y_test), reference)
