@@ -5,7 +5,8 @@ activations for all samples: each block of ``BLOCK`` rows is transposed into a s
 in cache, pushed forward and back, and reduced into that block's row of partial sums. Blocks run on all
 cores; their partial sums are added in block order, so the result does not depend on the number of
 threads or their timing. Parameters live in one flat vector ``theta``: for each layer W (fan_in ×
-fan_out, row-major) then b, as ``layout`` describes.
+fan_out, row-major) then b, as ``layout`` describes. The output is one sigmoid unit with the log loss (two classes)
+or, when the last layer has k > 1 units, a softmax with the cross-entropy (k classes).
 
 Compiled code is cached on disk (``cache=True``), so only the very first run pays the compile time. The
 kernels release Python's GIL (``nogil=True``): one web visitor's training leaves the server's other threads —
