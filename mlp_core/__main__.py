@@ -1,9 +1,10 @@
 """Command line: ``python -m mlp_core inspect|train|predict``.
 
 - ``inspect FILE``: how a CSV would be used for training, as JSON on stdout.
-- ``train FILE --out MODEL.json``: train on a CSV, save the model as JSON, print the metrics as JSON.
-  A progress bar is drawn on stderr when stderr is a terminal.
-- ``predict MODEL.json FILE [--out PRED.csv]``: every row of FILE plus ``probability``, ``prediction``
+- ``train FILE --out MODEL.json``: train on a CSV (two classes, or k), save the model as JSON, print the metrics as
+  JSON. A progress bar is drawn on stderr when stderr is a terminal.
+- ``predict MODEL.json FILE [--out PRED.csv]``: every row of FILE plus ``probability`` (of the positive class; for
+  k classes ``probability_<class>`` for each), ``prediction``
   and ``reason`` (why a row could not be scored; such rows keep an empty probability and prediction),
   with formula-looking cells neutralized. With ``--out`` the metrics (when FILE has the target column)
   go to stdout as JSON; when the CSV itself goes to stdout they go to stderr as one ``metrics:`` line.
@@ -83,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="the label column (default: one named like label/target/class/y/outcome, "
                         "else the last)")
-    parser.add_argument("--positive", help="the positive class (required when the target has more than two)")
+    parser.add_argument("--positive", help="the positive class; with more than two classes, train it against all "
+                        "the others (one-vs-rest) instead of each class apart")
     parser.add_argument("--features", help="comma-separated feature columns (default: all usable ones)")
     parser.add_argument("--impute", action="store_true", help="fill missing cells instead of dropping rows")
 

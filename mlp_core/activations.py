@@ -33,6 +33,15 @@ def relu(Z):
     return np.maximum(Z, 0, out=Z)
 
 
+def softmax(Z):
+    """Each row's e^Z over its sum, in place: the output of k > 2 classes (scikit-learn's ``inplace_softmax``,
+    the row's largest Z subtracted first so that e^Z cannot overflow)."""
+    tmp = Z - Z.max(axis=1)[:, np.newaxis]
+    np.exp(tmp, out=Z)
+    Z /= Z.sum(axis=1)[:, np.newaxis]
+    return Z
+
+
 def identity_derivative(A, delta):
     """Identity: the derivative is 1, so ``delta`` stays."""
 
@@ -54,6 +63,8 @@ def relu_derivative(A, delta):
 
 
 ACTIVATIONS = {"identity": identity, "logistic": logistic, "tanh": tanh, "relu": relu}
+# The output layer's: one sigmoid unit for two classes, a softmax over k units for k > 2 (as scikit-learn's).
+OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
 DERIVATIVES = {
     "identity": identity_derivative,
     "logistic": logistic_derivative,

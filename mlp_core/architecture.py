@@ -45,7 +45,8 @@ class Architecture:
         return tuple(flat[b:b + o] for _, o, _, b in self.table)
 
     def predict_proba(self, flat, X) -> np.ndarray:
-        """Probability of the positive class for the rows of X (n, d), with parameters ``flat``."""
+        """For the rows of X (n, d), with parameters ``flat``: the probability of the positive class, shape (n,), with
+        one output unit; of each class, shape (n, k), with k."""
         X = np.ascontiguousarray(X, dtype=float)
         return kernels.predict_proba(X, flat, self.table, self.code, sum(self.units))
 

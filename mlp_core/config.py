@@ -17,6 +17,9 @@ from .checks import is_finite, is_int
 
 MAX_LAYERS = 20
 MAX_UNITS = 1024
+# The most classes a network here is trained for (one softmax unit each): beyond it a CSV's target, a model file
+# and the estimator are refused, with what to do. The dashboard draws one colour per class.
+MAX_CLASSES = 20
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """A CSV table turned into the network's inputs, saying what was done with every column.
 
-``load_csv`` picks the target and its positive class, encodes the feature columns (numbers; two-valued text as
-0/1; few-valued text one-hot) and drops identifiers, free text, constant and empty columns, names too long for a
-model file, and rows with missing or unusable values — each with a notice. Every refusal is a ``CSVError`` whose
-message says what is wrong and what to do.
+``load_csv`` picks the target and its classes (two, k > 2, or one against the rest), encodes the feature columns
+(numbers; two-valued text as 0/1; few-valued text one-hot) and drops identifiers, free text, constant and empty
+columns, names too long for a model file, and rows with missing or unusable values — each with a notice. Every
+refusal is a ``CSVError`` whose message says what is wrong and what to do.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .config import MAX_CLASSES
 from .csv_messages import CSVError, Message, clipped, listing
 from .csv_table import Table, read_table
 from .preprocessing import (
@@ -40,7 +42,8 @@ ID_NAME = re.compile(r"^(id|idx|index|row|row_?id|row_?number|unnamed: ?0|.*[_ ]
 
 @dataclass(frozen=True)
 class LoadedCSV:
-    """A file ready to train on: X (n, d) encoded but not standardized, y (n,) of 0/1, and the report."""
+    """A file ready to train on: X (n, d) encoded but not standardized, y (n,) of class indices (0/1 for two classes,
+    1 the positive; 0..k−1 for k, the index into ``preprocessing.classes``), and the report."""
 
     X: np.ndarray
     y: np.ndarray
@@ -59,12 +62,14 @@ def load_csv(
     positive: str | None = None,
     features: list[str] | None = None,
     impute: bool = False,
+    max_classes: int = MAX_CLASSES,
 ) -> LoadedCSV:
-    """Read a CSV and prepare it for binary classification; raise ``CSVError`` when it cannot be used.
+    """Read a CSV and prepare it for classification; raise ``CSVError`` when it cannot be used.
 
     ``target``: the label column (default: a column named like label/target/class/y/outcome, else
     the last one). ``positive``: the positive class (default: a yes/true/1-like value, else the larger
-    of the two; required when the target has more than two classes: one-vs-rest). ``features``: the
+    of the two); with more than two classes, naming one trains it against all the others (one-vs-rest),
+    else each class is its own (up to ``max_classes``, at most ``MAX_CLASSES``). ``features``: the
     columns to use (default: all usable ones). ``impute``: fill missing feature cells (mean, or the most
     frequent value) instead of dropping those rows.
     """
@@ -89,9 +94,8 @@ def load_csv(
         notices.append(f"Target values 0…{len(table.class_names) - 1} were named after the count header: "
                        f"{', '.join(table.class_names)}.")
     counts = Counter({str(k): int(v) for k, v in labels[~label_missing].value_counts().items()})
-    positive_value, negative_value = _choose_positive(target_col, counts, positive, notices)
-    for what, text in (("name of the target column", target_col), ("positive class", positive_value),
-                       ("negative class", negative_value)):
+    classes, positive_value, negative_value = _choose_classes(target_col, counts, positive, notices, max_classes)
+    for what, text in (("name of the target column", target_col), *(("class", c) for c in classes)):
         if len(text) > MAX_TEXT:
             raise CSVError(f"The {what} ({clipped(text)}) has {len(text):,} characters; a model file keeps at most "
                            f"{MAX_TEXT}. Shorten it in the file, or choose another target column.")
@@ -111,13 +115,13 @@ def load_csv(
                                + " Add numeric columns, or choose the ", ("features", "feature columns"), "."))
 
     pre = Preprocessing(tuple(specs), np.zeros(len(specs)), np.ones(len(specs)), target=target_col,
-                        positive=positive_value, negative=negative_value, decimal_comma=table.decimal_comma)
+                        positive=positive_value, negative=negative_value, decimal_comma=table.decimal_comma,
+                        classes=classes)
     X, reasons = pre.encode(frame, numbers=numbers)
     keep = ~label_missing
     if impute:
         specs = _with_fills(specs, frame, ~label_missing, table.decimal_comma, numbers)
-        pre = Preprocessing(tuple(specs), pre.mean, pre.scale, target=target_col, positive=positive_value,
-                            negative=negative_value, decimal_comma=table.decimal_comma)
+        pre = dataclasses.replace(pre, inputs=tuple(specs))
         X, reasons = pre.encode(frame, numbers=numbers)
         filled = {s.column: s.fill for s in specs if s.fill is not None}
         if filled:
@@ -136,15 +140,26 @@ def load_csv(
     elif label_missing.any():
         notices.append(f"{int(label_missing.sum())} row(s) without a target value were dropped.")
     used = np.flatnonzero(keep)  # among ``frame``'s rows
-    y01 = (labels.to_numpy()[used] == positive_value).astype(np.int64)
+    values = labels.to_numpy()[used]
+    if positive_value is not None:
+        y = (values == positive_value).astype(np.int64)
+    else:
+        y = pd.Series(values).map({c: i for i, c in enumerate(classes)}).to_numpy(np.int64)
     if len(used) == 0:
         raise CSVError(Message("No row is left after dropping rows with missing or invalid values. ",
                                ("impute", "Fill missing cells instead of dropping rows"), ", or choose other ",
                                ("features", "feature columns"), "."))
-    if len(set(y01)) < 2:
-        raise CSVError(Message(f"After dropping incomplete rows only one class ({'positive' if y01[0] else 'negative'}"
+    if len(set(y)) < 2:
+        raise CSVError(Message(f"After dropping incomplete rows only one class ({'positive' if y[0] else 'negative'}"
                                ") is left. ", ("impute", "Fill missing cells instead of dropping rows"),
                                ", or choose other ", ("features", "feature columns"), "."))
+    few = [c for i, c in enumerate(classes) if np.sum(y == i) < 2] if positive_value is None else []
+    if few:  # the split needs a row of every class on each side
+        raise CSVError(Message(f"The class{'es' if len(few) > 1 else ''} {listing(few)} of the target column "
+                               f"{target_col!r} {'have' if len(few) > 1 else 'has'} fewer than two usable rows; every "
+                               "class needs two, one to train on and one to test. Add rows, choose a ",
+                               ("positive", "positive class"), " to train against all the others, or another ",
+                               ("target", "target column"), "."))
     used_counts = Counter(labels.to_numpy()[used])
     rows = positions[used]
     report = {
@@ -153,17 +168,19 @@ def load_csv(
         "dropped": {"rows": rows_read - int(len(rows)), "by_column": dropped},
         "target": target_col,
         "classes": {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))},
+        "labels": list(classes),
         "positive": positive_value,
         "negative": negative_value,
-        "class_counts_used": {"positive": int(used_counts.get(positive_value, 0)),
-                              "negative": int(len(rows) - used_counts.get(positive_value, 0))},
+        "class_counts_used": ({c: int(used_counts.get(c, 0)) for c in classes} if positive_value is None else
+                              {"positive": int(used_counts.get(positive_value, 0)),
+                               "negative": int(len(rows) - used_counts.get(positive_value, 0))}),
         "features": [{"name": s.name, "column": s.column, "encoding": s.describe()} for s in specs],
         "delimiter": {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(table.delimiter, table.delimiter),
         "decimal_comma": table.decimal_comma,
         "encoding": table.encoding,
         "notices": notices,
     }
-    return LoadedCSV(X[used], y01, rows, pre, report)
+    return LoadedCSV(X[used], y, rows, pre, report)
 
 
 
@@ -192,7 +209,8 @@ def default_target(columns: list[str]) -> str:
     return columns[-1]
 
 
-def _choose_positive(target: str, counts: Counter, positive: str | None, notices: list[str]):
+def _choose_classes(target: str, counts: Counter, positive: str | None, notices: list[str], max_classes: int):
+    """The class names in the order of y's indices, and the positive and negative class (None for k classes)."""
     classes = sorted(counts, key=_sort_key)
     listing = ", ".join(f"{c} ({counts[c]})" for c in sorted(counts, key=lambda c: (-counts[c], _sort_key(c)))[:20])
     if len(classes) < 2:
@@ -206,21 +224,28 @@ def _choose_positive(target: str, counts: Counter, positive: str | None, notices
         if len(classes) > 2:
             notices.append(f"One-vs-rest: {match!r} is the positive class; the other {len(classes) - 1} classes "
                            "are negative.")
-            return match, "rest"
-        return match, next(c for c in classes if c != match)
-    if len(classes) > 2:
-        hint = " It looks like a number to predict, not a class." if len(classes) > 20 else ""
+            return ("rest", match), match, "rest"
+        other = next(c for c in classes if c != match)
+        return (other, match), match, other
+    if len(classes) > max_classes:
+        hint = " It looks like a number to predict, not a class." if len(classes) > MAX_CLASSES else ""
         raise CSVError(Message(f"The target column {target!r} has {len(classes)} classes: {listing}"
-                               f"{', …' if len(classes) > 20 else ''}.{hint} Choose a ", ("positive", "positive class"),
+                               f"{', …' if len(classes) > 20 else ''}.{hint} At most {max_classes} classes can be "
+                               "trained here. Choose a ", ("positive", "positive class"),
                                " to train against all the others (one-vs-rest), or another ",
                                ("target", "target column"), "."))
+    if len(classes) > 2:
+        notices.append(Message(f"{len(classes)} classes: {', '.join(map(repr, classes))}; the network gets one "
+                               "(softmax) output per class. To train one class against all the others, choose a ",
+                               ("positive", "positive class"), "."))
+        return tuple(classes), None, None
     liked = [c for c in classes if c.strip().lower() in POSITIVE_WORDS]
     pos = liked[0] if len(liked) == 1 else classes[1]
     neg = classes[0] if pos == classes[1] else classes[1]
     why = "it reads as yes/true/1" if len(liked) == 1 else "it sorts last"
     notices.append(Message(f"Positive class: {pos!r} ({why}); negative: {neg!r}. To swap them, choose {neg!r} as the ",
                            ("positive", "positive class"), "."))
-    return pos, neg
+    return (neg, pos), pos, neg
 
 
 def _sort_key(value: str):

@@ -1,8 +1,8 @@
-"""``MLPBinaryClassifier``: the article's network as a scikit-learn estimator.
+"""``MLPPlaygroundClassifier``: the article's network as a scikit-learn estimator, for two classes or more.
 
 Parameters carry ``MLPClassifier``'s names and meanings where the concept is shared; the defaults
 are the article's (3-2 ReLU, plain full-batch gradient descent). ``fit`` validates the inputs and
-drains ``training.train``.
+drains ``training.train``. ``MLPBinaryClassifier`` is its former name, kept for the code that uses it.
 """
 
 from __future__ import annotations
@@ -12,20 +12,21 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import network
-from .config import TrainingConfig
+from .config import MAX_CLASSES, TrainingConfig
 from .training import train
 
 
-class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
-    """A multilayer perceptron for two classes: hidden layers, a sigmoid output, logistic loss.
+class MLPPlaygroundClassifier(ClassifierMixin, BaseEstimator):
+    """A multilayer perceptron: hidden layers, then for two classes one sigmoid output and the logistic loss (the
+    article's), for k > 2 classes a softmax output of k units and the cross-entropy (as ``MLPClassifier``).
 
     Fitted attributes, as scikit-learn's: ``coefs_``, ``intercepts_``, ``loss_curve_``, ``n_iter_``,
-    ``classes_`` (``classes_[1]`` is the positive class), ``n_features_in_``; plus ``stop_reason_``
-    (why training stopped) and ``stop_rule_`` ('max_iter', 'tol' or 'weight_tol').
+    ``classes_`` (sorted; with two, ``classes_[1]`` is the positive class), ``n_features_in_``; plus
+    ``stop_reason_`` (why training stopped) and ``stop_rule_`` ('max_iter', 'tol' or 'weight_tol').
     ``tol=None`` or ``weight_tol=None`` turns that stopping rule off; ``batch_size=None`` is full batch.
     """
 
@@ -70,7 +71,6 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         # The article's 3-2 ReLU network dies (every unit of a layer off for every sample) for some
         # seeds, random_state=0 among them, exactly as MLPClassifier does with the same settings;
         # tests/test_estimator.py shows both, and that other seeds learn the check's data.
@@ -83,31 +83,31 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
         return TrainingConfig(**{name: getattr(self, name) for name in names}).validate()
 
     def encode_target(self, y) -> np.ndarray:
-        """Check that ``y`` holds exactly two classes; set ``classes_``; return y as 0.0/1.0."""
-        check_classification_targets(y)
-        kind = type_of_target(y, input_name="y")
-        if kind != "binary":
+        """Check that ``y`` holds 2 to ``MAX_CLASSES`` classes; set ``classes_``; return y as class indices
+        (float: 0.0/1.0 for two classes, 1.0 the positive class ``classes_[1]``)."""
+        check_classification_targets(y)  # validate_data has already refused a y of more than one column
+        self.classes_, index = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
             raise ValueError(
-                f"Only binary classification is supported. The type of the target is {kind}. "
-                "Choose one class as positive and group the others (one-vs-rest)."
+                f"{type(self).__name__} needs samples of at least two classes; got one class: {self.classes_[0]!r}."
             )
-        self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
+        if len(self.classes_) > MAX_CLASSES:
             raise ValueError(
-                f"{type(self).__name__} needs samples of two classes; got one class: {self.classes_[0]!r}."
+                f"{type(self).__name__} handles at most {MAX_CLASSES} classes; got {len(self.classes_)}. "
+                "Group the rare classes into one, or predict a coarser label."
             )
-        return (y == self.classes_[1]).astype(float)
+        return index.astype(float)
 
     def fit(self, X, y, progress=None):
-        """Train on ``X`` (n, d) and ``y`` (n,) with two distinct labels. Returns self.
+        """Train on ``X`` (n, d) and ``y`` (n,) with 2 to ``MAX_CLASSES`` distinct labels. Returns self.
 
         ``progress``: optional callable ``progress(epoch, max_iter)``, called after every epoch.
         """
         config = self.training_config()
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=False)
-        y01 = self.encode_target(y)
+        y_index = self.encode_target(y)
         losses = []
-        for snap in train(X, y01, config, evaluate_every=0):
+        for snap in train(X, y_index, config, evaluate_every=0, n_classes=len(self.classes_)):
             if snap.epoch > 0 and snap.stop_rule != "diverged":
                 losses.append(snap.loss)
             if progress is not None:
@@ -134,19 +134,26 @@ class MLPBinaryClassifier(ClassifierMixin, BaseEstimator):
         return validate_data(self, X, dtype=np.float64, reset=False)
 
     def decision_function(self, X) -> np.ndarray:
-        """Log-odds of ``classes_[1]`` (the output unit's Z), shape (n,)."""
+        """The output layer's Z: for two classes the log-odds of ``classes_[1]``, shape (n,); else one column per
+        class, shape (n, k), largest for the predicted class."""
         X = self._validated(X)
         with np.errstate(over="ignore"):  # extreme inputs give ±inf log-odds, which is their meaning
             return network.output_logit(self.coefs_, self.intercepts_, X, self.activation)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n, 2)."""
+        """The probability of each class of ``classes_``, shape (n, k) (k = 2 for two classes)."""
         X = self._validated(X)
         with np.errstate(over="ignore"):  # the sigmoid saturates to 0 or 1, as it should
             p = network.predict_proba(self.coefs_, self.intercepts_, X, self.activation)
-        return np.vstack([1 - p, p]).T
+        return np.vstack([1 - p, p]).T if p.ndim == 1 else p
 
     def predict(self, X) -> np.ndarray:
-        """The class with probability above 0.5 (ties go to ``classes_[0]``, as in scikit-learn)."""
-        p = self.predict_proba(X)[:, 1]
-        return self.classes_[(p > 0.5).astype(int)]
+        """The likeliest class: for two, the one with probability above 0.5 (ties go to ``classes_[0]``, as in
+        scikit-learn); for more, the first of the likeliest."""
+        p = self.predict_proba(X)
+        if len(self.classes_) == 2:
+            return self.classes_[(p[:, 1] > 0.5).astype(int)]
+        return self.classes_[np.argmax(p, axis=1)]
+
+
+MLPBinaryClassifier = MLPPlaygroundClassifier

@@ -5,7 +5,8 @@ activations for all samples: each block of ``BLOCK`` rows is transposed into a s
 in cache, pushed forward and back, and reduced into that block's row of partial sums. Blocks run on all
 cores; their partial sums are added in block order, so the result does not depend on the number of
 threads or their timing. Parameters live in one flat vector ``theta``: for each layer W (fan_in ×
-fan_out, row-major) then b, as ``layout`` describes.
+fan_out, row-major) then b, as ``layout`` describes. The output is one sigmoid unit with the log loss (two classes)
+or, when the last layer has k > 1 units, a softmax with the cross-entropy (k classes).
 
 Compiled code is cached on disk (``cache=True``), so only the very first run pays the compile time. The
 kernels release Python's GIL (``nogil=True``): one web visitor's training leaves the server's other threads —
@@ -109,6 +110,45 @@ def _output(z, yb, dz, losses, m):
         dz[s] = p - yb[s]
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def _softmax_rows(acts, a_off, k, mx, total, m):
+    """Softmax over the k output rows acts[a_off:a_off + k, :m], in place, as scikit-learn computes it:
+    e^(z − max z) over its sum. ``mx`` and ``total`` are scratch rows."""
+    for s in range(m):
+        mx[s] = acts[a_off, s]
+    for j in range(1, k):
+        z = acts[a_off + j]
+        for s in range(m):
+            mx[s] = max(mx[s], z[s])
+    for s in range(m):
+        total[s] = 0.0
+    for j in range(k):
+        z = acts[a_off + j]
+        for s in range(m):
+            z[s] = _exp(z[s] - mx[s])
+            total[s] += z[s]
+    for j in range(k):
+        z = acts[a_off + j]
+        for s in range(m):
+            z[s] /= total[s]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _softmax_output(acts, a_off, k, yb, deltas, losses, scratch, m):
+    """P = softmax(Z) over k classes; per-sample log p of the true class yb (an index, P clipped as
+    scikit-learn clips it); delta = P − Y one-hot, the derivative of softmax + cross-entropy."""
+    _softmax_rows(acts, a_off, k, scratch[0], scratch[1], m)
+    for j in range(k):
+        p, dz = acts[a_off + j], deltas[a_off + j]
+        for s in range(m):
+            dz[s] = p[s]
+    for s in range(m):
+        c = int(yb[s])
+        q = min(max(acts[a_off + c, s], EPS), 1.0 - EPS)
+        losses[s] = _log(q)
+        deltas[a_off + c, s] -= 1.0
+
+
 @njit(cache=True, fastmath=True, error_model="numpy", inline="always")
 def _activate(code, row, m):
     """Apply the hidden activation to row[:m] in place (one simple loop per kind, so it vectorizes)."""
@@ -162,8 +202,9 @@ def _hidden_layers(acts, m, theta, lay, code):
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, out):
-    """Add the loss and gradient sums of rows[start:stop] to ``out`` (len(theta) + 1: the loss last)."""
+def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, scratch, out):
+    """Add the loss and gradient sums of rows[start:stop] to ``out`` (len(theta) + 1: the loss last).
+    ``y`` holds class indices: 0/1 for one sigmoid output, 0..k−1 for k softmax outputs."""
     m = stop - start
     d = X.shape[1]
     # acts[0:d, :m] holds the block's inputs, transposed; each layer's outputs follow.
@@ -180,8 +221,12 @@ def _block(X, y, rows, start, stop, theta, lay, code, acts, deltas, yb, losses, 
             for k in range(d):
                 acts[k, s] = X[r, k]
     a_off = _hidden_layers(acts, m, theta, lay, code)
-    # Output: sigmoid, clipped log loss, and the delta p − y of sigmoid + log loss.
-    _output(acts[a_off], yb, deltas[a_off], losses, m)
+    # Output: sigmoid, clipped log loss, and the delta p − y of sigmoid + log loss; or the same for softmax.
+    n_out = lay[lay.shape[0] - 1, 1]
+    if n_out == 1:
+        _output(acts[a_off], yb, deltas[a_off], losses, m)
+    else:
+        _softmax_output(acts, a_off, n_out, yb, deltas, losses, scratch, m)
     loss = 0.0
     for s in range(m):
         loss += losses[s]
@@ -223,9 +268,10 @@ def _chunk(X, y, rows, lo, hi, theta, lay, code, total_units, out):
     deltas = np.empty((total_units, BLOCK))
     yb = np.empty(BLOCK)
     losses = np.empty(BLOCK)
+    scratch = np.empty((2, BLOCK))
     out[:] = 0.0
     for start in range(lo, hi, BLOCK):
-        _block(X, y, rows, start, min(hi, start + BLOCK), theta, lay, code, acts, deltas, yb, losses, out)
+        _block(X, y, rows, start, min(hi, start + BLOCK), theta, lay, code, acts, deltas, yb, losses, scratch, out)
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=True, error_model="numpy")
@@ -253,8 +299,10 @@ NO_ROWS = np.empty(0, dtype=np.int64)
 def loss_and_gradient_sums(X, y, lo, hi, theta, lay, code, total_units, partial, rows=NO_ROWS):
     """Sum of the log loss and of its gradient with respect to ``theta`` over samples lo..hi.
 
-    The samples are rows lo..hi of X and y, or rows ``rows[lo:hi]`` when ``rows`` is given (shuffled
-    mini-batches). Returns a vector: gradient sums in theta's layout, then the loss sum (no L2 term,
+    ``y`` (float) holds class indices: 0/1 when the network has one (sigmoid) output, 0..k−1 when it has k > 1
+    (softmax) outputs, as the last row of ``lay`` says. The samples are rows lo..hi of X and y, or rows
+    ``rows[lo:hi]`` when ``rows`` is given (shuffled mini-batches). The loss is the log loss, or the cross-entropy
+    of k classes. Returns a vector: gradient sums in theta's layout, then the loss sum (no L2 term,
     not divided by n). ``partial`` is a reusable (N_CHUNKS, len(theta) + 1) buffer.
     Small batches run on one thread: starting threads would cost more than it saves.
     """
@@ -265,16 +313,22 @@ def loss_and_gradient_sums(X, y, lo, hi, theta, lay, code, total_units, partial,
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _forward_chunk(X, lo, hi, theta, lay, code, total_units, p):
     acts = np.empty((total_units, BLOCK))
+    scratch = np.empty((2, BLOCK))
     d = X.shape[1]
+    n_out = p.shape[1]
     for start in range(lo, hi, BLOCK):
         m = min(hi, start + BLOCK) - start
         for k in range(d):
             for s in range(m):
                 acts[k, s] = X[start + s, k]
         a_off = _hidden_layers(acts, m, theta, lay, code)
-        _sigmoid_rows(acts[a_off], m)
-        for s in range(m):
-            p[start + s] = acts[a_off, s]
+        if n_out == 1:
+            _sigmoid_rows(acts[a_off], m)
+        else:
+            _softmax_rows(acts, a_off, n_out, scratch[0], scratch[1], m)
+        for j in range(n_out):
+            for s in range(m):
+                p[start + s, j] = acts[a_off + j, s]
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=True, error_model="numpy")
@@ -286,13 +340,15 @@ def _forward_parallel(X, theta, lay, code, total_units, p):
 
 
 def predict_proba(X, theta, lay, code, total_units) -> np.ndarray:
-    """Probability of the positive class for every row of X (C-contiguous float64), shape (n,)."""
-    p = np.empty(X.shape[0])
+    """For every row of X (C-contiguous float64): with one output, the probability of the positive class, shape
+    (n,); with k > 1 outputs, the probability of each class, shape (n, k)."""
+    n_out = int(lay[-1, 1])
+    p = np.empty((X.shape[0], n_out))
     if X.shape[0] > N_CHUNKS * BLOCK:
         _forward_parallel(X, theta, lay, code, total_units, p)
     else:
         _forward_chunk(X, 0, X.shape[0], theta, lay, code, total_units, p)
-    return p
+    return p.ravel() if n_out == 1 else p
 
 
 def warm() -> None:
@@ -300,15 +356,16 @@ def warm() -> None:
     and without a row order. ``python -m mlp_core compile`` runs it, so that no visitor waits for a compile."""
     from .architecture import Architecture
 
-    arch = Architecture([2, 3, 1], "relu")
-    theta = np.linspace(-1.0, 1.0, arch.size)
-    frozen = theta.copy()
-    frozen.flags.writeable = False  # a snapshot's weights are read-only: to numba, another type
-    for n in (8, N_CHUNKS * BLOCK + 1):  # under and over the size where a pass runs on every core
-        X = np.linspace(-1.0, 1.0, 2 * n).reshape(n, 2)
-        y = (X[:, 0] > 0).astype(float)
-        partial = np.zeros((N_CHUNKS, arch.size + 1))
-        for rows in (NO_ROWS, np.arange(n, dtype=np.int64)):
-            loss_and_gradient_sums(X, y, 0, n, theta, arch.table, arch.code, 6, partial, rows)
-        for weights in (theta, frozen):
-            predict_proba(X, weights, arch.table, arch.code, 6)
+    for n_out in (1, 3):  # one sigmoid output, and softmax outputs: one compiled pass serves both
+        arch = Architecture([2, 3, n_out], "relu")
+        theta = np.linspace(-1.0, 1.0, arch.size)
+        frozen = theta.copy()
+        frozen.flags.writeable = False  # a snapshot's weights are read-only: to numba, another type
+        for n in (8, N_CHUNKS * BLOCK + 1):  # under and over the size where a pass runs on every core
+            X = np.linspace(-1.0, 1.0, 2 * n).reshape(n, 2)
+            y = (X[:, 0] > 0).astype(float)
+            partial = np.zeros((N_CHUNKS, arch.size + 1))
+            for rows in (NO_ROWS, np.arange(n, dtype=np.int64)):
+                loss_and_gradient_sums(X, y, 0, n, theta, arch.table, arch.code, sum(arch.units), partial, rows)
+            for weights in (theta, frozen):
+                predict_proba(X, weights, arch.table, arch.code, sum(arch.units))

@@ -1,18 +1,18 @@
 """The network as pure functions: initialize, forward, loss, backward.
 
-Shapes (n samples, d inputs, layer sizes ``units = [d, *hidden, 1]``):
+Shapes (n samples, d inputs, layer sizes ``units = [d, *hidden, n_out]``):
 ``coefs[i]`` is ``W`` of layer i, shape ``(units[i], units[i+1])``; ``intercepts[i]`` is ``b``, shape
 ``(units[i+1],)``; a layer computes ``Z = A @ W + b`` (the article's Z = Wᵀx + b, one row per sample).
-The output unit is a sigmoid and the loss is the mean logistic loss, as in the article and in
-scikit-learn's ``MLPClassifier`` for two classes. Operations run in scikit-learn's order so that
-both round alike.
+For two classes the output is one sigmoid unit and the loss is the mean logistic loss, as in the article;
+for k > 2 classes it is a softmax over k units and the loss is the mean cross-entropy −log p(true class):
+scikit-learn's ``MLPClassifier`` does both. Operations run in scikit-learn's order so that both round alike.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS, DERIVATIVES
+from .activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
 
 
 def as_random_state(seed) -> np.random.RandomState:
@@ -24,9 +24,22 @@ def as_random_state(seed) -> np.random.RandomState:
     return np.random.RandomState(seed)
 
 
-def layer_units(n_features: int, hidden_layer_sizes) -> list[int]:
-    """``[d, *hidden, 1]``: the width of every layer, input and output included."""
-    return [int(n_features), *(int(h) for h in hidden_layer_sizes), 1]
+def output_units(n_classes: int) -> int:
+    """The output layer's width: one sigmoid unit for two classes, one softmax unit per class for more."""
+    return 1 if n_classes == 2 else int(n_classes)
+
+
+def layer_units(n_features: int, hidden_layer_sizes, n_classes: int = 2) -> list[int]:
+    """``[d, *hidden, n_out]``: the width of every layer, input and output included."""
+    return [int(n_features), *(int(h) for h in hidden_layer_sizes), output_units(n_classes)]
+
+
+def one_hot(y, n_classes: int) -> np.ndarray:
+    """Class indices (n,) as the targets the loss compares with: (n, 1) of 0/1 for two classes, else (n, k) one-hot."""
+    y = np.asarray(y).astype(int).ravel()
+    if n_classes == 2:
+        return y.astype(float).reshape(-1, 1)
+    return (y[:, None] == np.arange(n_classes)).astype(float)
 
 
 def init_params(units, activation: str, random_state) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -46,19 +59,21 @@ def init_params(units, activation: str, random_state) -> tuple[list[np.ndarray],
 
 
 def forward(coefs, intercepts, X, activation: str) -> list[np.ndarray]:
-    """Activations of every layer: ``[X, A_1, ..., A_L]``; the last, shape (n, 1), is p = σ(Z_L)."""
+    """Activations of every layer: ``[X, A_1, ..., A_L]``; the last is p = σ(Z_L), shape (n, 1), or
+    P = softmax(Z_L), shape (n, k)."""
     hidden = ACTIVATIONS[activation]
+    output = OUTPUT_ACTIVATIONS["logistic" if coefs[-1].shape[1] == 1 else "softmax"]
     activations = [X]
     last = len(coefs) - 1
     for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         Z = activations[-1] @ W
         Z += b
-        activations.append(ACTIVATIONS["logistic"](Z) if i == last else hidden(Z))
+        activations.append(output(Z) if i == last else hidden(Z))
     return activations
 
 
 def output_logit(coefs, intercepts, X, activation: str) -> np.ndarray:
-    """Z of the output unit, shape (n,): the log-odds of the positive class."""
+    """Z of the output layer: for one unit, shape (n,), the log-odds of the positive class; else (n, k)."""
     A = X
     hidden = ACTIVATIONS[activation]
     for W, b in zip(coefs[:-1], intercepts[:-1], strict=True):
@@ -67,22 +82,26 @@ def output_logit(coefs, intercepts, X, activation: str) -> np.ndarray:
         A = hidden(Z)
     Z = A @ coefs[-1]
     Z += intercepts[-1]
-    return Z.ravel()
+    return Z.ravel() if Z.shape[1] == 1 else Z
 
 
 def predict_proba(coefs, intercepts, X, activation: str) -> np.ndarray:
-    """Probability of the positive class, shape (n,)."""
-    return forward(coefs, intercepts, X, activation)[-1].ravel()
+    """Probability of the positive class, shape (n,), for one output unit; of each class, shape (n, k), for k."""
+    p = forward(coefs, intercepts, X, activation)[-1]
+    return p.ravel() if p.shape[1] == 1 else p
 
 
 def log_loss(y, p) -> float:
-    """Mean logistic loss −[y log p + (1 − y) log(1 − p)], p clipped to [eps, 1 − eps].
+    """Mean logistic loss −[y log p + (1 − y) log(1 − p)], p clipped to [eps, 1 − eps]; for k classes the mean
+    cross-entropy −Σ y log p, the same for two.
 
-    ``y`` and ``p`` have shape (n, 1); y holds 0.0 and 1.0.
+    ``y`` and ``p`` have shape (n, 1), y holding 0.0 and 1.0; or (n, k), y one-hot (``one_hot``).
     """
     eps = np.finfo(p.dtype).eps
     p = np.clip(p, eps, 1 - eps)
-    return -float(np.mean(np.where(y == 1, np.log(p), np.log(1 - p)), axis=0).sum())
+    if p.shape[1] == 1:
+        return -float(np.mean(np.where(y == 1, np.log(p), np.log(1 - p)), axis=0).sum())
+    return -float(np.mean(np.where(y == 1, np.log(p), 0.0), axis=0).sum())
 
 
 def l2_penalty(coefs, alpha: float, n_samples: int) -> float:
@@ -104,7 +123,8 @@ def backward(coefs, activations, y, activation: str, alpha: float) -> tuple[list
     last = len(coefs) - 1
     coef_grads: list = [None] * len(coefs)
     intercept_grads: list = [None] * len(coefs)
-    # Sigmoid output with logistic loss: dL/dZ_out simplifies to p − y (the article's derivative).
+    # Sigmoid output with logistic loss, or softmax with cross-entropy: dL/dZ_out simplifies to p − y (the
+    # article's derivative), P − Y one-hot for k classes.
     delta = activations[-1] - y
     for i in range(last, -1, -1):
         dW = activations[i].T @ delta
@@ -121,7 +141,8 @@ def backward(coefs, activations, y, activation: str, alpha: float) -> tuple[list
 def loss_and_gradients(coefs, intercepts, X, y, activation: str, alpha: float):
     """One forward and one backward pass: ``(loss, coef_grads, intercept_grads, p)``.
 
-    ``y`` has shape (n, 1); ``p``, shape (n, 1), is the forward pass's output, returned for metrics.
+    ``y`` has shape (n, 1) or, for k classes, (n, k) one-hot; ``p``, of the same shape, is the forward pass's
+    output, returned for metrics.
     """
     activations = forward(coefs, intercepts, X, activation)
     p = activations[-1]

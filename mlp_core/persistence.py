@@ -1,9 +1,10 @@
-"""Models as JSON, never pickle: write a fitted ``MLPBinaryClassifier``, read it back validated.
+"""Models as JSON, never pickle: write a fitted ``MLPPlaygroundClassifier``, read it back validated.
 
-The file holds the format and its version, the architecture, the weights (Python's float repr
-round-trips every double exactly), the class labels, the preprocessing that new data must go
-through, and the training settings. ``load_model`` checks every field and raises ``ValueError``
-naming the first one that is wrong, so a hostile or damaged file is refused, not half-loaded.
+The file holds the format and its version, the architecture (one sigmoid output for two classes, a softmax output
+of k units for k > 2), the weights (Python's float repr round-trips every double exactly), the class labels, the
+preprocessing that new data must go through, and the training settings. Files written before k classes (two
+classes, no ``preprocessing.classes``) read as they always did. ``load_model`` checks every field and raises
+``ValueError`` naming the first one that is wrong, so a hostile or damaged file is refused, not half-loaded.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .checks import expect, is_finite, is_int
-from .config import MAX_LAYERS, MAX_UNITS, TrainingConfig
-from .estimator import MLPBinaryClassifier
+from .config import MAX_CLASSES, MAX_LAYERS, MAX_UNITS, TrainingConfig
+from .estimator import MLPPlaygroundClassifier
+from .network import output_units
 from .preprocessing import Preprocessing
 
 FORMAT = "mlp-playground-model"
@@ -36,11 +38,11 @@ _SETTINGS = [f.name for f in fields(TrainingConfig) if f.name not in ("hidden_la
 class LoadedModel:
     """A model read from JSON: the estimator, ready to predict, and the preprocessing to apply first."""
 
-    estimator: MLPBinaryClassifier
+    estimator: MLPPlaygroundClassifier
     preprocessing: Preprocessing | None
 
 
-def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: Preprocessing | None = None) -> dict:
+def model_to_dict(estimator: MLPPlaygroundClassifier, preprocessing: Preprocessing | None = None) -> dict:
     """A JSON-ready description of a fitted estimator (and its data preprocessing)."""
     if not hasattr(estimator, "coefs_"):
         raise ValueError("the model is not trained yet: fit it before saving")
@@ -55,7 +57,7 @@ def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: Preprocessing |
             "n_features_in": int(estimator.n_features_in_),
             "hidden_layer_sizes": [int(W.shape[1]) for W in estimator.coefs_[:-1]],
             "activation": estimator.activation,
-            "output_activation": "logistic",
+            "output_activation": _output_activation(len(estimator.classes_)),
         },
         "classes": [_json_scalar(c) for c in estimator.classes_],
         "coefs": [W.tolist() for W in estimator.coefs_],
@@ -71,7 +73,7 @@ def model_to_dict(estimator: MLPBinaryClassifier, preprocessing: Preprocessing |
     }
 
 
-def dump_model(estimator: MLPBinaryClassifier, preprocessing: Preprocessing | None = None) -> str:
+def dump_model(estimator: MLPPlaygroundClassifier, preprocessing: Preprocessing | None = None) -> str:
     """The model as a JSON text."""
     return json.dumps(model_to_dict(estimator, preprocessing), allow_nan=False, indent=1)
 
@@ -121,17 +123,18 @@ def model_from_dict(doc: Any) -> LoadedModel:
         isinstance(activation, str) and activation in ACTIVATIONS,
         "architecture.activation", f"one of {sorted(ACTIVATIONS)}",
     )
-    expect(arch.get("output_activation") == "logistic", "architecture.output_activation", '"logistic"')
-
     classes = doc.get("classes")
     expect(
-        isinstance(classes, list) and len(classes) == 2
+        isinstance(classes, list) and 2 <= len(classes) <= MAX_CLASSES
         and all(isinstance(c, str | int | float | bool) and _finite_scalar(c) for c in classes)
-        and classes[0] != classes[1] and len({type(c) for c in classes}) == 1,
-        "classes", "two distinct labels of one type",
+        and len(set(classes)) == len(classes) and len({type(c) for c in classes}) == 1,
+        "classes", f"2 to {MAX_CLASSES} distinct labels of one type",
     )
+    output = _output_activation(len(classes))
+    expect(arch.get("output_activation") == output, "architecture.output_activation",
+           f'"{output}" for {len(classes)} classes')
 
-    units = [d, *hidden, 1]
+    units = [d, *hidden, output_units(len(classes))]
     coefs = _arrays(doc.get("coefs"), "coefs", [(a, b) for a, b in zip(units[:-1], units[1:], strict=True)])
     intercepts = _arrays(doc.get("intercepts"), "intercepts", [(b,) for b in units[1:]])
 
@@ -142,7 +145,7 @@ def model_from_dict(doc: Any) -> LoadedModel:
     unknown = sorted(set(settings) - set(_SETTINGS))
     if unknown:
         raise ValueError(f"training.settings: unknown setting(s) {unknown}")
-    estimator = MLPBinaryClassifier(hidden_layer_sizes=tuple(hidden), activation=activation)
+    estimator = MLPPlaygroundClassifier(hidden_layer_sizes=tuple(hidden), activation=activation)
     try:
         estimator.set_params(**settings)
         estimator.training_config()
@@ -162,6 +165,8 @@ def model_from_dict(doc: Any) -> LoadedModel:
     )
     raw = doc.get("preprocessing")
     preprocessing = None if raw is None else Preprocessing.from_dict(raw, d)
+    expect(preprocessing is None or not preprocessing.classes or len(preprocessing.classes) == len(classes),
+           "preprocessing.classes", f"one name for each of the {len(classes)} classes")
 
     estimator.coefs_ = coefs
     estimator.intercepts_ = intercepts
@@ -183,6 +188,10 @@ def _refuse_constant(name):
 
 
 
+
+
+def _output_activation(n_classes: int) -> str:
+    return "logistic" if n_classes == 2 else "softmax"
 
 
 def _finite_scalar(v) -> bool:

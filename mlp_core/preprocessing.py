@@ -3,8 +3,9 @@
 A ``Preprocessing`` holds, for every input of the network, the column it comes from and how it is
 encoded (a number as it is, a two-valued column as 0/1, one category of a one-hot encoded column),
 the values that fill missing cells when the model was trained with imputation, and the
-standardization (mean and scale fitted on the training split only). ``to_dict`` / ``from_dict`` give
-its JSON form; ``from_dict`` validates every field and raises ``ValueError`` naming the bad one.
+standardization (mean and scale fitted on the training split only), and the names of the classes the network's
+outputs stand for. ``to_dict`` / ``from_dict`` give its JSON form; ``from_dict`` validates every field and raises
+``ValueError`` naming the bad one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import expect, is_finite
+from .config import MAX_CLASSES
 
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "missing", "#n/a"})
 MAX_INPUTS = 1000
@@ -64,7 +66,13 @@ class InputSpec:
 
 @dataclass(frozen=True)
 class Preprocessing:
-    """Everything needed to turn a new table into standardized network inputs, and to read its labels."""
+    """Everything needed to turn a new table into standardized network inputs, and to read its labels.
+
+    ``classes``: the target's class names in the order of the class indices y the network was trained on. Two
+    classes: ``(negative, positive)``, y = 1 for ``positive`` (``negative`` is "rest" when one class was trained
+    against all the others); k > 2 classes: all k, and ``positive`` and ``negative`` are None. Given only
+    ``positive`` and ``negative`` (a model file written before k classes), it is ``(negative, positive)``.
+    """
 
     inputs: tuple[InputSpec, ...]
     mean: np.ndarray
@@ -74,6 +82,11 @@ class Preprocessing:
     negative: str | None = None
     decimal_comma: bool = False
     notes: tuple[str, ...] = field(default=())
+    classes: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not self.classes and self.positive is not None and self.negative is not None:
+            object.__setattr__(self, "classes", (self.negative, self.positive))
 
     @property
     def feature_names(self) -> list[str]:
@@ -145,6 +158,7 @@ class Preprocessing:
             "target": self.target,
             "positive": self.positive,
             "negative": self.negative,
+            "classes": list(self.classes),
             "decimal_comma": self.decimal_comma,
         }
 
@@ -152,7 +166,8 @@ class Preprocessing:
     def from_dict(cls, doc, n_features: int) -> Preprocessing:
         """Validate the JSON form against a network with ``n_features`` inputs; raise ``ValueError``."""
         expect(isinstance(doc, dict), "preprocessing", "an object or null")
-        unknown = sorted(set(doc) - {"inputs", "mean", "scale", "target", "positive", "negative", "decimal_comma"})
+        unknown = sorted(set(doc) - {"inputs", "mean", "scale", "target", "positive", "negative", "classes",
+                                     "decimal_comma"})
         if unknown:
             raise ValueError(f"preprocessing: unknown field(s) {unknown}")
         items = doc.get("inputs")
@@ -169,9 +184,18 @@ class Preprocessing:
             value = doc.get(key)
             expect(value is None or _short_text(value), f"preprocessing.{key}", "a short text or null")
             texts[key] = value
+        classes = doc.get("classes", [])  # absent from files written before k classes
+        expect(isinstance(classes, list) and len(classes) <= MAX_CLASSES and len(set(map(str, classes))) == len(classes)
+               and all(_short_text(c) for c in classes) and len(classes) != 1, "preprocessing.classes",
+               f"a list of 2 to {MAX_CLASSES} distinct short texts, or empty")
+        k_classes = len(classes) > 2
+        expect(not k_classes or texts["positive"] is None and texts["negative"] is None, "preprocessing.positive",
+               "null when there are more than two classes")
+        expect(k_classes or not classes or classes == [texts["negative"], texts["positive"]], "preprocessing.classes",
+               "[negative, positive] for two classes")
         decimal_comma = doc.get("decimal_comma", False)
         expect(isinstance(decimal_comma, bool), "preprocessing.decimal_comma", "true or false")
-        return cls(inputs, mean, scale, decimal_comma=decimal_comma, **texts)
+        return cls(inputs, mean, scale, decimal_comma=decimal_comma, classes=tuple(classes), **texts)
 
 
 def standardization(X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,11 +1,10 @@
 """Train on a CSV and score new CSVs with a saved model: what the ``train`` and ``predict`` commands do.
 
 ``train_on_table`` loads a file (``csv_inputs.load_csv``), splits it by class, fits the standardization
-on the training split only and trains ``MLPBinaryClassifier``. ``score_table`` applies a saved model
-to a new table: columns are matched by name (or an explicit mapping), the stored preprocessing is
+on the training split only and trains ``MLPPlaygroundClassifier`` (two classes, or k). ``score_table`` applies a
+saved model to a new table: columns are matched by name (or an explicit mapping), the stored preprocessing is
 applied, and every row comes back — scored, or with the reason it could not be. ``neutralize_formulas``
-makes a table safe to open in a spreadsheet. Metrics are computed here in NumPy; the tests check them
-against scikit-learn's.
+makes a table safe to open in a spreadsheet. The metrics come from ``metrics``.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import io
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,8 @@ from sklearn.exceptions import ConvergenceWarning
 from .csv_inputs import load_csv
 from .csv_table import Table, read_table
 from .datasets import stratified_split
-from .estimator import MLPBinaryClassifier
+from .estimator import MLPPlaygroundClassifier
+from .metrics import binary_metrics, class_metrics, confusion
 from .persistence import LoadedModel
 from .preprocessing import Preprocessing, missing_mask
 
@@ -36,7 +36,7 @@ PLAIN_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?")
 class TrainedModel:
     """A model trained on a CSV: the estimator, the preprocessing to save with it, metrics, load report."""
 
-    estimator: MLPBinaryClassifier
+    estimator: MLPPlaygroundClassifier
     preprocessing: Preprocessing
     metrics: dict
     report: dict
@@ -44,14 +44,20 @@ class TrainedModel:
 
 @dataclass(frozen=True)
 class Scored:
-    """Every row of a scored table, in file order, plus ``probability`` and ``prediction`` (empty for a
-    row that could not be scored) and ``reason`` (why not; empty for a scored row). ``metrics``: None
-    unless the file has the target column."""
+    """Every row of a scored table, in file order, plus ``probability`` (of the positive class; for k classes one
+    ``probability_<class>`` column per class instead) and ``prediction`` (empty for a row that could not be
+    scored) and ``reason`` (why not; empty for a scored row). ``metrics``: None unless the file has the target
+    column."""
 
     frame: pd.DataFrame
     reasons: dict[int, str]  # row position -> why it could not be scored
     metrics: dict | None
-    columns: dict[str, str]  # the names of the added columns: probability, prediction, reason
+    columns: dict[str, str]  # the names of the added columns: probability (two classes), prediction, reason
+    class_columns: dict[str, str] = field(default_factory=dict)  # k classes: each class's probability column
+
+    @property
+    def probability_columns(self) -> list[str]:
+        return list(self.class_columns.values()) or [self.columns["probability"]]
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -88,14 +94,14 @@ def train_on_table(
     loaded = load_csv(table_or_bytes, target=target, positive=positive, features=features, impute=impute)
     X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=test_size, seed=seed)
     pre = loaded.preprocessing.fitted(X_train)
-    estimator = MLPBinaryClassifier(
+    estimator = MLPPlaygroundClassifier(
         hidden_layer_sizes=tuple(hidden), activation=activation, solver=solver, learning_rate_init=lr,
         alpha=alpha, batch_size=batch_size, max_iter=epochs, random_state=seed,
     )
     fit_with_progress(estimator, pre.standardize(X_train), y_train, progress)
     metrics = {
-        "train": binary_metrics(y_train, estimator.predict_proba(pre.standardize(X_train))[:, 1]),
-        "test": binary_metrics(y_test, estimator.predict_proba(pre.standardize(X_test))[:, 1]),
+        "train": _metrics(y_train, estimator.predict_proba(pre.standardize(X_train)), pre.classes),
+        "test": _metrics(y_test, estimator.predict_proba(pre.standardize(X_test)), pre.classes),
         "epochs": int(estimator.n_iter_),
         "stop_rule": estimator.stop_rule_,
         "stop_reason": estimator.stop_reason_,
@@ -103,7 +109,7 @@ def train_on_table(
     return TrainedModel(estimator, pre, metrics, loaded.report)
 
 
-def fit_with_progress(estimator: MLPBinaryClassifier, X, y, progress=None) -> MLPBinaryClassifier:
+def fit_with_progress(estimator: MLPPlaygroundClassifier, X, y, progress=None) -> MLPPlaygroundClassifier:
     """``estimator.fit(X, y, progress)`` without the ConvergenceWarning (``stop_reason_`` says it)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -140,39 +146,77 @@ def score_table(model: LoadedModel, table: Table | bytes | str | Path,
     X, reasons = pre.encode(inputs, decimal_comma=table.decimal_comma)
     ok = np.ones(len(frame), dtype=bool)
     ok[list(reasons)] = False
-    p = np.full(len(frame), np.nan)
+    k = len(model.estimator.classes_)
+    P = np.full((len(frame), k), np.nan)
     if ok.any():
-        p[ok] = model.estimator.predict_proba(pre.standardize(X[ok]))[:, 1]
-    predicted = np.where(p > 0.5, pre.positive or "1", pre.negative or "0").astype(object)
+        P[ok] = model.estimator.predict_proba(pre.standardize(X[ok]))
+    labels = _class_names(pre, k)
+    # The class ``predict`` gives: p > 0.5 of the positive class for two, the likeliest for k.
+    index = (P[:, 1] > 0.5).astype(int) if k == 2 else np.argmax(np.nan_to_num(P, nan=-1.0), axis=1)
+    predicted = np.array(labels, dtype=object)[index]
     predicted[~ok] = ""
 
     names = {key: _free_name(key, frame.columns) for key in ("probability", "prediction", "reason")}
     out = frame.copy()
-    out[names["probability"]] = p
+    if k == 2:
+        out[names["probability"]] = P[:, 1]
+        class_columns = {}
+    else:
+        del names["probability"]
+        class_columns = _class_columns(labels, [*frame.columns, *names.values()])
+        for i, column in enumerate(class_columns.values()):
+            out[column] = P[:, i]
     out[names["prediction"]] = predicted
     out[names["reason"]] = [reasons.get(i, "") for i in range(len(frame))]
     if table.long_rows is not None:  # rows pandas skipped for too many fields: back in place, unscored
-        out, reasons = _with_long_rows(out, reasons, table, names)
+        out, reasons = _with_long_rows(out, reasons, table, names, class_columns)
 
     metrics = None
     target = mapping.get(pre.target, pre.target) if pre.target else None
     if target is not None and target in frame.columns:
-        y, labelled = read_labels(frame[target].astype(str), pre)
+        y, labelled = read_labels(frame[target].astype(str), pre) if k == 2 else class_indices(frame[target], labels)
         use = ok & labelled
-        metrics = binary_metrics(y[use], p[use]) if use.any() else {"rows": 0}
+        metrics = _metrics(y[use], P[use], labels) if use.any() else {"rows": 0}
         metrics["rows_without_known_label"] = int((ok & ~labelled).sum())
-        metrics["confusion_matrix"] = _confusion(y[use], p[use], pre)
-    return Scored(out, reasons, metrics, names)
+        metrics["confusion_matrix"] = confusion(y[use], index[use], labels)
+    return Scored(out, reasons, metrics, names, class_columns)
 
 
-def _with_long_rows(out: pd.DataFrame, reasons: dict[int, str], table: Table,
-                    names: dict[str, str]) -> tuple[pd.DataFrame, dict[int, str]]:
+def _metrics(y: np.ndarray, P: np.ndarray, labels) -> dict:
+    """``binary_metrics`` of the positive class's probability for two classes, else ``class_metrics``."""
+    return binary_metrics(y, P[:, 1]) if P.shape[1] == 2 else class_metrics(y, P, labels)
+
+
+def _class_names(pre: Preprocessing, k: int) -> list[str]:
+    """The names of the model's k classes: the preprocessing's, or "0", "1", … when it has none."""
+    return list(pre.classes) if len(pre.classes) == k else [str(i) for i in range(k)]
+
+
+def _class_columns(labels: list[str], taken: list[str]) -> dict[str, str]:
+    """Each class's probability column, ``probability_<class>``, named apart from the file's columns."""
+    out = {}
+    for label in labels:
+        out[label] = _free_name(f"probability_{label}", [*taken, *out.values()])
+    return out
+
+
+def class_indices(cells: pd.Series, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """y (n,) of class indices into ``labels`` and whether each row's label is one of them."""
+    values = cells.astype(str).str.strip()
+    y = values.map({c: i for i, c in enumerate(labels)})
+    known = y.notna().to_numpy()
+    return y.fillna(0).to_numpy(dtype=int), known
+
+
+def _with_long_rows(out: pd.DataFrame, reasons: dict[int, str], table: Table, names: dict[str, str],
+                    class_columns: dict[str, str]) -> tuple[pd.DataFrame, dict[int, str]]:
     """The scored rows of ``table.frame`` and its long rows (``Table.long_rows``), unscored with their reason, in
     file order; the reasons keyed by position among all the file's data rows."""
     long = table.long_rows
     at = table.positions
     extra = pd.DataFrame(list(long.cells), columns=table.frame.columns, index=long.rows)
-    extra[names["probability"]] = np.nan
+    for column in class_columns.values() or [names["probability"]]:
+        extra[column] = np.nan
     extra[names["prediction"]] = ""
     extra[names["reason"]] = [long.reason(k) for k in range(len(long.rows))]
     merged = pd.concat([out.set_axis(at), extra]).sort_index(kind="stable").reset_index(drop=True)
@@ -190,34 +234,6 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def binary_metrics(y: np.ndarray, p: np.ndarray) -> dict:
-    """Accuracy (threshold 0.5, as ``predict``), log loss and ROC AUC (None with a single class) of the
-    probabilities ``p`` (n,) for labels ``y`` (n,) of 0/1."""
-    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
-    eps = np.finfo(float).eps  # scikit-learn's log_loss clips the same way
-    q = np.clip(p, eps, 1 - eps)
-    return {
-        "rows": int(len(y)),
-        "accuracy": float(np.mean((p > 0.5) == (y == 1))),
-        "log_loss": float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))),
-        "roc_auc": roc_auc(y, p),
-    }
-
-
-def roc_auc(y: np.ndarray, p: np.ndarray) -> float | None:
-    """Area under the ROC curve as the Mann-Whitney statistic, ties counted half; None with one class."""
-    y, p = np.asarray(y), np.asarray(p, dtype=float)
-    n_pos = int(np.sum(y == 1))
-    n_neg = len(y) - n_pos
-    if n_pos == 0 or n_neg == 0:
-        return None
-    order = np.argsort(p, kind="mergesort")
-    _, first, counts = np.unique(p[order], return_index=True, return_counts=True)
-    ranks = np.empty(len(p))
-    ranks[order] = np.repeat(first + (counts + 1) / 2, counts)  # average 1-based rank of each tie group
-    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
 def read_labels(cells: pd.Series, pre: Preprocessing) -> tuple[np.ndarray, np.ndarray]:
     """y (n,) of 0/1 and whether each row's label is known (one-vs-rest: any other value is negative)."""
     values = cells.str.strip().to_numpy()
@@ -225,13 +241,6 @@ def read_labels(cells: pd.Series, pre: Preprocessing) -> tuple[np.ndarray, np.nd
     positive = values == pre.positive
     negative = (values == pre.negative) | ((pre.negative == "rest") & present & ~positive)
     return positive.astype(float), present & (positive | negative)
-
-
-def _confusion(y: np.ndarray, p: np.ndarray, pre: Preprocessing) -> dict:
-    hit = p > 0.5
-    tp, fn = int(np.sum(hit & (y == 1))), int(np.sum(~hit & (y == 1)))
-    fp, tn = int(np.sum(hit & (y == 0))), int(np.sum(~hit & (y == 0)))
-    return {"labels": [pre.negative, pre.positive], "rows_true_columns_predicted": [[tn, fp], [fn, tp]]}
 
 
 def _free_name(name: str, taken) -> str:
@@ -254,8 +263,8 @@ def scored_csv(scored: Scored) -> str:
     formula cells neutralized, the probability in full precision (repr reads back as the same double), empty for
     a row that could not be scored."""
     frame = neutralize_formulas(scored.frame)
-    column = scored.columns["probability"]
-    frame[column] = [repr(float(p)) if p == p else "" for p in scored.frame[column]]
+    for column in scored.probability_columns:
+        frame[column] = [repr(float(p)) if p == p else "" for p in scored.frame[column]]
     buffer = io.StringIO()
     # CRLF line ends (RFC 4180): Python's csv module quotes a cell holding a carriage return only when the line
     # end has one, and an unquoted CR breaks the row in every reader.

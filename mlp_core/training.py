@@ -1,7 +1,7 @@
 """Training as a generator of immutable snapshots.
 
 ``train`` yields one ``Snapshot`` for the initial weights (epoch 0) and one after every epoch; the last
-carries ``stop_reason``. The dashboard draws each snapshot as it comes; ``MLPBinaryClassifier.fit``
+carries ``stop_reason``. The dashboard draws each snapshot as it comes; ``MLPPlaygroundClassifier.fit``
 drains the generator. Closing the generator at any point leaves nothing half-updated: every snapshot
 holds its own read-only copies. A snapshot taken with its ``Resume`` data (``resumable``) is a point training
 can go on from, exactly as if it had never stopped (``start``): what lets a recording keep only some epochs.
@@ -19,7 +19,7 @@ import numpy as np
 from . import kernels
 from .architecture import Architecture
 from .config import TrainingConfig
-from .network import as_random_state, init_params, layer_units, log_loss
+from .network import as_random_state, init_params, layer_units, log_loss, one_hot
 from .optimizers import apply_updates, make_optimizer
 
 # Training counts as diverged when an epoch's loss exceeds this multiple of the initial loss: gradient
@@ -83,7 +83,8 @@ class Snapshot:
         return self.architecture.intercepts(self.grads)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probability of the positive class for the rows of X (n, d) at this epoch's weights, shape (n,)."""
+        """For the rows of X (n, d) at this epoch's weights: the probability of the positive class, shape (n,), with
+        one output unit; of each class, shape (n, k), with k softmax outputs."""
         return self.architecture.predict_proba(self.params, X)
 
     @property
@@ -108,8 +109,11 @@ def train(
     initial_params=None,
     resumable=None,
     start: Snapshot | None = None,
+    n_classes: int = 2,
 ) -> Iterator[Snapshot]:
-    """Train a binary MLP on ``X`` (n, d) float and ``y`` (n,) of 0/1, yielding snapshots.
+    """Train an MLP on ``X`` (n, d) float and ``y`` (n,) of class indices 0..n_classes−1, yielding snapshots.
+
+    Two classes: one sigmoid output, y of 0/1 (1 the positive class). More: a softmax output of n_classes units.
 
     ``evaluate_every``: measure accuracy (and validation loss and accuracy when ``X_val`` is given)
     every k epochs, and on the first and last; 0 never. ``initial_params``: ``(coefs, intercepts)``
@@ -125,7 +129,7 @@ def train(
     n, d = X.shape
     act, alpha = config.activation, config.alpha
     rng = as_random_state(config.random_state)
-    units = layer_units(d, config.hidden_layer_sizes)
+    units = layer_units(d, config.hidden_layer_sizes, n_classes)
     arch = Architecture(units, act)
     if initial_params is None:
         initial_params = init_params(units, act, rng)
@@ -156,19 +160,23 @@ def train(
         grad /= m
         return float(loss), grad
 
+    def predicted(p):
+        """Class indices from the output: p > 0.5 for one sigmoid unit, the likeliest class for softmax."""
+        return (p > 0.5).astype(float) if p.ndim == 1 else np.argmax(p, axis=1).astype(float)
+
     def evaluate(snap_theta):
         metrics = {}
-        p = arch.predict_proba(snap_theta, X)
-        metrics["accuracy"] = float(np.mean((p > 0.5) == (y == 1)))
+        metrics["accuracy"] = float(np.mean(predicted(arch.predict_proba(snap_theta, X)) == y))
         if X_val is not None and len(X_val):
             p_val = arch.predict_proba(snap_theta, X_val)
-            metrics["val_loss"] = log_loss(y_val_col, p_val.reshape(-1, 1))
-            metrics["val_accuracy"] = float(np.mean((p_val > 0.5) == (y_val_col.ravel() == 1)))
+            metrics["val_loss"] = log_loss(y_val_target, p_val.reshape(len(X_val), -1))
+            metrics["val_accuracy"] = float(np.mean(predicted(p_val) == y_val_index))
         return metrics
 
     if X_val is not None:
         X_val = np.ascontiguousarray(X_val, dtype=float)
-        y_val_col = np.asarray(y_val, dtype=float).reshape(-1, 1)
+        y_val_index = np.asarray(y_val, dtype=float).ravel()
+        y_val_target = one_hot(y_val_index, n_classes)
 
     def evaluate_at(epoch, final=False):
         return evaluate_every > 0 and (final or epoch % evaluate_every == 0)

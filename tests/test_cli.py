@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mlp_core.config import MAX_CLASSES
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ("a,b,smoker,color,label\n"
          "1,2,yes,red,yes\n"
@@ -20,6 +22,7 @@ SMALL = ("a,b,smoker,color,label\n"
          "7,8,no,red,no\n"
          "9,10,no,green,yes\n")
 IRIS_LIKE = "x,y_,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n"
+MANY_CLASSES = "x,y_,kind\n" + "".join(f"{i % 5},{i % 7},c{i % (MAX_CLASSES + 1)}\n" for i in range(100))
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -110,7 +113,10 @@ def _refused(result: subprocess.CompletedProcess) -> str:
                                                                                                dtype=np.uint8)))],
      ["binary"]),
     (lambda tmp: ["inspect", _write(tmp, "image.csv", b"\x89PNG\r\n\x1a\n\x00\x00")], ["PNG"]),
-    (lambda tmp: ["inspect", _write(tmp, "iris.csv", IRIS_LIKE)], ["setosa", "versicolor", "virginica", "--positive"]),
+    (lambda tmp: ["inspect", _write(tmp, "iris.csv", IRIS_LIKE)], ["'versicolor'", "'virginica'", "fewer than two",
+                                                                  "--positive"]),
+    (lambda tmp: ["inspect", _write(tmp, "many.csv", MANY_CLASSES)], [f"{MAX_CLASSES + 1} classes",
+                                                                     f"At most {MAX_CLASSES}", "--positive"]),
     (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--target", "nope"], ["'nope'", "'label'"]),
     (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--positive", "maybe"], ["'maybe'", "yes", "no"]),
     (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--features", "a,zz"], ["'zz'"]),
@@ -120,7 +126,8 @@ def _refused(result: subprocess.CompletedProcess) -> str:
     (lambda tmp: ["inspect"], ["file"]),
     (lambda tmp: ["inspect", _write(tmp, "small.csv", SMALL), "--bogus"], ["--bogus"]),
     (lambda tmp: ["frobnicate"], ["frobnicate"]),
-], ids=["missing-file", "directory", "empty", "bom-only", "binary", "png", "three-classes", "unknown-target",
+], ids=["missing-file", "directory", "empty", "bom-only", "binary", "png", "a-class-of-one-row", "too-many-classes",
+        "unknown-target",
         "unknown-positive", "unknown-feature", "newline-in-names", "no-arguments", "no-file", "unknown-option",
         "unknown-command"])
 def test_unusable_input_gives_one_error_line_and_exit_2(tmp_path, make_args, words):
@@ -163,7 +170,7 @@ def test_closed_stdout_gives_no_traceback(tmp_path):
     ("a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n", ["--target"]),
     ("id,comment,label\n1,hello there,yes\n2,good day,no\n3,bye now,yes\n4,what now,no\n", ["--features"]),
     ("a,b,label\n1,,yes\n,2,no\n3,,yes\n,4,no\n", ["--impute", "--features"]),
-], ids=["three-classes", "one-class", "no-usable-feature", "no-row-left"])
+], ids=["a-class-of-one-row", "one-class", "no-usable-feature", "no-row-left"])
 def test_an_error_that_asks_for_a_setting_names_its_option(tmp_path, text, options):
     line = _refused(_run("inspect", _write(tmp_path, "data.csv", text)))
     for option in options:

@@ -149,3 +149,77 @@ def _write(folder: Path, name: str, text: str) -> str:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+def _penguins_like(n: int = 240, seed: int = 3) -> str:
+    """Three species told apart by two measurements and an island, with a text column, names with spaces."""
+    rng = np.random.default_rng(seed)
+    species = np.array(["Adelie", "Chinstrap", "Gentoo penguin"])[np.arange(n) % 3]
+    centre = {"Adelie": (38.8, 18.3), "Chinstrap": (48.8, 18.4), "Gentoo penguin": (47.5, 15.0)}
+    rows = []
+    for i, s in enumerate(species):
+        bill, depth = rng.normal(centre[s], (2.5, 0.9))
+        island = "Biscoe" if s == "Gentoo penguin" or i % 5 == 0 else "Dream"
+        rows.append(f"{bill:.1f},{depth:.1f},{island},{s}")
+    return "\n".join(["bill_length,bill_depth,island,species", *rows]) + "\n"
+
+
+@pytest.fixture(scope="module")
+def trained_three(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli3")
+    data = folder / "penguins.csv"
+    data.write_text(_penguins_like(), encoding="utf-8")
+    model = folder / "model.json"
+    result = _run("train", str(data), "--target", "species", "--hidden", "6", "--epochs", "300", "--seed", "1",
+                  "--out", str(model))
+    assert result.returncode == 0, result.stderr
+    return folder, data, model, result
+
+
+def test_train_three_classes_writes_a_softmax_model_and_per_class_metrics(trained_three):
+    _, _, model, result = trained_three
+    doc = json.loads(model.read_text(encoding="utf-8"))
+    assert doc["architecture"]["output_activation"] == "softmax" and len(doc["coefs"][-1][0]) == 3
+    loaded = load_model(model.read_bytes())
+    assert loaded.preprocessing.classes == ("Adelie", "Chinstrap", "Gentoo penguin")
+    assert loaded.preprocessing.positive is None
+    metrics = json.loads(result.stdout)
+    for part in ("train", "test"):
+        assert set(metrics[part]) == {"rows", "accuracy", "log_loss", "roc_auc", "roc_auc_per_class"}
+        assert set(metrics[part]["roc_auc_per_class"]) == set(loaded.preprocessing.classes)
+    assert metrics["test"]["rows"] == 60 and metrics["test"]["accuracy"] > 0.9  # three well-separated species
+
+
+def test_predict_three_classes_writes_each_class_probability_and_a_k_by_k_confusion_matrix(trained_three):
+    folder, data, model, _ = trained_three
+    out = folder / "pred.csv"
+    result = _run("predict", str(model), str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    frame = _predictions(out.read_text(encoding="utf-8"))
+    classes = ["Adelie", "Chinstrap", "Gentoo penguin"]
+    columns = [f"probability_{c}" for c in classes]
+    assert list(frame.columns) == ["bill_length", "bill_depth", "island", "species", *columns, "prediction", "reason"]
+    P = frame[columns].astype(float).to_numpy()
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-12)
+    assert frame["prediction"].tolist() == [classes[i] for i in P.argmax(axis=1)]
+    estimator = load_model(model.read_bytes())
+    expected = score_table(estimator, data.read_bytes())
+    for column in columns:
+        assert [float(p) for p in frame[column]] == expected.frame[column].tolist()  # exact
+    metrics = json.loads(result.stdout)
+    matrix = np.array(metrics["confusion_matrix"]["rows_true_columns_predicted"])
+    assert metrics["confusion_matrix"]["labels"] == classes and matrix.shape == (3, 3)
+    truth = frame["species"].map(classes.index).to_numpy()
+    for i in range(3):
+        for j in range(3):
+            assert matrix[i, j] == np.sum((truth == i) & (P.argmax(axis=1) == j))
+    assert metrics["accuracy"] == np.trace(matrix) / 240
+
+
+def test_inspect_three_classes_and_one_against_the_rest(tmp_path):
+    data = tmp_path / "penguins.csv"
+    data.write_text(_penguins_like(), encoding="utf-8")
+    report = json.loads(_run("inspect", str(data), "--target", "species").stdout)
+    assert report["labels"] == ["Adelie", "Chinstrap", "Gentoo penguin"] and report["positive"] is None
+    report = json.loads(_run("inspect", str(data), "--target", "species", "--positive", "gentoo penguin").stdout)
+    assert report["labels"] == ["rest", "Gentoo penguin"] and report["positive"] == "Gentoo penguin"

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 
 from mlp_core import MLPBinaryClassifier
+from mlp_core.config import MAX_CLASSES
 from mlp_core.csv_inputs import ID_NAME, LoadedCSV, load_csv
 from mlp_core.csv_messages import SETTINGS, CSVError, Message, worded
 from mlp_core.csv_table import read_table
@@ -75,10 +76,36 @@ def test_breast_cancer_matches_scikit_learn_loader():
     assert "count header" in _notices(loaded)
 
 
-def test_iris_three_classes_refused_with_the_classes_and_how_to_choose():
-    message = _refusal((SKLEARN_DATA / "iris.csv").read_bytes())
-    for name in ("setosa", "versicolor", "virginica", "positive class", "target column"):
+def test_iris_three_classes_load_as_class_indices_with_their_names():
+    loaded = load_csv(SKLEARN_DATA / "iris.csv")
+    ref = load_iris()
+    np.testing.assert_array_equal(loaded.X, ref.data)
+    np.testing.assert_array_equal(loaded.y, ref.target)
+    assert loaded.preprocessing.classes == tuple(ref.target_names) == tuple(loaded.report["labels"])
+    assert loaded.preprocessing.positive is None and loaded.report["positive"] is None
+    assert loaded.report["class_counts_used"] == {name: 50 for name in ref.target_names}
+    assert "3 classes" in _notices(loaded) and "positive class" in _notices(loaded)
+
+
+def test_iris_three_classes_refused_where_two_are_the_most_with_the_classes_and_how_to_choose():
+    message = _refusal((SKLEARN_DATA / "iris.csv").read_bytes(), max_classes=2)
+    for name in ("setosa", "versicolor", "virginica", "At most 2 classes", "positive class", "target column"):
         assert name in message
+
+
+def test_up_to_the_most_classes_load_and_one_more_is_refused_saying_what_to_do():
+    def table(k):
+        return "a,b,kind\n" + "".join(f"{i * 0.37 % 5:.2f},{i % 7},c{i % k}\n" for i in range(3 * k))
+    assert len(_load(table(MAX_CLASSES)).preprocessing.classes) == MAX_CLASSES
+    message = _refusal(table(MAX_CLASSES + 1))
+    for words in (f"{MAX_CLASSES + 1} classes", f"At most {MAX_CLASSES} classes", "positive class", "one-vs-rest",
+                  "another target column"):
+        assert words in message
+
+
+def test_a_class_with_a_single_row_is_refused_naming_it():
+    message = _refusal("a,b,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n8,9,virginica\n")
+    assert "'versicolor'" in message and "fewer than two usable rows" in message and "'setosa'" not in message
 
 
 def test_iris_one_vs_rest_with_a_chosen_positive_class():
@@ -92,13 +119,14 @@ def test_iris_one_vs_rest_with_a_chosen_positive_class():
     assert "one-vs-rest" in _notices(loaded).lower()
 
 
-def test_wine_three_classes_refused_then_one_vs_rest():
+def test_wine_three_classes_then_one_vs_rest():
     path = SKLEARN_DATA / "wine_data.csv"
-    message = _refusal(path.read_bytes())
-    for name in ("class_0", "class_1", "class_2", "positive class"):
-        assert name in message
-    loaded = load_csv(path, positive="class_0")
     ref = load_wine()
+    loaded = load_csv(path)
+    np.testing.assert_array_equal(loaded.y, ref.target)
+    assert loaded.preprocessing.classes == ("class_0", "class_1", "class_2")
+    loaded = load_csv(path, positive="class_0")
+    assert loaded.preprocessing.classes == ("rest", "class_0")
     np.testing.assert_array_equal(loaded.X, ref.data)
     np.testing.assert_array_equal(loaded.y, (ref.target == 0).astype(int))
     assert int(loaded.y.sum()) == 59
@@ -450,8 +478,10 @@ def test_a_row_ending_in_an_empty_cell_is_a_missing_value_not_a_short_row():
 WIDE = ",".join(f"c{j}" for j in range(1005)) + ",label\n" + "".join(
     ",".join(str((i * 7 + j) % 5) for j in range(1005)) + f",{'yes' if i % 2 else 'no'}\n" for i in range(6))
 ASKING = {  # a file and load_csv's arguments: the settings its refusal asks to change
-    "three classes": ("x,y,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n", {},
+    "three classes": ("x,y,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n", {"max_classes": 2},
                       {"positive", "target"}),
+    "a class of one row": ("x,y,kind\n1,2,setosa\n3,4,versicolor\n5,6,virginica\n7,8,setosa\n", {},
+                           {"positive", "target"}),
     "one class": ("a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n", {}, {"target"}),
     "no usable feature": ("id,comment,label\n1,hello there,yes\n2,good day,no\n3,bye now,yes\n4,what now,no\n", {},
                           {"features"}),

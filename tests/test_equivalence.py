@@ -89,3 +89,52 @@ def test_scikit_learn_stop_rule_stops_at_the_same_epoch():
     assert ours.n_iter_ == ref.n_iter_
     assert ours.stop_rule_ == "tol"
     np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=0, atol=TOL)
+
+
+def _data_k(k, n=240, d=3, seed=0):
+    """k classes from bands of a non-linear score: no plane separates them."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d)
+    score = X[:, 0] * X[:, 1] + 0.5 * X[:, 2]
+    y = np.digitize(score, np.quantile(score, np.arange(1, k) / k))
+    return X, np.array([f"class {c}" for c in "ABCD"])[y]
+
+
+def _assert_close_k(ref, ours, X, tol):
+    assert ours.n_iter_ == ref.n_iter_ == 150
+    np.testing.assert_array_equal(ours.classes_, ref.classes_)
+    assert ours.coefs_[-1].shape[1] == ref.coefs_[-1].shape[1] == len(ref.classes_)  # k softmax units
+    for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=tol)
+    np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=0, atol=tol)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), rtol=0, atol=tol)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+K_TOL = 1e-9  # the issue's bound for k classes; the softmax's exp and sums round a little differently
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("k", [3, 4])
+def test_k_class_full_batch_training_equals_scikit_learn(k, activation, optimizer):
+    X, y = _data_k(k)
+    lr = 0.01 if optimizer == "adam" else 0.1
+    ref, ours = _fit_both(
+        X, y, hidden_layer_sizes=(5, 4), activation=activation, alpha=1e-3,
+        batch_size=len(X), shuffle=False, learning_rate_init=lr, **OPTIMIZERS[optimizer],
+    )
+    _assert_close_k(ref, ours, X, K_TOL)
+    assert ref.loss_curve_[-1] < 0.9 * ref.loss_curve_[0], "the run should learn something, or it proves little"
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("k", [3, 4])
+def test_k_class_shuffled_mini_batch_training_equals_scikit_learn(k, activation, optimizer):
+    X, y = _data_k(k, n=230)  # 4 batches of 50 and a last one of 30, reshuffled every epoch
+    ref, ours = _fit_both(
+        X, y, hidden_layer_sizes=(4, 3), activation=activation, alpha=1e-4, batch_size=50,
+        shuffle=True, learning_rate_init=0.01, **OPTIMIZERS[optimizer],
+    )
+    _assert_close_k(ref, ours, X, K_TOL)

@@ -11,16 +11,16 @@ from numba import njit
 
 from mlp_core import kernels
 from mlp_core.architecture import Architecture
-from mlp_core.network import forward, init_params, layer_units, loss_and_gradients
+from mlp_core.network import forward, init_params, layer_units, loss_and_gradients, one_hot
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _case(n, hidden=(3, 2), activation="relu", d=3, seed=0):
+def _case(n, hidden=(3, 2), activation="relu", d=3, seed=0, n_classes=2):
     rng = np.random.RandomState(seed)
     X = rng.randn(n, d) * 2
-    y = (rng.rand(n) > 0.5).astype(float)
-    units = layer_units(d, hidden)
+    y = rng.randint(0, n_classes, n).astype(float)
+    units = layer_units(d, hidden, n_classes)
     coefs, intercepts = init_params(units, activation, rng)
     lay = Architecture(units, activation)
     return X, y, coefs, intercepts, lay
@@ -121,6 +121,37 @@ def test_vectorized_exp_and_log_are_within_two_ulp_of_numpy():
     out = np.empty_like(q)
     _map_log(q, out)
     assert np.max(np.abs(out - np.log(q)) / np.maximum(np.spacing(np.abs(np.log(q))), 5e-324)) <= 2
+
+
+@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+@pytest.mark.parametrize("hidden", [(3, 2), ()], ids=str)
+@pytest.mark.parametrize("n", [1, 255, 20_000])
+@pytest.mark.parametrize("k", [3, 5])
+def test_fused_softmax_pass_equals_numpy_reference(k, n, hidden, activation):
+    X, y, coefs, intercepts, lay = _case(n, hidden, activation, n_classes=k)
+    sums = _kernel_sums(X, y, lay, lay.flatten(coefs, intercepts))
+    Y = one_hot(y, k)
+    loss, coef_grads, intercept_grads, _ = loss_and_gradients(coefs, intercepts, X, Y, activation, 0.0)
+    np.testing.assert_allclose(sums[-1] / n, loss, rtol=1e-12)
+    np.testing.assert_allclose(sums[:-1] / n, lay.flatten(coef_grads, intercept_grads), rtol=1e-10, atol=1e-15)
+
+
+def test_softmax_loss_clipping_matches_reference_for_certain_mistakes():
+    X, y, coefs, intercepts, lay = _case(64, hidden=(), n_classes=4)
+    coefs = [np.linspace(-400.0, 400.0, coefs[0].size).reshape(coefs[0].shape)]  # one class takes p = 1
+    sums = _kernel_sums(X, y, lay, lay.flatten(coefs, intercepts))
+    loss = loss_and_gradients(coefs, intercepts, X, one_hot(y, 4), "relu", 0.0)[0]
+    assert loss > 0.5 * -np.log(np.finfo(float).eps)  # most rows are certain of a wrong class: p clipped to eps
+    np.testing.assert_allclose(sums[-1] / 64, loss, rtol=1e-12)
+
+
+@pytest.mark.parametrize("k", [3, 6])
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_compiled_softmax_forward_equals_numpy_forward(activation, k):
+    X, _, coefs, intercepts, lay = _case(30_000, (4, 3), activation, n_classes=k)
+    P = lay.predict_proba(lay.flatten(coefs, intercepts), X)
+    assert P.shape == (30_000, k)
+    np.testing.assert_allclose(P, forward(coefs, intercepts, X, activation)[-1], rtol=1e-12, atol=1e-300)
 
 
 @pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])

@@ -15,16 +15,17 @@ from mlp_core.network import (
     layer_units,
     log_loss,
     loss_and_gradients,
+    one_hot,
     output_logit,
     predict_proba,
 )
 
 
-def _problem(activation, hidden=(3, 2), n=25, d=3, seed=0):
+def _problem(activation, hidden=(3, 2), n=25, d=3, seed=0, n_classes=2):
     rng = np.random.RandomState(seed)
     X = rng.randn(n, d)
-    y = (rng.rand(n, 1) > 0.5).astype(float)
-    coefs, intercepts = init_params(layer_units(d, hidden), activation, rng)
+    y = one_hot(rng.randint(0, n_classes, n), n_classes)  # (n, 1) of 0/1 for two classes, else one-hot
+    coefs, intercepts = init_params(layer_units(d, hidden, n_classes), activation, rng)
     return X, y, coefs, intercepts
 
 
@@ -33,11 +34,13 @@ def _objective(coefs, intercepts, X, y, activation, alpha):
     return log_loss(y, p) + l2_penalty(coefs, alpha, X.shape[0])
 
 
+@pytest.mark.parametrize("n_classes", [2, 3, 4])
 @pytest.mark.parametrize("alpha", [0.0, 0.3])
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("hidden", [(3, 2), (4,), (), (5, 4, 3)], ids=str)
-def test_backward_matches_central_finite_differences(activation, alpha, hidden):
-    X, y, coefs, intercepts = _problem(activation, hidden)
+def test_backward_matches_central_finite_differences(activation, alpha, hidden, n_classes):
+    # Two classes: sigmoid output and logistic loss; three and four: softmax and cross-entropy, delta P − Y.
+    X, y, coefs, intercepts = _problem(activation, hidden, n_classes=n_classes)
     _, coef_grads, intercept_grads, _ = loss_and_gradients(coefs, intercepts, X, y, activation, alpha)
     # Five-point central difference: truncation error O(h^4), so for smooth activations h can stay
     # large enough that rounding does not swamp the tiny gradients of deep logistic networks; ReLU is
@@ -124,4 +127,35 @@ def test_predict_proba_is_scikit_learns_for_the_same_weights(activation):
         ref = MLPClassifier(hidden_layer_sizes=(3, 2), activation=activation, max_iter=5, random_state=1)
         ref.fit(X, y.ravel())
     np.testing.assert_allclose(predict_proba(ref.coefs_, ref.intercepts_, X, activation), ref.predict_proba(X)[:, 1],
+                               rtol=1e-13, atol=1e-300)
+
+
+def test_softmax_output_delta_is_p_minus_one_hot_and_loss_is_minus_log_p_true():
+    # One sample, no hidden layer, three classes: dL/db = P − Y and L = −log P[true], by hand.
+    X = np.array([[0.5, -1.0]])
+    W, b = np.array([[0.3, -0.2, 0.1], [0.2, 0.4, -0.3]]), np.array([0.1, 0.0, -0.1])
+    z = X[0] @ W + b
+    P = np.exp(z) / np.exp(z).sum()
+    for label in range(3):
+        Y = one_hot([label], 3)
+        loss, _, intercept_grads, p = loss_and_gradients([W], [b], X, Y, "relu", 0.0)
+        np.testing.assert_allclose(p[0], P, rtol=1e-15)
+        np.testing.assert_allclose(intercept_grads[0], P - Y[0], rtol=1e-15, atol=1e-17)
+        np.testing.assert_allclose(loss, -np.log(P[label]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("k", [3, 4])
+def test_k_class_init_and_predict_proba_are_scikit_learns(k):
+    X, y, _, _ = _problem("tanh", n=80, n_classes=k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = MLPClassifier(hidden_layer_sizes=(3, 2), activation="tanh", max_iter=1, random_state=5)
+        ref._random_state = np.random.RandomState(5)
+        coefs, intercepts = init_params(layer_units(3, (3, 2), k), "tanh", 5)
+        for W, b, (fan_in, fan_out) in zip(coefs, intercepts, [(3, 3), (3, 2), (2, k)], strict=True):
+            W_ref, b_ref = ref._init_coef(fan_in, fan_out, np.float64)  # the output layer has k units
+            np.testing.assert_array_equal(W, W_ref)
+            np.testing.assert_array_equal(b, b_ref)
+        ref.fit(X, y.argmax(axis=1))
+    np.testing.assert_allclose(predict_proba(ref.coefs_, ref.intercepts_, X, "tanh"), ref.predict_proba(X),
                                rtol=1e-13, atol=1e-300)

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
-from mlp_core import MLPBinaryClassifier
-from mlp_core.config import MAX_LAYERS
+from mlp_core import MLPPlaygroundClassifier
+from mlp_core.config import MAX_CLASSES, MAX_LAYERS
 from mlp_core.persistence import MAX_BYTES, LoadedModel, dump_model, load_model, model_from_dict, model_to_dict
 from mlp_core.preprocessing import InputSpec, Preprocessing
 
@@ -29,11 +29,11 @@ FEATURES = Preprocessing(
 )
 
 
-def _fit(y=LABELS["int"], **params) -> MLPBinaryClassifier:
+def _fit(y=LABELS["int"], **params) -> MLPPlaygroundClassifier:
     params = {"random_state": 3, "max_iter": 60, **params}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return MLPBinaryClassifier(**params).fit(X, y)
+        return MLPPlaygroundClassifier(**params).fit(X, y)
 
 
 @functools.cache
@@ -46,7 +46,7 @@ def _valid_doc() -> dict:
     return json.loads(_valid_text())
 
 
-def _assert_same_fit(loaded: MLPBinaryClassifier, model: MLPBinaryClassifier) -> None:
+def _assert_same_fit(loaded: MLPPlaygroundClassifier, model: MLPPlaygroundClassifier) -> None:
     assert np.array_equal(loaded.predict_proba(X_NEW), model.predict_proba(X_NEW))
     assert np.array_equal(loaded.predict(X_NEW), model.predict(X_NEW))
     assert np.array_equal(loaded.classes_, model.classes_)
@@ -138,9 +138,9 @@ def test_saving_a_model_with_nan_weights_raises_instead_of_writing_nan():
 
 def test_saving_an_unfitted_estimator_raises():
     with pytest.raises(ValueError, match="not trained"):
-        dump_model(MLPBinaryClassifier())
+        dump_model(MLPPlaygroundClassifier())
     with pytest.raises(ValueError, match="not trained"):
-        model_to_dict(MLPBinaryClassifier())
+        model_to_dict(MLPPlaygroundClassifier())
 
 
 # --- a corpus of malformed files -----------------------------------------------------------------------
@@ -244,7 +244,11 @@ MALFORMED = [
     ("output_activation missing", _drop("architecture", "output_activation"), r"^architecture\.output_activation:"),
     ("classes missing", _drop("classes"), r"^classes:"),
     ("one class", _set("classes", [7]), r"^classes:"),
-    ("three classes", _set("classes", [-3, 7, 9]), r"^classes:"),
+    ("three classes for one output unit", _set("classes", [-3, 7, 9]), r"^architecture\.output_activation:"),
+    ("three classes, softmax, one output unit", _edit(lambda d: (d["classes"].append(9),
+                                                                 d["architecture"].update(output_activation="softmax"))),
+     r"^coefs\[2\]:"),
+    ("more classes than the most", _set("classes", list(range(MAX_CLASSES + 1))), r"^classes:"),
     ("duplicate classes", _set("classes", [7, 7]), r"^classes:"),
     ("nested class list", _set("classes", [[-3], [7]]), r"^classes:"),
     ("mixed class types", _set("classes", [-3, "7"]), r"^classes:"),
@@ -311,6 +315,12 @@ MALFORMED = [
     ("scale zero", _set("preprocessing", "scale", [1.0, 0.0, 1.0]), r"^preprocessing\.scale:"),
     ("scale negative", _set("preprocessing", "scale", [1.0, -2.0, 1.0]), r"^preprocessing\.scale:"),
     ("target a number", _set("preprocessing", "target", 5), r"^preprocessing\.target:"),
+    ("class names not [negative, positive]", _set("preprocessing", "classes", ["yes", "no"]),
+     r"^preprocessing\.classes:"),
+    ("one class name", _set("preprocessing", "classes", ["no"]), r"^preprocessing\.classes:"),
+    ("class names a string", _set("preprocessing", "classes", "no,yes"), r"^preprocessing\.classes:"),
+    ("three class names beside a positive class", _set("preprocessing", "classes", ["a", "b", "c"]),
+     r"^preprocessing\.positive:"),
     ("decimal_comma a string", _set("preprocessing", "decimal_comma", "yes"), r"^preprocessing\.decimal_comma:"),
 ]
 
@@ -400,3 +410,4 @@ def test_any_replaced_field_loads_a_working_model_or_raises_value_error(doc):
         p = estimator.predict_proba(np.random.RandomState(2).randn(20, estimator.n_features_in_))
     assert p.shape == (20, 2)
     assert np.isfinite(p).all() and (p >= 0).all() and (p <= 1).all()
+

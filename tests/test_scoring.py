@@ -2,6 +2,7 @@
 regression on real data, metrics against scikit-learn's, scores against the estimator itself, and every
 row accounted for."""
 
+import io
 import os
 import warnings
 
@@ -9,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from sklearn.datasets import load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.metrics import accuracy_score, confusion_matrix, log_loss, roc_auc_score
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
@@ -19,15 +21,10 @@ from mlp_core import MLPBinaryClassifier
 from mlp_core.csv_inputs import load_csv
 from mlp_core.csv_table import read_table
 from mlp_core.datasets import stratified_split
+from mlp_core.metrics import binary_metrics, class_metrics, confusion, roc_auc
 from mlp_core.persistence import dump_model, load_model
-from mlp_core.scoring import (
-    binary_metrics,
-    fit_with_progress,
-    neutralize_formulas,
-    roc_auc,
-    score_table,
-    train_on_table,
-)
+from mlp_core.preprocessing import standardization
+from mlp_core.scoring import fit_with_progress, neutralize_formulas, score_table, scored_csv, train_on_table
 
 DATA = os.path.join(os.path.dirname(sklearn.__file__), "datasets", "data")
 BREAST_CANCER = os.path.join(DATA, "breast_cancer.csv")
@@ -248,3 +245,70 @@ def test_rows_with_more_fields_than_the_header_are_kept_in_place_unscored_with_t
     np.testing.assert_array_equal(scored.frame["probability"].to_numpy()[kept],
                                   others.frame["probability"].to_numpy()[kept])
     assert scored.metrics["rows"] == len(kept)  # the long row is not measured
+
+
+# k classes
+
+
+def test_class_metrics_match_scikit_learn():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 4, 400)
+    P = rng.dirichlet(np.ones(4), 400)
+    P[np.arange(400), y] += 0.4 * rng.uniform(size=400)
+    P /= P.sum(axis=1, keepdims=True)
+    P[:50] = np.round(P[:50], 1) / np.round(P[:50], 1).sum(axis=1, keepdims=True)  # ties
+    P[50] = [0.0, 0.0, 1.0, 0.0] if y[50] != 2 else [1.0, 0.0, 0.0, 0.0]  # clipped in the log loss
+    names = ["a", "b", "c", "d"]
+    metrics = class_metrics(y, P, names)
+    np.testing.assert_allclose(metrics["log_loss"], log_loss(y, P, labels=range(4)), rtol=1e-12)
+    np.testing.assert_allclose(metrics["roc_auc"], roc_auc_score(y, P, multi_class="ovr", average="macro"),
+                               rtol=1e-12)
+    for i, name in enumerate(names):
+        np.testing.assert_allclose(metrics["roc_auc_per_class"][name], roc_auc_score(y == i, P[:, i]), rtol=1e-12)
+    assert metrics["accuracy"] == accuracy_score(y, P.argmax(axis=1))
+    predicted = P.argmax(axis=1)
+    assert confusion(y, predicted, names)["rows_true_columns_predicted"] == confusion_matrix(y, predicted).tolist()
+    assert class_metrics(y[y != 3], P[y != 3], names)["roc_auc"] is None  # no row of 'd': no macro AUC
+
+
+@pytest.fixture(scope="module")
+def wine():
+    with open(WINE, "rb") as handle:
+        return train_on_table(handle.read())
+
+
+def test_wine_three_classes_classify_as_well_as_a_logistic_regression(wine):
+    loaded = load_csv(WINE)
+    X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=0.25, seed=0)
+    mean, scale = standardization(X_train)
+    linear = LogisticRegression(max_iter=10_000).fit((X_train - mean) / scale, y_train)
+    test = wine.metrics["test"]
+    assert wine.estimator.coefs_[-1].shape[1] == 3 and wine.preprocessing.classes == ("class_0", "class_1", "class_2")
+    assert test["rows"] == len(y_test)
+    assert abs(test["accuracy"] - linear.score((X_test - mean) / scale, y_test)) <= 0.03, test
+    majority = max(np.mean(y_test == c) for c in range(3))
+    assert test["accuracy"] >= majority + 0.4 and test["roc_auc"] > 0.95, test
+
+
+def test_k_class_scores_equal_the_estimator_with_a_column_per_class(wine):
+    frame = pd.DataFrame(load_wine().data, columns=[f"column_{j + 1}" for j in range(13)]).astype(object)
+    frame["column_14"] = np.array(wine.preprocessing.classes)[load_wine().target]
+    frame.loc[3, "column_2"] = "n/a"
+    scored = score_table(_saved(wine), frame.to_csv(index=False).encode())
+    expected = wine.estimator.predict_proba(wine.preprocessing.standardize(load_wine().data))
+    columns = [f"probability_{c}" for c in wine.preprocessing.classes]
+    assert list(scored.frame.columns) == [*frame.columns, *columns, "prediction", "reason"]
+    ok = np.arange(len(frame)) != 3
+    np.testing.assert_array_equal(scored.frame[columns].to_numpy()[ok], expected[ok])
+    assert scored.frame.loc[3, "reason"] and scored.frame.loc[3, "prediction"] == ""
+    assert np.isnan(scored.frame.loc[3, columns].to_numpy(dtype=float)).all()
+    predicted = expected.argmax(axis=1)
+    assert scored.frame["prediction"][ok].tolist() == [wine.preprocessing.classes[i] for i in predicted[ok]]
+    truth = load_wine().target
+    assert scored.metrics["rows"] == len(frame) - 1
+    np.testing.assert_allclose(scored.metrics["log_loss"], log_loss(truth[ok], expected[ok]), rtol=1e-12)
+    assert scored.metrics["confusion_matrix"]["rows_true_columns_predicted"] == confusion_matrix(
+        truth[ok], predicted[ok]).tolist()
+    written = pd.read_csv(io.StringIO(scored_csv(scored)), dtype=str, keep_default_na=False)
+    assert [float(p) for p in written[columns[2]][ok]] == expected[ok, 2].tolist()  # full precision
+    assert (written.loc[3, columns] == "").all()

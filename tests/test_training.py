@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
 
 from mlp_core import MLPBinaryClassifier, TrainingConfig, train
@@ -179,3 +180,19 @@ def test_training_goes_on_from_a_resumable_snapshot_exactly_as_it_would_have(set
             np.testing.assert_array_equal(a.params, b.params)
             np.testing.assert_array_equal(a.grads, b.grads)
             assert (a.loss, a.accuracy, a.val_loss, a.stop_rule) == (b.loss, b.accuracy, b.val_loss, b.stop_rule)
+
+
+def test_k_class_snapshots_measure_accuracy_and_validation_loss_of_their_own_softmax():
+    rng = np.random.RandomState(2)
+    X, X_val = rng.randn(240, 3), rng.randn(80, 3)
+    y, y_val = (np.digitize(Z[:, 0] + Z[:, 1] * Z[:, 2], [-0.5, 0.5]) for Z in (X, X_val))
+    config = TrainingConfig(hidden_layer_sizes=(5,), random_state=1, max_iter=30, tol=None, weight_tol=None)
+    snaps = list(train(X, y, config, X_val=X_val, y_val=y_val, n_classes=3))
+    assert snaps[-1].coefs[-1].shape == (5, 3)
+    for snap in (snaps[0], snaps[-1]):
+        P, P_val = snap.predict_proba(X), snap.predict_proba(X_val)
+        assert P.shape == (240, 3) and P_val.shape == (80, 3)
+        assert snap.accuracy == np.mean(P.argmax(axis=1) == y)
+        assert snap.val_accuracy == np.mean(P_val.argmax(axis=1) == y_val)
+        np.testing.assert_allclose(snap.val_loss, log_loss(y_val, P_val, labels=range(3)), rtol=1e-12)
+    assert snaps[-1].loss < snaps[0].loss

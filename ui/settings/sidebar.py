@@ -199,8 +199,9 @@ def load_user_csv(session: Session, choices: dict):
     table = _table(session)
     if isinstance(table, str):
         raise CSVError(table)
+    # The pages draw two classes for now: more are refused here, asking for one class against the rest.
     return load_csv(table, target=choices["target"], positive=choices["positive"], features=choices["features"],
-                    impute=choices["impute"])
+                    impute=choices["impute"], max_classes=2)
 
 
 def network_controls(current: NetworkSettings) -> NetworkSettings:
