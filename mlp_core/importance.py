@@ -13,26 +13,32 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .network import log_loss
+from .network import log_loss, one_hot
 
 REPEATS = 5
 
 
 def permutation_importance(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
                            repeats: int = REPEATS, seed: int = 0) -> np.ndarray:
-    """Mean increase of the log loss of ``predict`` (X (n, d) → p (n,) of the positive class) on (X, y) when
-    one input's column is shuffled, shape (d,); ``repeats`` shuffles per input, drawn from ``seed``.
+    """Mean increase of the log loss of ``predict`` (X (n, d) → p (n,) of the positive class, or P (n, k) of each
+    class) on (X, y) (class indices) when one input's column is shuffled, shape (d,); ``repeats`` shuffles per
+    input, drawn from ``seed``.
     Negative values (shuffling helped, by chance) are kept: they say the input does not matter."""
     X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    base = log_loss(y, predict(X))
+    first = np.asarray(predict(X))
+    Y = one_hot(y, 2 if first.ndim == 1 else first.shape[1])
+
+    def loss(p):
+        return log_loss(Y, np.asarray(p).reshape(len(Y), -1))
+
+    base = loss(first)
     rng = np.random.RandomState(seed)
     importance = np.zeros(X.shape[1])
     for j in range(X.shape[1]):
         shuffled = X.copy()
         for _ in range(repeats):
             shuffled[:, j] = X[rng.permutation(len(X)), j]
-            importance[j] += log_loss(y, predict(shuffled)) - base
+            importance[j] += loss(predict(shuffled)) - base
     return importance / repeats
 
 
