@@ -38,10 +38,13 @@ def intro(session: Session) -> str:
     inputs = f"{word(d)} input{'s' * (d != 1)}"
     if session.data is None and session.experiment.data.source == "csv":
         inputs = "one input per number or category of your table"
+    k = session.data.n_classes if session.data is not None else 2
+    output = "one sigmoid output" if k == 2 else f"{word(k)} softmax outputs, one per class"
     return (f"A small neural network learns while you watch: {inputs}, "
-            + "".join(f"{layer}, " for layer in layers) + "and one sigmoid output"
+            + "".join(f"{layer}, " for layer in layers) + f"and {output}"
             + (" — the network of the article *Building a Multi layer Perceptron model* —" if article else ",")
-            + f" trained by {SOLVERS[session.experiment.train.solver]} on the logistic loss. Press **Train** and watch "
+            + f" trained by {SOLVERS[session.experiment.train.solver]} on the "
+            + ("logistic loss" if k == 2 else "cross-entropy") + ". Press **Train** and watch "
             "the weights change colour and thickness, the loss fall, and the decision boundary bend around the data.")
 
 
@@ -71,7 +74,11 @@ HOW_TO_READ = """
   training points near that slice; on your CSV file the other inputs are held at one real training row
   (named above the views) and every test row is drawn at its two values, in its true class's colour,
   ringed where the network gets it wrong. A 0/1 input on an axis shows the network at 0 and at 1.
-- **3-D**: the p = 0.5 surface among the points, over the slices' two inputs and a third; drag to rotate.
+  With more than two classes each point of a slice has the colour of the class the network predicts there
+  (paler where it is less sure) and the dark lines are where that class changes; or, chosen in the sidebar
+  ("Colour the boundary by"), one class's probability with its p = 0.5 line.
+- **3-D**: the p = 0.5 surface among the points, over the slices' two inputs and a third; drag to rotate. With
+  more than two classes, a surface around each predicted class's region in its colour (or one class's p = 0.5).
 - On a CSV file the axes start at the inputs the network relies on most (shuffling them hurts its test
   loss most: the chart "Which inputs the network relies on"), inputs of many values before 0/1 inputs.
 """
@@ -98,7 +105,8 @@ def settings(session: Session) -> Experiment:
     found = run_reliance(session) if tabular(session) else None
     names = session.data.feature_names if session.data is not None else None
     with st.sidebar:
-        view = sidebar.view_controls(exp.view, names, found.order[:2] if found is not None else None)
+        view = sidebar.view_controls(exp.view, names, found.order[:2] if found is not None else None,
+                                     session.data.class_names if session.data is not None else None)
         if found is not None and len(names) > 3:
             session.held_row = sidebar.held_row_control(names, len(session.data.X_train), default_row(session.data))
         elif found is not None:

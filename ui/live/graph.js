@@ -26,6 +26,7 @@ function createGraphView(element, spec, data) {
     svg.replaceChildren();
     const nodes = spec.nodes, table = data.forward.table;
     const act = spec.activation;  // the label the sidebar uses (ui.settings.table.ACTIVATIONS)
+    const softmax = nodes.filter((n) => n.kind === "output").length > 1;  // k > 2 classes: a unit per class
 
     // Columns are the nodes sharing an x; the radius follows the tightest spacing.
     const byX = new Map();
@@ -57,7 +58,7 @@ function createGraphView(element, spec, data) {
     const capLines = cols.map((c) => {
       const kinds = new Set(c.ids.map((i) => nodes[i].kind));
       if (kinds.has("input")) return ["inputs"];
-      if (kinds.has("output")) return ["output", "(sigmoid)"];
+      if (kinds.has("output")) return ["output", softmax ? "(softmax)" : "(sigmoid)"];
       hidden += 1;
       return ["hidden " + hidden, "(" + act + ")"];
     });
@@ -113,7 +114,7 @@ function createGraphView(element, spec, data) {
         }
         if (n.kind === "output") {
           const t = svgEl("text", { x: n.x + r + 7, y: n.y, class: "node-label output-label" }, grp);
-          t.textContent = "P(y=1)";
+          t.textContent = softmax ? "p(" + ellipsize(label, MAX_LABEL, measure) + ")" : "P(y=1)";
           extend(n.x, n.x + r + 7 + measure(t.textContent, 12), n.y - 8, n.y + 8);
         }
       }

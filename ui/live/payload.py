@@ -19,6 +19,7 @@ import numpy as np
 
 from mlp_core.architecture import parameter_table
 from mlp_core.importance import binary_inputs
+from ui.common.class_colours import CLASS_COLOURS
 from ui.common.grid import axis_range, points_near
 from ui.session.data import Prepared
 from ui.session.recording import Recording
@@ -72,9 +73,16 @@ class Want:
         return cls(resync=bool(state.get("resync")))
 
 
-def network_graph_spec(units, feature_names, activation, width=640, height=300) -> dict:
+def output_labels(units, class_names) -> list[str]:
+    """The output units' labels: "p" for the one sigmoid unit of two classes, else each unit's class name."""
+    return ["p"] if units[-1] == 1 else [str(c) for c in class_names]
+
+
+def network_graph_spec(units, feature_names, activation, width=640, height=300, class_names=()) -> dict:
     """Node positions (inputs left, output right) and edges with their parameter index; their widths and colours
-    come with ``scales`` (the largest magnitudes over the run, so that a frame compares with the next)."""
+    come with ``scales`` (the largest magnitudes over the run, so that a frame compares with the next). k > 2
+    classes: one output unit per class, labelled with its name (``class_names``)."""
+    outputs = output_labels(units, class_names)
     table = parameter_table(units)
     margin_x, top, bottom = 70, 36, 28
     columns = len(units)
@@ -87,7 +95,8 @@ def network_graph_spec(units, feature_names, activation, width=640, height=300) 
             if layer == 0:
                 kind, label, bias, title = "input", feature_names[i], None, f"input {feature_names[i]}"
             elif layer == columns - 1:
-                kind, label, title = "output", "p", "output unit"
+                kind, label = "output", outputs[i]
+                title = "output unit" if units[-1] == 1 else f"output unit: p({label})"
                 bias = int(table[layer - 1][3] + i)
             else:
                 kind, label, title = "hidden", f"h{layer}.{i + 1}", f"hidden layer {layer}, unit {i + 1}"
@@ -118,14 +127,14 @@ def scales(architecture, peaks: np.ndarray) -> dict:
     }
 
 
-def heatmap_spec(units, feature_names) -> dict:
+def heatmap_spec(units, feature_names, class_names=()) -> dict:
     """One block per layer: W (fan_in × fan_out) and b, labelled (its colour scale comes with ``scales``)."""
     table = parameter_table(units)
     layers = []
     for layer, (fan_in, fan_out, w_off, b_off) in enumerate(table):
         rows = list(feature_names) if layer == 0 else [f"h{layer}.{k + 1}" for k in range(fan_in)]
         last = layer == len(table) - 1
-        cols = ["p"] if last else [f"h{layer + 1}.{j + 1}" for j in range(fan_out)]
+        cols = output_labels(units, class_names) if last else [f"h{layer + 1}.{j + 1}" for j in range(fan_out)]
         source = "inputs" if layer == 0 else f"hidden {layer}"
         target = "output" if last else f"hidden {layer + 1}"
         layers.append({
@@ -286,7 +295,9 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
     """What the live component gets for one render; ``sent`` is brought up to date with it."""
     arch = recording.architecture
     units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
-    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row]
+    k = data.n_classes
+    shown_class = view.shown_class if k > 2 and 0 <= view.shown_class < k else None
+    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row, shown_class]
     views_key = hashlib.sha1(json.dumps(views).encode()).hexdigest()[:12]
     if want.resync or sent.run_id != run_id:  # new views: everything again (a small run whole, else around shown)
         sent.scalars, sent.views_key, want = 0, None, Want(resync=True)
@@ -309,10 +320,13 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
+        # k > 2 classes: each class's colour, and the class whose probability the boundary views show (None: they
+        # show the predicted class)
+        "classes": {"colours": [list(c) for c in CLASS_COLOURS[:k]], "shown": shown_class} if k > 2 else None,
         "loss": loss_spec(recording, data, view.log_scale),
         "specs": {
-            "graph": network_graph_spec(units, data.feature_names, activation),
-            "heatmaps": heatmap_spec(units, data.feature_names),
+            "graph": network_graph_spec(units, data.feature_names, activation, class_names=data.class_names),
+            "heatmaps": heatmap_spec(units, data.feature_names, data.class_names),
             "slices": slices_spec(data, view.x_input, view.y_input, view.slices,
                                   limits.slices_grid(weights, view.slices), axes),
             "view3d": view3d_spec(data, _three(data, view, axes), limits.view3d_grid(weights), row=axes.row),

@@ -4,6 +4,9 @@
 // coloured by its true class and ringed where the network, at the epoch on screen, gets it wrong. A 0/1 input
 // on an axis is drawn as its two values. Each panel stacks two canvases: the map, contour and projected rows
 // (redrawn per frame) under the near points and axes (redrawn only on resize or new data).
+// With k > 2 classes (data.classes) a panel shows either the class the network predicts at each point, in that
+// class's colour (paler where it is less sure), with the lines where the prediction changes, or one class's
+// probability on the two-class scale with its p = 0.5 line (data.classes.shown); points in their class's colour.
 
 function createSlicesView(element, spec, data) {
   // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
@@ -36,10 +39,57 @@ function createSlicesView(element, spec, data) {
   let specKey = "";
   let font = "sans-serif";
   let ink = "#31333f";
+  let K = 1;                // output units: 1 (two classes) or k
+  let shown = null;         // k classes: the class whose probability is shown, or null (the predicted class)
+  let classRGB = [negRGB, posRGB];   // each class's colour (points, predicted regions)
+  let regionLut = null;     // k classes, predicted: per class, 256 pixels from pale (unsure) to its colour (sure)
 
   function classNames(d) {
     const c = d.class_names;
     return Array.isArray(c) && c.length === 2 ? [String(c[0]), String(c[1])] : ["class 0", "class 1"];
+  }
+
+  // k classes: each class's symbol (as drawPoints draws it) and name; the map's meaning and its lines.
+  function buildClassLegend(d, item, text) {
+    const names = d.class_names.map(String);
+    if (shown === null) {
+      text(item(), "Colour: the class predicted there (paler where the network is less sure)");
+    } else {
+      colourBar(item("mlpx-cbar"), "p(" + names[shown] + ")", text);
+    }
+    const contour = item();
+    const svg1 = svgEl("svg", { width: 26, height: 12, "aria-hidden": "true" }, contour);
+    svgEl("rect", { x: 0, y: 0, width: 26, height: 12, rx: 2, fill: divergingColor(0) }, svg1);
+    svgEl("line", { x1: 4, y1: 6, x2: 22, y2: 6, stroke: "#1b1b1b", "stroke-width": 2, "stroke-linecap": "round" }, svg1);
+    text(contour, shown === null ? "where the predicted class changes" : "p = 0.5");
+    names.forEach((name, c) => {
+      const one = item("mlpx-legend-class");
+      const svg = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one);
+      symbolSvg(svg, c, classRGB[c]);
+      text(one, name);
+    });
+  }
+
+  function symbolSvg(svg, c, fill) {
+    const a = { fill, stroke: "#fff", "stroke-width": 1.3 };
+    const s = c % 4;
+    if (s === 0) svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, ...a }, svg);
+    else if (s === 1) svgEl("circle", { cx: 6, cy: 6, r: 4.5, ...a }, svg);
+    else if (s === 2) svgEl("path", { d: "M6 1 L11 10.5 L1 10.5 Z", ...a }, svg);
+    else svgEl("path", { d: "M6 0.5 L11.5 6 L6 11.5 L0.5 6 Z", ...a }, svg);
+  }
+
+  function colourBar(cb, label, text) {
+    text(cb, label);
+    const bar = htmlEl("span", { className: "mlpx-cbar-bar" }, cb);
+    const stops = [];
+    for (let s = 0; s <= 10; s++) stops.push(divergingColor(s / 5 - 1) + " " + s * 10 + "%");
+    bar.style.background = "linear-gradient(to right, " + stops.join(", ") + ")";
+    htmlEl("span", { className: "mlpx-cbar-mid" }, bar);
+    const ticks = htmlEl("span", { className: "mlpx-cbar-ticks" }, cb);
+    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) {
+      htmlEl("span", { textContent: v }, ticks).style.left = at;
+    }
   }
 
   function buildLegend(d) {
@@ -47,6 +97,11 @@ function createSlicesView(element, spec, data) {
     legend.replaceChildren();
     const item = (cls) => htmlEl("span", { className: "mlpx-legend-item" + (cls ? " " + cls : "") }, legend);
     const text = (parent, t) => htmlEl("span", { textContent: t }, parent);
+    if (K > 1) {
+      buildClassLegend(d, item, text);
+      if (proj) wrongLegend(item, text);
+      return;
+    }
 
     const cb = item("mlpx-cbar");
     text(cb, "p(" + pos + ")");
@@ -76,17 +131,19 @@ function createSlicesView(element, spec, data) {
     const svg3 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, zero);
     svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, fill: negRGB, stroke: "#fff", "stroke-width": 1.3 }, svg3);
     text(zero, neg + " (class 0)");
-    if (proj) {
-      const miss = item();
-      const svg4 = svgEl("svg", { width: 16, height: 16, "aria-hidden": "true" }, miss);
-      svgEl("circle", { cx: 8, cy: 8, r: 6.2, fill: "none", stroke: ink, "stroke-width": 1.3 }, svg4);
-      text(miss, "wrong at this epoch (test rows, by their true class)");
-    }
+    if (proj) wrongLegend(item, text);
     if (neg === "class 0") {
       // Without class names the "(class k)" suffix would repeat the name.
       one.lastChild.textContent = pos;
       zero.lastChild.textContent = neg;
     }
+  }
+
+  function wrongLegend(item, text) {
+    const miss = item();
+    const svg4 = svgEl("svg", { width: 16, height: 16, "aria-hidden": "true" }, miss);
+    svgEl("circle", { cx: 8, cy: 8, r: 6.2, fill: "none", stroke: ink, "stroke-width": 1.3 }, svg4);
+    text(miss, "wrong at this epoch (test rows, by their true class)");
   }
 
   function buildPanels(sl) {
@@ -130,6 +187,11 @@ function createSlicesView(element, spec, data) {
       pn.nIn = nIn;
       pn.p = new Float64Array(G * G);
       pn.logit = new Float64Array(G * G);
+      if (K > 1) {
+        pn.P = new Float64Array(G * G * K);
+        pn.top = new Uint8Array(G * G);
+        pn.margin = new Float64Array(G * G);
+      }
       pn.off = htmlEl("canvas", { width: G, height: G });
       pn.offCtx = pn.off.getContext("2d");
       pn.img = pn.offCtx.createImageData(G, G);
@@ -140,23 +202,28 @@ function createSlicesView(element, spec, data) {
       const rows = sl.projected.rows, n = rows.length;
       const Z = new Float64Array(n * nIn);
       for (let r = 0; r < n; r++) for (let k = 0; k < nIn; k++) Z[r * nIn + k] = (rows[r][k] - sl.mean[k]) / sl.scale[k];
-      proj = { n, rows, label: sl.projected.label, Z, nIn, p: new Float64Array(n), wrong: new Uint8Array(n) };
+      proj = { n, rows, label: sl.projected.label, Z, nIn, p: new Float64Array(n * K), wrong: new Uint8Array(n) };
     }
   }
 
   // Points of class 0 (squares) then class 1 (circles), so the (usually fewer) class 1 stay visible where classes
-  // mix; a point the network gets wrong is ringed in the ink colour.
+  // mix; with k classes then triangles, diamonds, and again. A point the network gets wrong is ringed in the ink
+  // colour.
   function drawPoints(ctx, n, px, py, label, wrong) {
     ctx.lineWidth = 1.3;
-    for (const cls of [0, 1]) {
-      ctx.fillStyle = cls ? posRGB : negRGB;
+    const R = POINT_R;
+    for (let cls = 0; cls < classRGB.length; cls++) {
+      ctx.fillStyle = classRGB[cls];
       for (let i = 0; i < n; i++) {
         if (label[i] !== cls) continue;
         const x = px(i), y = py(i);
         ctx.strokeStyle = "#fff";
         ctx.beginPath();
-        if (cls) ctx.arc(x, y, POINT_R, 0, 2 * Math.PI);
-        else ctx.rect(x - POINT_R + 0.4, y - POINT_R + 0.4, 2 * POINT_R - 0.8, 2 * POINT_R - 0.8);
+        const shape = cls % 4;
+        if (shape === 1) ctx.arc(x, y, R, 0, 2 * Math.PI);
+        else if (shape === 0) ctx.rect(x - R + 0.4, y - R + 0.4, 2 * R - 0.8, 2 * R - 0.8);
+        else if (shape === 2) { ctx.moveTo(x, y - R - 0.6); ctx.lineTo(x + R, y + R * 0.8); ctx.lineTo(x - R, y + R * 0.8); ctx.closePath(); }
+        else { ctx.moveTo(x, y - R - 0.4); ctx.lineTo(x + R + 0.4, y); ctx.lineTo(x, y + R + 0.4); ctx.lineTo(x - R - 0.4, y); ctx.closePath(); }
         ctx.fill();
         ctx.stroke();
         if (wrong && wrong[i]) {
@@ -278,9 +345,56 @@ function createSlicesView(element, spec, data) {
     return any;
   }
 
+  // k classes, the predicted class: each node in its class's colour, as sure as the network is (p of that class
+  // from 1/k to 1), and the lines where the class changes: for each class present at a cell's corners, the zero
+  // line of its margin over the best other class (marching squares, as the p = 0.5 line).
+  function drawRegions(pn, x0, y0, cell) {
+    const P = pn.P, top = pn.top, margin = pn.margin, pix = pn.pix;
+    let seen = 0;  // the classes predicted somewhere, a bit each
+    for (let r = 0; r < G; r++) {
+      const src = (G - 1 - r) * G;
+      for (let i = 0; i < G; i++) {
+        const s = src + i, c = top[s];
+        seen |= 1 << Math.min(c, 30);
+        const sure = (P[s * K + c] - 1 / K) / (1 - 1 / K);
+        pix[r * G + i] = regionLut[c][(sure * 255 + 0.5) | 0];
+      }
+    }
+    pn.offCtx.putImageData(pn.img, 0, 0);
+    const ctx = pn.map.getContext("2d"), S = cell * (G - 1);
+    ctx.drawImage(pn.off, x0 - cell / 2, y0 - cell / 2, cell * G, cell * G);
+    ctx.beginPath();
+    const m = [0, 0, 0, 0], corner = [0, 0, 0, 0];
+    for (let j = 0; j < G - 1; j++) {
+      for (let i = 0; i < G - 1; i++) {
+        corner[0] = j * G + i; corner[1] = j * G + i + 1; corner[2] = (j + 1) * G + i + 1; corner[3] = (j + 1) * G + i;
+        const t0 = top[corner[0]];
+        if (t0 === top[corner[1]] && t0 === top[corner[2]] && t0 === top[corner[3]]) continue;
+        for (let q = 0; q < 4; q++) {
+          const c = top[corner[q]];
+          if (q > 0 && [0, 1, 2].slice(0, q).some((o) => top[corner[o]] === c)) continue;  // each class once
+          for (let o = 0; o < 4; o++) m[o] = classMargin(P, K, top, margin, corner[o], c);
+          const seg = squareSegments(m[0], m[1], m[2], m[3]);
+          if (!seg) continue;
+          squareCrossings(m[0], m[1], m[2], m[3], i, j, ex, ey);
+          for (let s = 0; s < seg.length; s += 2) {
+            ctx.moveTo(x0 + ex[seg[s]] * cell, y0 + S - ey[seg[s]] * cell);
+            ctx.lineTo(x0 + ex[seg[s + 1]] * cell, y0 + S - ey[seg[s + 1]] * cell);
+          }
+        }
+      }
+    }
+    return seen;
+  }
+
   function drawPanel(pn, theta) {
     const p = pn.p, L = pn.logit, pix = pn.pix, n = G * G;
-    forward(theta, pn.X, n, pn.nIn, p);
+    if (K > 1) {
+      forward(theta, pn.X, n, pn.nIn, pn.P);
+      likeliest(pn.P, n, K, pn.top, pn.margin);
+      if (shown === null) return drawPredicted(pn);
+      for (let s = 0; s < n; s++) p[s] = pn.P[s * K + shown];
+    } else forward(theta, pn.X, n, pn.nIn, p);
     let lo = 1, hi = 0;
     for (let r = 0; r < G; r++) {
       // Image row 0 is the top of the plot, the largest y.
@@ -317,33 +431,82 @@ function createSlicesView(element, spec, data) {
     ctx.lineWidth = 2;
     ctx.lineCap = "round";
     ctx.stroke();
-    if (proj) {
-      const ps = pn.ps, xi = ps.x.index, yi = ps.y.index;
-      const sx = (v) => x0 + ((v - ps.x.min) / (ps.x.max - ps.x.min)) * S;
-      const sy = (v) => y0 + S - ((v - ps.y.min) / (ps.y.max - ps.y.min)) * S;
-      drawPoints(ctx, proj.n, (i) => sx(proj.rows[i][xi]), (i) => sy(proj.rows[i][yi]), proj.label, proj.wrong);
-    }
+    drawProjected(ctx, pn, S, x0, y0);
     ctx.restore();
 
     const note = any ? "" : hi < 0.5 ? "p < 0.5 everywhere" : lo > 0.5 ? "p > 0.5 everywhere" : "";
     if (note !== pn.noteText) pn.note.textContent = pn.noteText = note;
   }
 
+  // k classes, the predicted class: the regions, their borders and the points (drawRegions).
+  function drawPredicted(pn) {
+    const ctx = pn.map.getContext("2d");
+    const S = plotSize(), x0 = M.left, y0 = M.top, cell = S / (G - 1);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cssSize, S + M.top + M.bottom);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, y0, S, S);
+    ctx.clip();
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "low";
+    const seen = drawRegions(pn, x0, y0, cell);
+    ctx.strokeStyle = "rgba(20,20,20,0.9)";
+    ctx.lineWidth = 2;
+    ctx.lineCap = "round";
+    ctx.stroke();
+    drawProjected(ctx, pn, S, x0, y0);
+    ctx.restore();
+    const only = seen && (seen & (seen - 1)) === 0 ? Math.log2(seen) : -1;
+    const note = only >= 0 && only < 30 ? "predicted " + String(lastFrame.data.class_names[only]) + " everywhere" : "";
+    if (note !== pn.noteText) pn.note.textContent = pn.noteText = note;
+  }
+
+  function drawProjected(ctx, pn, S, x0, y0) {
+    if (!proj) return;
+    const ps = pn.ps, xi = ps.x.index, yi = ps.y.index;
+    const sx = (v) => x0 + ((v - ps.x.min) / (ps.x.max - ps.x.min)) * S;
+    const sy = (v) => y0 + S - ((v - ps.y.min) / (ps.y.max - ps.y.min)) * S;
+    drawPoints(ctx, proj.n, (i) => sx(proj.rows[i][xi]), (i) => sy(proj.rows[i][yi]), proj.label, proj.wrong);
+  }
+
+  // Whether the network gets each projected test row wrong: p ≥ 0.5 against class 1, or the likeliest of k.
+  function judgeProjected() {
+    forward(lastFrame.theta, proj.Z, proj.n, proj.nIn, proj.p);
+    for (let i = 0; i < proj.n; i++) {
+      let predicted = proj.p[i] >= 0.5 ? 1 : 0;
+      if (K > 1) {
+        predicted = 0;
+        for (let c = 1; c < K; c++) if (proj.p[i * K + c] > proj.p[i * K + predicted]) predicted = c;
+      }
+      proj.wrong[i] = predicted !== proj.label[i] ? 1 : 0;
+    }
+  }
+
   function redraw() {
     if (!lastFrame) return;
-    if (proj) {
-      forward(lastFrame.theta, proj.Z, proj.n, proj.nIn, proj.p);
-      for (let i = 0; i < proj.n; i++) proj.wrong[i] = (proj.p[i] >= 0.5 ? 1 : 0) !== proj.label[i] ? 1 : 0;
-    }
+    if (proj) judgeProjected();
     for (const pn of panels) drawPanel(pn, lastFrame.theta);
   }
 
   function setData(d) {
     const sl = d.slices;
-    const key = JSON.stringify([sl, d.class_names || null, d.forward.table]);
+    const key = JSON.stringify([sl, d.class_names || null, d.forward.table, d.classes || null]);
     if (key === specKey) return;
     specKey = key;
     forward = makeForward(d.forward.table, d.forward.activation);
+    K = d.forward.table[d.forward.table.length - 1][1];
+    shown = K > 1 && d.classes ? d.classes.shown : null;
+    classRGB = K > 1 && d.classes ? d.classes.colours.map((_, c) => classCss(d, c)) : [negRGB, posRGB];
+    regionLut = K > 1 && d.classes ? d.classes.colours.map((rgb) => {
+      // From a pale tint of the class's colour (p = 1/k, unsure) to three quarters of the way to it (sure).
+      const bytes = new Uint8ClampedArray(256 * 4), m = DIVERGING.mid;
+      for (let q = 0; q < 256; q++) {
+        const t = 0.18 + 0.57 * (q / 255);
+        bytes.set([0, 1, 2].map((c) => m[c] + (rgb[c] - m[c]) * t).concat(255), q * 4);
+      }
+      return new Uint32Array(bytes.buffer);
+    }) : null;
     if (sl.panels.length !== panels.length) buildPanels(sl);
     sl.panels.forEach((ps, k) => {
       panels[k].ps = ps;
@@ -368,6 +531,8 @@ function createSlicesView(element, spec, data) {
   // Tests read the last computed grids through this hook; the app does not use it.
   root.mlpProbe = () => ({
     grid: G, panels: panels.map((pn) => Array.from(pn.p)),
+    // k classes: each panel's predicted class at every grid node, and the class whose probability is shown (or null)
+    classes: K > 1 ? { k: K, shown, predicted: panels.map((pn) => Array.from(pn.top)), colours: classRGB } : null,
     points: panels.map((pn) => (pn.ps.points ? pn.ps.points.label.length : proj ? proj.n : 0)),
     projected: proj ? { n: proj.n, wrong: proj.wrong.reduce((a, b) => a + b, 0) } : null,
     axes: panels.map((pn) => [pn.ps.x.name, pn.ps.y.name]),

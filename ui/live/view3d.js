@@ -3,6 +3,9 @@
 // triangles, shaded and sorted back to front, are painted by raster.js into an offscreen layer, and the box,
 // the surface's outline on it, the points, axes and labels are drawn on the canvas around that layer, as
 // seen from camera.js's camera (which dragging and the arrow keys turn).
+// With k > 2 classes (data.classes): the surface of one class's p = 0.5 when that class's probability is shown,
+// else one surface per class around the region where the network predicts it (the zero of its margin over the best
+// other class), in its colour; points in their class's colour.
 
 function createView3d(element, spec, data) {
   const HELD_LINES = 8;                 // inputs held fixed named in the legend, one a line; the rest are counted
@@ -35,7 +38,9 @@ function createView3d(element, spec, data) {
   let vs = null, specKey = "", forward = null;   // the payload's view3d; what it was built for; the network
   let grid = null;        // {N, nIn, X: standardized inputs of every node, p, logit, pMin, pMax}
   let points = null;      // {n, xyz: in box coordinates [-1, 1], label, screen: x, y, depth, group (placePoints)}
-  let surface = null;     // createSurface's, for this grid
+  let surfaces = [];      // createSurface's, for this grid: one, or (k classes, the predicted class) one per class
+  let tints = [];         // per surface: [shade, lit] colours
+  let K = 1, shown = null;   // output units; k classes: the class whose probability is shown, or null
   let scr = null, keys = null;   // per triangle: screen x, y of its corners and depth; sort key
   const size = { w: 0, h: 0, dpr: 1 };   // the drawing in CSS px, and the device's pixel ratio
   const theme = { font: "sans-serif", ink: "#31333f", paper: "rgba(255,255,255,0.85)" };
@@ -43,8 +48,10 @@ function createView3d(element, spec, data) {
 
   function className(d, k) {
     const c = d.class_names;
-    return Array.isArray(c) && c.length === 2 ? String(c[k]) : "class " + k;
+    return Array.isArray(c) && (c.length === 2 || K > 1) ? String(c[k]) : "class " + k;
   }
+
+  const pointRGB = (d, c) => (K > 1 ? d.classes.colours[c] : c ? POS : NEG);
 
   function buildSide(d) {
     side.replaceChildren();
@@ -54,6 +61,22 @@ function createView3d(element, spec, data) {
       htmlEl("span", { textContent: text }, row);
     };
     const rgb = (c) => `rgb(${c.map(Math.round).join(",")})`;
+    if (K > 1) {
+      const sheet = shown === null ? "surfaces around each predicted class's region, in its colour" :
+        "p(" + className(d, shown) + ") = 0.5 surface";
+      item((s) => svgEl("path", { d: "M1 11 L6 2 L15 4 L11 13 Z", fill: rgb(mix(SHADE, LIT, 0.5)), stroke: rgb(SHADE) }, s),
+        sheet);
+      d.class_names.forEach((name, c) => item((s) => {
+        const a = { fill: rgb(pointRGB(d, c)), stroke: "#fff", "stroke-width": 1.3 };
+        const shape = c % 4;
+        if (shape === 0) svgEl("rect", { x: 3.5, y: 2.5, width: 9, height: 9, ...a }, s);
+        else if (shape === 1) svgEl("circle", { cx: 8, cy: 7, r: 4.5, ...a }, s);
+        else if (shape === 2) svgEl("path", { d: "M8 1.5 L13 12 L3 12 Z", ...a }, s);
+        else svgEl("path", { d: "M8 1 L14 7 L8 13 L2 7 Z", ...a }, s);
+      }, String(name)));
+      heldLines(d);
+      return;
+    }
     item((s) => svgEl("path", { d: "M1 11 L6 2 L15 4 L11 13 Z", fill: rgb(mix(SHADE, LIT, 0.5)), stroke: rgb(SHADE) }, s),
       "p = 0.5 surface (decision boundary)");
     // "yes (class 1)" for a CSV's labels; plain "class 1" when the classes have no other name.
@@ -62,6 +85,10 @@ function createView3d(element, spec, data) {
       className(d, 1) + (named ? " (class 1)" : ""));
     item((s) => svgEl("rect", { x: 3.5, y: 2.5, width: 9, height: 9, fill: rgb(NEG), stroke: "#fff", "stroke-width": 1.3 }, s),
       className(d, 0) + (named ? " (class 0)" : ""));
+    heldLines(d);
+  }
+
+  function heldLines(d) {
     const held = [];
     const used = new Set(vs.axes.map((a) => a.index));
     (d.feature_names || []).forEach((name, k) => {
@@ -112,18 +139,42 @@ function createView3d(element, spec, data) {
           for (let f = 0; f < nIn; f++) X[row + f] = (raw[f] - vs.mean[f]) / vs.scale[f];
         }
     grid = { N, nIn, X, p: new Float64Array(n3), logit: new Float64Array(n3), pMin: 0, pMax: 0 };
+    if (K > 1) {
+      grid.P = new Float64Array(n3 * K);
+      grid.top = new Uint8Array(n3);
+      grid.margin = new Float64Array(n3);
+    }
     const src = [vs.points.x, vs.points.y, vs.points.z], n = vs.points.label.length;
     const xyz = new Float32Array(n * 3);
     for (let s = 0; s < n; s++)
       for (let a = 0; a < 3; a++) xyz[s * 3 + a] = -1 + (2 * (src[a][s] - ax[a].min)) / (ax[a].max - ax[a].min);
     const label = Uint8Array.from(vs.points.label);
     points = { n, xyz, label, screen: new Float32Array(n * 3), group: new Uint8Array(n) };
-    surface = createSurface(N);
+    const regions = K > 1 && shown === null;
+    surfaces = Array.from({ length: regions ? K : 1 }, () => createSurface(N));
+    grid.fields = surfaces.map(() => new Float64Array(n3));
+    tints = surfaces.map((_, c) => {
+      if (!regions) return [SHADE, LIT];
+      const rgb = d.classes.colours[c];
+      return [mix(DIVERGING.mid, rgb, 0.8), mix(DIVERGING.mid, rgb, 0.25)];
+    });
   }
 
   function compute(theta) {
     const { N, X, p, logit: L } = grid, n3 = N * N * N;
-    forward(theta, X, n3, grid.nIn, p);
+    if (K > 1) {
+      forward(theta, X, n3, grid.nIn, grid.P);
+      likeliest(grid.P, n3, K, grid.top, grid.margin);
+      if (shown === null) {
+        surfaces.forEach((sf, c) => {
+          const F = grid.fields[c];
+          for (let s = 0; s < n3; s++) F[s] = classMargin(grid.P, K, grid.top, grid.margin, s, c);
+          sf.update(F);
+        });
+        return;
+      }
+      for (let s = 0; s < n3; s++) p[s] = grid.P[s * K + shown];
+    } else forward(theta, X, n3, grid.nIn, p);
     let lo = 1, hi = 0;
     for (let s = 0; s < n3; s++) {
       const v = p[s];
@@ -132,7 +183,7 @@ function createView3d(element, spec, data) {
       L[s] = logit(v);
     }
     grid.pMin = lo; grid.pMax = hi;
-    surface.update(L);
+    surfaces[0].update(L);
   }
 
   // The layer holding the surface is at one pixel per CSS px whatever the screen: a smooth translucent
@@ -168,8 +219,15 @@ function createView3d(element, spec, data) {
     compose();
   }
 
-  // The surface's triangles, sorted by the depth of their centroids and shaded, painted back to front.
+  // Each surface's triangles, sorted by the depth of their centroids and shaded, painted back to front (with k
+  // classes' regions, one surface after the other).
   function paintSurface() {
+    raster.begin();
+    surfaces.forEach((sf, c) => paintOne(sf, tints[c][0], tints[c][1]));
+    raster.end();
+  }
+
+  function paintOne(surface, SHADE, LIT) {
     const project = camera.project, { cY, sY, cP, sP } = camera;
     const nTri = surface.count, tri = surface.xyz, vnorm = surface.normals, side1 = surface.side;
     if (!keys || keys.length !== side1.length) {
@@ -189,7 +247,6 @@ function createView3d(element, spec, data) {
     }
     const order = keys.subarray(0, nTri);
     order.sort();
-    raster.begin();
     const rgb = raster.rgb;
     const [lx, ly, lz] = LIGHT;
     const [sr, sg, sb] = SHADE, dr = LIT[0] - sr, dg = LIT[1] - sg, db = LIT[2] - sb;
@@ -213,7 +270,6 @@ function createView3d(element, spec, data) {
       }
       raster.fill(scr[s], scr[s + 1], scr[s + 2], scr[s + 3], scr[s + 4], scr[s + 5], scr[s + 6]);
     }
-    raster.end();
   }
 
   // What lies behind the surface (the box's far edges, the outline on the far faces), the surface's layer,
@@ -231,7 +287,7 @@ function createView3d(element, spec, data) {
     box.strokeEdges(false);
     strokeOutline(true);
     box.drawAxes(vs.axes, theme);
-    if (surface.count === 0) drawNote();
+    if (surfaces.every((sf) => sf.count === 0)) drawNote();
   }
 
   // Points are drawn on the canvas over the layer, crisp at any pixel ratio. A point seen through n faces
@@ -256,19 +312,22 @@ function createView3d(element, spec, data) {
     for (let band = 0; band < 3; band++)
       for (let faces = 2; faces >= 0; faces--) {
         ctx.globalAlpha = [0.55, 0.78, 1][band] * Math.pow(1 - ALPHA, faces);
-        for (const cls of [0, 1]) {
+        for (let cls = 0; cls < Math.max(2, K); cls++) {
           ctx.beginPath();
           let any = false;
           for (let q = 0; q < n; q++) {
             if (label[q] !== cls || group[q] !== band * 3 + faces) continue;
             const x = pscr[q * 3], y = pscr[q * 3 + 1];
             const r = (3.2 * D) / (D - pscr[q * 3 + 2]);   // perspective: nearer, larger
-            if (cls) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
-            else ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
+            const shape = cls % 4;
+            if (shape === 1) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
+            else if (shape === 0) ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
+            else if (shape === 2) { ctx.moveTo(x, y - r * 1.1); ctx.lineTo(x + r, y + r * 0.8); ctx.lineTo(x - r, y + r * 0.8); ctx.closePath(); }
+            else { ctx.moveTo(x, y - r * 1.1); ctx.lineTo(x + r * 1.1, y); ctx.lineTo(x, y + r * 1.1); ctx.lineTo(x - r * 1.1, y); ctx.closePath(); }
             any = true;
           }
           if (!any) continue;
-          ctx.fillStyle = cls ? `rgb(${POS.join(",")})` : `rgb(${NEG.join(",")})`;
+          ctx.fillStyle = `rgb(${pointRGB(lastFrame.data, cls).join(",")})`;
           ctx.fill();
           ctx.stroke();
         }
@@ -279,6 +338,10 @@ function createView3d(element, spec, data) {
   // The surface's outline on the box faces the camera sees into (drawn under the surface) or on the
   // faces toward it (drawn over). A face on axis a, side w, is toward the camera when w * eye[a] > 1.
   function strokeOutline(visible) {
+    for (const surface of surfaces) strokeOutlineOf(surface, visible);
+  }
+
+  function strokeOutlineOf(surface, visible) {
     const eye = camera.eye(), seg = surface.outline;
     const q = new Float64Array(3);
     ctx.beginPath();
@@ -303,8 +366,10 @@ function createView3d(element, spec, data) {
     const { ink, paper, font } = theme, { pMin, pMax } = grid, cssW = size.w;
     const which = pMax < 0.5 ? 0 : 1;
     const lo = pMin.toFixed(2), hi = pMax.toFixed(2);
-    const text = `No p = 0.5 surface in this box: the network says "${className(lastFrame.data, which)}" everywhere ` +
+    let text = `No p = 0.5 surface in this box: the network says "${className(lastFrame.data, which)}" everywhere ` +
       (lo === hi ? `(p = ${lo}).` : `(p from ${lo} to ${hi}).`);
+    if (K > 1 && shown === null) text = `No boundary in this box: the network predicts "${className(lastFrame.data, grid.top[0])}" everywhere.`;
+    else if (K > 1) text = `No p(${className(lastFrame.data, shown)}) = 0.5 surface in this box ` + (lo === hi ? `(p = ${lo}).` : `(p from ${lo} to ${hi}).`);
     ctx.font = `12px ${font}`;
     const t = fitText(ctx, text, cssW - 24);
     const tw = ctx.measureText(t).width;
@@ -328,10 +393,12 @@ function createView3d(element, spec, data) {
   }
 
   function setData(d) {
-    const key = JSON.stringify([d.view3d, d.class_names || null, d.forward.table, d.feature_names]);
+    const key = JSON.stringify([d.view3d, d.class_names || null, d.forward.table, d.feature_names, d.classes || null]);
     if (key === specKey) return;
     specKey = key;
     forward = makeForward(d.forward.table, d.forward.activation);
+    K = d.forward.table[d.forward.table.length - 1][1];
+    shown = K > 1 && d.classes ? d.classes.shown : null;
     prepare(d);
     buildSide(d);
     layout();
@@ -348,7 +415,8 @@ function createView3d(element, spec, data) {
 
   // Tests read the last computed grid and surface through this hook; the app does not use it.
   root.mlpProbe = () => ({
-    grid: grid.N, p: Array.from(grid.p), triangles: surface.count, yaw: camera.yaw, pitch: camera.pitch,
+    grid: grid.N, p: Array.from(grid.p), triangles: surfaces.reduce((t, sf) => t + sf.count, 0), yaw: camera.yaw,
+    pitch: camera.pitch, predicted: K > 1 ? Array.from(grid.top) : null,
   });
 
   return {

@@ -24,12 +24,16 @@ class Prepared:
     mean: np.ndarray
     scale: np.ndarray
     feature_names: tuple[str, ...]
-    class_names: tuple[str, str]  # (negative, positive)
+    class_names: tuple[str, ...]  # the names of y's indices: (negative, positive) for two classes, else all k
     title: str
     preprocessing: Preprocessing | None = None  # for CSV data: how to score new files
     notices: tuple[str, ...] = ()
 
     # Standardized once, at first use; the recording trains on these very arrays.
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
     @cached_property
     def Z_train(self) -> np.ndarray:
         return (self.X_train - self.mean) / self.scale
@@ -52,5 +56,5 @@ def from_csv(loaded: LoadedCSV, test_size: float, seed: int, title: str) -> Prep
     X_train, X_test, y_train, y_test = stratified_split(loaded.X, loaded.y, test_size=test_size, seed=seed)
     pre = loaded.preprocessing.fitted(X_train)
     return Prepared(X_train, X_test, y_train, y_test, pre.mean, pre.scale, tuple(pre.feature_names),
-                    (str(pre.negative), str(pre.positive)), title, pre, tuple(loaded.report["notices"]))
+                    tuple(str(c) for c in pre.classes), title, pre, tuple(loaded.report["notices"]))
 

@@ -25,7 +25,7 @@ def model_at_epoch(recording: Recording, data: Prepared, epoch: int) -> tuple[ML
     snap = recording.snapshot(epoch)
     estimator.coefs_ = [np.array(W) for W in snap.coefs]
     estimator.intercepts_ = [np.array(b) for b in snap.intercepts]
-    estimator.classes_ = np.array([data.class_names[0], data.class_names[1]])
+    estimator.classes_ = np.array(data.class_names)
     estimator.n_features_in_ = len(data.feature_names)
     estimator.n_iter_ = snap.epoch
     final = recording.final is not None and epoch == recording.n_epochs - 1

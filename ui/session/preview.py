@@ -59,16 +59,17 @@ def show_preview(name: str, file_key, table: Table, target: str | None, data: Pr
 
 
 def majority_baseline(data: Prepared) -> tuple[str, float]:
-    """The training split's majority class and the test accuracy of always guessing it."""
-    positive = int(np.mean(data.y_train) > 0.5)
-    return data.class_names[positive], float(np.mean(data.y_test == positive))
+    """The training split's majority class and the test accuracy of always guessing it (the first on ties)."""
+    majority = int(np.argmax(np.bincount(data.y_train.astype(int), minlength=data.n_classes)))
+    return data.class_names[majority], float(np.mean(data.y_test == majority))
 
 
 def balance_text(data: Prepared) -> str:
     """The classes' counts in the training split and the majority-class baseline on the test split."""
     n = len(data.y_train)
-    counts = [int(np.sum(data.y_train == k)) for k in (0, 1)]
-    parts = ", ".join(f"{data.class_names[k]} {counts[k]} ({counts[k] / n:.0%})" for k in (1, 0))
+    counts = np.bincount(data.y_train.astype(int), minlength=data.n_classes)
+    order = (1, 0) if data.n_classes == 2 else range(data.n_classes)  # two classes: the positive first
+    parts = ", ".join(f"{data.class_names[k]} {counts[k]} ({counts[k] / n:.0%})" for k in order)
     name, accuracy = majority_baseline(data)
     return (f"Training split: {parts}. Always guessing the majority class ({name}) scores {accuracy:.1%} on the "
             "test split: the baseline the network must beat.")

@@ -36,8 +36,9 @@ class Recording:
     """One run, recorded. ``reset()`` starts again from the same initial weights."""
 
     def __init__(self, X, y, config: TrainingConfig, X_val=None, y_val=None, initial_params=None,
-                 budget: int = RECORDING_BUDGET):
+                 budget: int = RECORDING_BUDGET, n_classes: int = 2):
         self._args = (X, y, config, X_val, y_val)
+        self.n_classes = n_classes  # two: one sigmoid output; more: a softmax output of one unit per class
         self.config = config
         self.budget = budget
         # Accuracy and test loss cost a forward pass each: on big data, measure them every few epochs
@@ -65,7 +66,7 @@ class Recording:
 
     def _train(self, **kw):
         X, y, config, X_val, y_val = self._args
-        return train(X, y, config, X_val, y_val, evaluate_every=self.evaluate_every, **kw)
+        return train(X, y, config, X_val, y_val, evaluate_every=self.evaluate_every, n_classes=self.n_classes, **kw)
 
     def reset(self) -> None:
         """Forget every epoch after 0 and train again from the same initial weights."""

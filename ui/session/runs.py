@@ -81,7 +81,7 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
     if session.run_key is not None and notice:
         changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
         session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
-    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test)
+    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test, n_classes=d.n_classes)
     session.recording.extend(seconds=FIRST_DRAW_SECONDS)
     session.run_key = key
     session.run_id += 1
@@ -100,7 +100,7 @@ def run_reliance(session: Session) -> Reliance | None:
 def _survives(session: Session, config: TrainingConfig, deadline: float) -> bool:
     """Whether a run with these settings is alive at its start and still alive when it ends (or at the deadline)."""
     d, activation = session.data, config.activation
-    recording = Recording(d.Z_train, d.y_train, config)
+    recording = Recording(d.Z_train, d.y_train, config, n_classes=d.n_classes)
     first = recording.snapshot(0)
     if stuck_reason(first.coefs, first.intercepts, d.Z_train, activation):
         return False

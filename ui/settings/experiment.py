@@ -72,6 +72,7 @@ class ViewSettings:
     x_input: int = default("view", "x_input")
     y_input: int = default("view", "y_input")
     slices: int = default("view", "slices")
+    shown_class: int = default("view", "shown_class")  # k classes: −1 colours by the predicted class, c by p(c)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
     Streamlit forgets the widgets a page did not draw. Returns the keys set, for ``resend_seeded``."""
     values = {s.widget_key: to_widget(s, exp.get(s)) for s in SETTINGS if s.widget != "input"}
     key_x, key_y = slice_keys(feature_names)
-    values.update({key_x: exp.view.x_input, key_y: exp.view.y_input})
+    values.update({key_x: exp.view.x_input, key_y: exp.view.y_input, BY_KEY["shade"].widget_key: exp.view.shown_class})
     if csv_choices is not None:
         values.update({
             "w_target": csv_choices["target"] or CHOOSE, "w_positive": csv_choices["positive"] or AUTO,
@@ -164,8 +164,15 @@ def csv_controls(session: Session) -> dict | None:
     if target == CHOOSE:
         return None
     classes = _classes(table, target)
-    positive = st.selectbox("Positive class", [AUTO, *classes], key="w_positive",
-                            help="With more than two classes, choose one: it is trained against all the others.")
+    if len(classes) > 2:  # each class its own output, or one class against all the others
+        positive = st.selectbox("Classes", [AUTO, *classes], key="w_positive",
+                                format_func=lambda c: f"all {len(classes)} classes" if c == AUTO else
+                                f"one class against the rest: {c}",
+                                help="The network learns every class, with one output each; or, if you choose "
+                                     "one class, that class against all the others, with one output.")
+    else:
+        positive = st.selectbox("Positive class", [AUTO, *classes], key="w_positive",
+                                help="The class whose probability the network's one output gives.")
     positive = None if positive == AUTO else positive
     features = st.multiselect("Feature columns", [c for c in columns if c != target], key="w_features",
                               placeholder="all usable columns")
@@ -199,9 +206,8 @@ def load_user_csv(session: Session, choices: dict):
     table = _table(session)
     if isinstance(table, str):
         raise CSVError(table)
-    # The pages draw two classes for now: more are refused here, asking for one class against the rest.
     return load_csv(table, target=choices["target"], positive=choices["positive"], features=choices["features"],
-                    impute=choices["impute"], max_classes=2)
+                    impute=choices["impute"])
 
 
 def network_controls(current: NetworkSettings) -> NetworkSettings:
@@ -231,7 +237,8 @@ def slice_keys(feature_names) -> tuple[str, str]:
 
 
 def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
-                  suggested: tuple[int, ...] | None = None) -> ViewSettings:
+                  suggested: tuple[int, ...] | None = None, class_names: tuple[str, ...] | None = None
+                  ) -> ViewSettings:
     """Playback and the slices' inputs (for data of at least two inputs; otherwise the choice in the settings is
     kept for later data). ``suggested``: the inputs the model relies on most, the axes a new file starts with."""
     st.header("Playback and views")
@@ -255,7 +262,22 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
         y = st.selectbox(BY_KEY["y"].label, [i for i in options if i != x], key=key_y,
                          format_func=lambda i: feature_names[i], index=0)
     slices = widget("slices", disabled=d < 3)
-    return ViewSettings(speed, log_scale, int(x), int(y), slices)
+    shown = current.shown_class
+    if class_names is not None and len(class_names) > 2:
+        shown = shown_class_control(class_names)
+    return ViewSettings(speed, log_scale, int(x), int(y), slices, shown)
+
+
+def shown_class_control(class_names: tuple[str, ...]) -> int:
+    """With k > 2 classes: what the boundary views are coloured by, the predicted class (−1) or class c's
+    probability (c). A choice made for other classes falls back to the predicted class."""
+    options = [-1, *range(len(class_names))]
+    key = BY_KEY["shade"].widget_key
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = -1
+    return int(st.selectbox(BY_KEY["shade"].label, options, key=key, help=BY_KEY["shade"].help,
+                            format_func=lambda c: "the predicted class" if c < 0 else
+                            f"the probability of {class_names[c]}"))
 
 
 def held_row_control(feature_names: tuple[str, ...], n_rows: int, default: int) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mlp_core.config import MAX_CLASSES
 from mlp_core.datasets import DATASETS
 
 SEED_MAX = 2**32 - 1  # what numpy's RandomState accepts, as scikit-learn's random_state
@@ -211,6 +212,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("x", "view", "x_input", "Slice: horizontal input", "int", 0, "input", low=0, high=MAX_INPUTS - 1),
     Setting("y", "view", "y_input", "Slice: vertical input", "int", 1, "input", low=0, high=MAX_INPUTS - 1),
     Setting("slices", "view", "slices", "Slices across the other input", "int", 3, "slider", low=1, high=5, step=1),
+    Setting("shade", "view", "shown_class", "Colour the boundary by", "int", -1, "input", low=-1,
+            high=MAX_CLASSES - 1, help="With more than two classes: each point in the colour of the class the "
+                                       "network predicts there, or one class's probability."),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 BY_FIELD = {(s.part, s.field): s for s in SETTINGS}
