@@ -54,14 +54,16 @@ def compare_controls(exp: Experiment, data: Prepared) -> tuple[str, int]:
     return mode, int(epochs)
 
 
-def run_comparison(Z_train, y_train, Z_test, y_test, network, train, mode, epochs) -> comparison.Comparison:
+def run_comparison(Z_train, y_train, Z_test, y_test, network, train, mode, epochs,
+                   n_classes: int = 2) -> comparison.Comparison:
     """The comparison, remembered in this session only (results hold the user's data: never in a
     cache shared between visitors), so switching modes back and forth is instant."""
     key = (hashlib.sha256(b"".join(a.tobytes() for a in (Z_train, y_train, Z_test, y_test))).hexdigest(),
-           network, train, mode, epochs)
+           network, train, mode, epochs, n_classes)
     def both():
         with progress("Training both networks…") as report:
-            return comparison.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs, report)
+            return comparison.compare(Z_train, y_train, Z_test, y_test, network, train, mode, epochs, report,
+                                      n_classes)
 
     return remembered("compare_results", key, both, size=4)
 
@@ -138,6 +140,18 @@ def metrics_section(result: comparison.Comparison) -> None:
 def boundary_section(result: comparison.Comparison, data: Prepared, exp: Experiment) -> None:
     st.subheader("Decision boundary")
     cut = comparison.boundary_slice(result, data, exp.view.x_input, exp.view.y_input)
+    if data.n_classes > 2:
+        if cut.y is None:
+            st.caption("The data has one input and more than two classes: no map to draw; the metrics above "
+                       "compare the two models.")
+            return
+        panels = ((figures.OURS_NAME, cut.p_ours), (figures.SKLEARN_NAME, cut.p_sklearn))
+        st.plotly_chart(figures.class_boundary_figure(cut.x, cut.y, panels, cut.points, cut.x_name, cut.y_name,
+                                                      data.class_names, cut.held))
+        st.caption(f"The class each model predicts over the two inputs chosen for the main page's slices, every "
+                   f"other input held at its training mean, each of the {data.n_classes} classes in its colour. "
+                   "Markers are the training points within half a standard deviation of the slice, by class.")
+        return
     if cut.y is None:
         st.plotly_chart(figures.probability_figure(cut.x, cut.p_ours, cut.p_sklearn, cut.points, cut.x_name,
                                                    data.class_names))
@@ -160,7 +174,7 @@ st.text(f"Data: {data.title}: {len(data.Z_train)} training and {len(data.Z_test)
 mode, epochs = compare_controls(exp, data)
 try:
     result = run_comparison(data.Z_train, data.y_train, data.Z_test, data.y_test, exp.network, exp.train, mode,
-                            epochs)
+                            epochs, data.n_classes)
 except ValueError as exc:
     say("error", f"The comparison could not run: {exc}")
     st.stop()

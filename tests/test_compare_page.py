@@ -4,6 +4,9 @@ import re
 from pathlib import Path
 
 import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.metrics import roc_auc_score
+from sklearn.neural_network import MLPClassifier
 from streamlit.testing.v1 import AppTest
 
 from mlp_core.csv_inputs import load_csv
@@ -76,3 +79,36 @@ def test_diverging_settings_show_an_error_instead_of_a_traceback():
     at = _page(Session(experiment=Experiment(train=TrainingSettings(learning_rate=10.0))))
     assert not at.exception, [e.value for e in at.exception]
     assert "diverged" in shown(at.error[0])
+
+
+def _iris_data():
+    """scikit-learn's shipped iris, written to a CSV and read back as the main page reads an upload: 3 classes."""
+    iris = load_iris(as_frame=True)
+    frame = iris.frame.drop(columns="target")
+    frame["species"] = [iris.target_names[t] for t in iris.target]
+    return from_csv(load_csv(frame.to_csv(index=False).encode(), target="species"), 0.25, 0, "iris.csv")
+
+
+def test_a_three_class_run_is_compared_with_mlpclassifier_and_found_equal():
+    data = _iris_data()
+    assert data.class_names == ("setosa", "versicolor", "virginica")
+    exp = Experiment(train=TrainingSettings(max_epochs=300), view=ViewSettings(x_input=2, y_input=3))
+    at = _page(Session(experiment=exp, data=data, data_key=("csv",)))
+    assert not at.exception, [e.value for e in at.exception]
+    assert _number(_metric(at, "Largest weight difference")) < TOLERANCE
+    assert any(m.startswith("Equal.") for m in messages(at, "success"))
+    # scikit-learn on its own, one partial_fit per epoch with the page's settings: the test accuracy the page reports
+    reference = MLPClassifier(hidden_layer_sizes=(3, 2), solver="sgd", learning_rate_init=0.1, momentum=0.0,
+                              batch_size=len(data.Z_train), shuffle=False, random_state=exp.train.seed, alpha=0.0)
+    for _ in range(300):
+        reference.partial_fit(data.Z_train, data.y_train, classes=[0, 1, 2])
+    expected = float(np.mean(reference.predict(data.Z_test) == data.y_test))
+    table = at.dataframe[0].value
+    rows = table[table["split"] == "test"].set_index("model")
+    assert rows.loc["scikit-learn", "accuracy"] == expected and rows.loc["ours", "accuracy"] == expected
+    theirs = reference.predict_proba(data.Z_test)
+    assert rows.loc["scikit-learn", "ROC AUC"] == roc_auc_score(data.y_test, theirs, multi_class="ovr")
+    assert _metric(at, "Test predictions that agree") == "100.0%"
+    chart = at.get("plotly_chart")[-1].proto.spec
+    assert all(name in chart for name in ("setosa", "versicolor", "virginica"))  # the boundary by class
+    assert any("each of the 3 classes in its colour" in c.value for c in at.caption)

@@ -15,6 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ui.common.class_colours import CLASS_COLOURS, class_colour, class_symbol
+
 OURS = "#5e3c99"
 SKLEARN = "#e66101"
 OURS_NAME = "ours (mlp_core)"
@@ -201,6 +203,43 @@ def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: s
             showlegend=first, marker=dict(size=8, opacity=0.9, **style),
         ))
     return traces
+
+
+def class_boundary_figure(x: np.ndarray, y: np.ndarray, panels: tuple[tuple[str, np.ndarray], ...], points: dict,
+                          x_name: str, y_name: str, class_names: tuple[str, ...], held: tuple[str, ...] = ()
+                          ) -> go.Figure:
+    """k > 2 classes: the class each model predicts over a grid, side by side (``panels``: (title, P) with P of shape
+    (len(y), len(x), k)), each class in its colour (``ui.common.class_colours``), and the points by class
+    (``points``: x, y, label lists; with ``points["wrong"]``, bool list, the wrongly predicted ones ringed)."""
+    k = len(class_names)
+    fig = make_subplots(rows=1, cols=len(panels), shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=[title for title, _ in panels] if len(panels) > 1 else None)
+    scale = []
+    for c in range(k):  # one flat band of its colour, lightened, per class
+        tint = "rgb({},{},{})".format(*(round(247 + (v - 247) * 0.55) for v in CLASS_COLOURS[c]))
+        scale += [[c / k, tint], [(c + 1) / k, tint]]
+    names = np.array([plain(n) for n in class_names], dtype=object)
+    labels = np.asarray(points["label"], dtype=int)
+    px, py = np.asarray(points["x"], dtype=float), np.asarray(points["y"], dtype=float)
+    for col, (_, P) in enumerate(panels, start=1):
+        top = np.argmax(P, axis=-1)
+        fig.add_trace(go.Heatmap(x=x, y=y, z=top, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False,
+                                 text=names[top], hovertemplate="predicted %{text}<extra></extra>", name="predicted"),
+                      row=1, col=col)
+        for c in range(k):
+            mask = labels == c
+            fig.add_trace(go.Scatter(x=px[mask], y=py[mask], mode="markers", name=plain(class_names[c]),
+                                     legendgroup=f"class{c}", showlegend=col == 1,
+                                     marker=dict(size=8, symbol=class_symbol(c), color=class_colour(c),
+                                                 line=dict(color="#ffffff", width=1))), row=1, col=col)
+        if "wrong" in points:
+            wrong = np.asarray(points["wrong"], dtype=bool)
+            fig.add_trace(go.Scatter(x=px[wrong], y=py[wrong], mode="markers", name="predicted wrong",
+                                     showlegend=col == 1, marker=dict(size=15, symbol="circle-open", color="#111111",
+                                                                      line=dict(width=1.6))), row=1, col=col)
+    fig.update_xaxes(title_text=short(x_name))
+    fig.update_yaxes(title_text=short(y_name), row=1, col=1)
+    return _slice_layout(fig, held)
 
 
 def _slice_layout(fig: go.Figure, held: tuple[str, ...]) -> go.Figure:

@@ -75,7 +75,8 @@ class Comparison:
 @dataclass(frozen=True)
 class BoundarySlice:
     """p of the positive class on a grid in original units: (len(y), len(x)) over two inputs, the others at
-    their training mean; ``y`` is None for data with one input, and then p has shape (len(x),)."""
+    their training mean; ``y`` is None for data with one input, and then p has shape (len(x),). With k > 2
+    classes, each class's probability: a last axis of k."""
 
     x: np.ndarray
     y: np.ndarray | None
@@ -119,8 +120,9 @@ def sklearn_default_params(config: TrainingConfig, epochs: int) -> dict:
 
 
 def compare(Z_train, y_train, Z_test, y_test, network: NetworkSettings, train_config: TrainingSettings, mode: str,
-            epochs: int, progress=None) -> Comparison:
-    """Train ours and scikit-learn's on standardized ``Z_train`` (n, d) and 0/1 ``y_train`` (n,) and compare.
+            epochs: int, progress=None, n_classes: int = 2) -> Comparison:
+    """Train ours and scikit-learn's on standardized ``Z_train`` (n, d) and ``y_train`` (n,) of class indices
+    0..n_classes−1 (0/1 for two) and compare.
 
     Raises ValueError when the settings cannot be used or training diverges (the message says why).
     ``progress(share)``, if given, is called after every epoch of ours and of scikit-learn's path.
@@ -130,15 +132,16 @@ def compare(Z_train, y_train, Z_test, y_test, network: NetworkSettings, train_co
     report = progress or (lambda share: None)
     y_train, y_test = np.asarray(y_train).astype(int), np.asarray(y_test).astype(int)
     config = our_config(network, train_config, mode, epochs)
-    snapshots, seconds_ours = _train_ours(Z_train, y_train, config, lambda e: report(0.5 * e / epochs))
-    initial = _initial_weights(Z_train, y_train, config)
+    classes = list(range(n_classes))
+    snapshots, seconds_ours = _train_ours(Z_train, y_train, config, lambda e: report(0.5 * e / epochs), n_classes)
+    initial = _initial_weights(Z_train, y_train, config, classes)
     initial_difference = float(np.abs(initial - snapshots[0].params).max())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # expected: both run a fixed number of epochs
         if mode == "matched":
             params = sklearn_params(config, len(Z_train))
             reference, path = _partial_fit_path(Z_train, y_train, params, epochs,
-                                                lambda e: report(0.5 + 0.5 * e / epochs))
+                                                lambda e: report(0.5 + 0.5 * e / epochs), classes)
             ours_path = np.stack([s.params for s in snapshots])
             weight_difference = np.abs(ours_path - np.vstack([initial, path])).max(axis=1)
             # The time of a plain fit (partial_fit checks its input on every call, about 2 ms each).
@@ -157,8 +160,8 @@ def compare(Z_train, y_train, Z_test, y_test, network: NetworkSettings, train_co
                 f"for {reference.n_iter_no_change} consecutive epochs." if reference.n_iter_ < epochs
                 else f"Reached max_iter={epochs} epochs."
             )
-    p_ours = snapshots[-1].predict_proba(Z_test)
-    agreement = float(np.mean((p_ours > 0.5) == (reference.predict(Z_test) == 1))) if len(Z_test) else 1.0
+    agreement = (float(np.mean(_predicted(snapshots[-1].predict_proba(Z_test)) == reference.predict(Z_test)))
+                 if len(Z_test) else 1.0)
     return Comparison(
         mode=mode, epochs=epochs,
         loss_ours=np.array([s.loss for s in snapshots[1:]]), loss_sklearn=np.array(reference.loss_curve_),
@@ -187,8 +190,11 @@ def boundary_slice(result: Comparison, data: Prepared, x_input: int, y_input: in
         rows = axes[0].reshape(-1, 1)
     Z = (rows - data.mean) / data.scale
     shape = (grid, grid) if d >= 2 else (grid,)
+    k = len(result.reference.classes_)
+    if k > 2:  # each class's probability
+        shape += (k,)
     p_ours = result.ours.predict_proba(Z).reshape(shape)
-    p_sklearn = result.reference.predict_proba(Z)[:, 1].reshape(shape)
+    p_sklearn = _proba(result.reference, Z).reshape(shape)
     if d >= 2:
         points = points_near(X, data.y_train, X.mean(axis=0), (x_input, y_input), X.std(axis=0) / 2)
         held = tuple(names[i] for i in range(d) if i not in (x_input, y_input))
@@ -197,10 +203,21 @@ def boundary_slice(result: Comparison, data: Prepared, x_input: int, y_input: in
     return BoundarySlice(axes[0], None, p_ours, p_sklearn, points, names[0], None, ())
 
 
-def _train_ours(X, y, config: TrainingConfig, progress) -> tuple[list[Snapshot], float]:
+def _predicted(p: np.ndarray) -> np.ndarray:
+    """The predicted class indices from p (n,) of the positive class (threshold 0.5) or P (n, k) (the likeliest)."""
+    return (p > 0.5).astype(int) if p.ndim == 1 else np.argmax(p, axis=1)
+
+
+def _proba(reference: MLPClassifier, Z) -> np.ndarray:
+    """scikit-learn's probabilities as the core gives them: of the positive class (n,) for two, else (n, k)."""
+    P = reference.predict_proba(Z)
+    return P[:, 1] if P.shape[1] == 2 else P
+
+
+def _train_ours(X, y, config: TrainingConfig, progress, n_classes: int = 2) -> tuple[list[Snapshot], float]:
     """Every snapshot of the core's run, and the seconds its epochs took (epoch 0, which loads the compiled
     kernels, not counted; nor does ``progress(epoch)``). Raises ValueError when training diverges."""
-    run = train(X, y, config, evaluate_every=0)
+    run = train(X, y, config, evaluate_every=0, n_classes=n_classes)
     snapshots = [next(run)]
     seconds = 0.0
     start = time.perf_counter()
@@ -214,7 +231,7 @@ def _train_ours(X, y, config: TrainingConfig, progress) -> tuple[list[Snapshot],
     return snapshots, seconds
 
 
-def _initial_weights(X, y, config: TrainingConfig) -> np.ndarray:
+def _initial_weights(X, y, config: TrainingConfig, classes: list[int]) -> np.ndarray:
     """scikit-learn's own initial weights for this network and seed, flat in the core's order.
 
     MLPClassifier draws them inside its first partial_fit and has no public way to show them before it
@@ -224,15 +241,16 @@ def _initial_weights(X, y, config: TrainingConfig) -> np.ndarray:
     probe = MLPClassifier(hidden_layer_sizes=config.hidden_layer_sizes, activation=config.activation, solver="sgd",
                           learning_rate_init=1e-300, momentum=0.0, batch_size=len(X), shuffle=False,
                           random_state=config.random_state)
-    return _flat(probe.partial_fit(X, y, classes=[0, 1]))
+    return _flat(probe.partial_fit(X, y, classes=classes))
 
 
-def _partial_fit_path(X, y, params: dict, epochs: int, progress) -> tuple[MLPClassifier, np.ndarray]:
+def _partial_fit_path(X, y, params: dict, epochs: int, progress, classes: list[int]) -> tuple[MLPClassifier,
+                                                                                              np.ndarray]:
     """One partial_fit per epoch; the flat weights after each, shape (epochs, P)."""
     model = MLPClassifier(**params)
     path = []
     for epoch in range(1, epochs + 1):
-        model.partial_fit(X, y, classes=[0, 1])
+        model.partial_fit(X, y, classes=classes)
         path.append(_flat(model))
         progress(epoch)
     return model, np.array(path)
@@ -245,18 +263,22 @@ def _flat(model: MLPClassifier) -> np.ndarray:
 
 
 def _metrics(snapshot: Snapshot, reference: MLPClassifier, Z_train, y_train, Z_test, y_test) -> tuple[dict, ...]:
+    """Accuracy, log loss and ROC AUC (k classes: the mean of each class against the rest) of both models on both
+    splits, by scikit-learn's metrics."""
     rows = []
-    models = (("ours", snapshot.predict_proba), ("scikit-learn", lambda Z: reference.predict_proba(Z)[:, 1]))
+    labels = list(range(len(reference.classes_)))
+    models = (("ours", snapshot.predict_proba), ("scikit-learn", lambda Z: _proba(reference, Z)))
     for model, proba in models:
         for split, Z, y in (("train", Z_train, y_train), ("test", Z_test, y_test)):
             if not len(Z):
                 continue
             p = proba(Z)
+            every_class = len(np.unique(y)) == len(labels)  # ROC AUC needs every class among the points
             rows.append({
-                "model": model, "split": split, "accuracy": float(np.mean((p > 0.5) == (y == 1))),
-                "log loss": float(log_loss(y, p, labels=[0, 1])),
-                # ROC AUC needs both classes among the points.
-                "ROC AUC": float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else None,
+                "model": model, "split": split, "accuracy": float(np.mean(_predicted(p) == y)),
+                "log loss": float(log_loss(y, p, labels=labels)),
+                "ROC AUC": (float(roc_auc_score(y, p, multi_class="ovr", labels=labels) if p.ndim == 2
+                                  else roc_auc_score(y, p)) if every_class else None),
             })
     return tuple(rows)
 
