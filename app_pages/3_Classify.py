@@ -18,7 +18,8 @@ INTRO = (
     "Score a new CSV file with a trained network: the one on the main page, at the epoch it shows, or a model "
     "file downloaded from there or written by `python -m mlp_core train`. Columns are matched to the model's "
     "inputs by name, the preprocessing saved with the model is applied, and every row comes back with the "
-    "probability of the positive class and the predicted class, or with the reason it could not be scored. "
+    "probability of the positive class (of each class, for a model of more than two) and the predicted class, or "
+    "with the reason it could not be scored. "
     "When the file has the target column, the page also says how good the predictions are."
 )
 SOURCES = {"main": "The main page's network", "file": "A model file (JSON)"}
@@ -97,12 +98,14 @@ def results_section(scored: Scored, file_name: str) -> None:
     n, bad = len(scored.frame), len(scored.reasons)
     st.text(f"{n - bad} of {n} rows scored." + (f" {bad} could not be; see below." if bad else ""))
     st.dataframe(scored.frame.set_axis(range(1, n + 1)), column_config={
-        scored.columns["probability"]: st.column_config.NumberColumn(format="%.4f")})
+        column: st.column_config.NumberColumn(format="%.4f") for column in scored.probability_columns})
     st.download_button("Download the predictions (CSV)", scored_file.scored_csv(scored), on_click="ignore",
                        file_name=f"{Path(file_name).stem}-predictions.csv", mime="text/csv",
                        icon=":material/download:", key="cl_download")
-    st.caption("Every row of the file plus probability (in full precision), prediction and reason, exactly as "
-               "`python -m mlp_core predict` writes them; cells a spreadsheet would run as a formula start with '.")
+    st.caption(("Every row of the file plus probability" if not scored.class_columns else
+                "Every row of the file plus each class's probability (probability_<class>)")
+               + " (in full precision), prediction and reason, exactly as `python -m mlp_core predict` writes them; "
+               "cells a spreadsheet would run as a formula start with '.")
     if bad:
         st.subheader("Rows that could not be scored")
         st.text(f"{bad} row(s) have a missing or invalid cell, or more fields than the header. They stay in the "
@@ -126,20 +129,31 @@ def metrics_section(scored: Scored, model: LoadedModel, mapping: dict[str, str])
     cols[0].metric("Rows with a label", f"{metrics['rows']}")
     cols[1].metric("Accuracy", f"{metrics['accuracy']:.1%}")
     cols[2].metric("Log loss", f"{metrics['log_loss']:.4f}")
-    cols[3].metric("ROC AUC", "—" if metrics["roc_auc"] is None else f"{metrics['roc_auc']:.4f}",
-                   help="Needs rows of both classes." if metrics["roc_auc"] is None else None)
+    several = "roc_auc_per_class" in metrics  # k classes
+    cols[3].metric("ROC AUC" + (" (mean of each class against the rest)" if several else ""),
+                   "—" if metrics["roc_auc"] is None else f"{metrics['roc_auc']:.4f}",
+                   help=("Needs rows of every class." if several else "Needs rows of both classes.")
+                   if metrics["roc_auc"] is None else None)
     if metrics["rows_without_known_label"]:
         st.text(f"{metrics['rows_without_known_label']} scored row(s) have a label the model does not know; "
                 "they are not counted.")
     left, right = st.columns(2)
+    matrix = metrics["confusion_matrix"]
     with left:
-        st.plotly_chart(figures.confusion_figure(metrics["confusion_matrix"]["rows_true_columns_predicted"],
-                                                 (pre.negative, pre.positive)))
-        st.caption("Rows by true class (down) and predicted class (across), at the threshold p = 0.5.")
+        st.plotly_chart(figures.confusion_figure(matrix["rows_true_columns_predicted"], tuple(matrix["labels"])))
+        st.caption("Rows by true class (down) and predicted class (across), "
+                   + ("the likeliest class." if several else "at the threshold p = 0.5."))
     with right:
         y, p = scored_file.labelled_rows(scored, pre, mapping)
-        st.plotly_chart(figures.roc_figure(*scored_file.roc_curve(y, p), metrics["roc_auc"]))
-        st.caption("The share of each class found above every threshold; the dotted diagonal is guessing.")
+        if several:
+            curves = [(name, *scored_file.roc_curve(y == c, p[:, c]), auc)
+                      for c, (name, auc) in enumerate(metrics["roc_auc_per_class"].items())]
+            st.plotly_chart(figures.class_roc_figure(curves))
+            st.caption("Each class against all the others: the share of its rows found above every threshold of its "
+                       "probability; the dotted diagonal is guessing.")
+        else:
+            st.plotly_chart(figures.roc_figure(*scored_file.roc_curve(y, p), metrics["roc_auc"]))
+            st.caption("The share of each class found above every threshold; the dotted diagonal is guessing.")
 
 
 def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: dict[str, str], key: tuple) -> None:
@@ -159,16 +173,22 @@ def boundary_section(scored: Scored, model: LoadedModel, table: Table, mapping: 
     if x_input == y_input:
         st.text("Choose two different inputs.")
         return
-    predicted = scored.frame[scored.columns["probability"]].to_numpy(dtype=float) > 0.5
     truth = scored_file.true_classes(scored, pre, mapping)
-    cut = scored_file.boundary_slice(model, rows, predicted, x_input, y_input, truth=truth)
+    cut = scored_file.boundary_slice(model, rows, scored_file.predicted_classes(scored), x_input, y_input,
+                                     truth=truth)
     classes = tuple(str(c) for c in model.estimator.classes_)
-    st.plotly_chart(figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, classes,
-                                                   cut.held))
-    st.caption("The probability of the positive class over two inputs (at first the two the model relies on most: "
-               "shuffling them changes its answers most, inputs of many values before 0/1 inputs, the main page's "
-               "rule), every other input held at its training mean: orange 0, white 0.5, purple 1; the black line "
-               "is p = 0.5. Markers are the scored rows wherever their other inputs lie: "
+    rule = ("(at first the two the model relies on most: shuffling them changes its answers most, inputs of many "
+            "values before 0/1 inputs, the main page's rule), every other input held at its training mean")
+    if len(classes) > 2:
+        st.plotly_chart(figures.class_boundary_figure(cut.x, cut.y, (("", cut.p),), cut.points, cut.x_name,
+                                                      cut.y_name, classes, cut.held))
+        what = f"The class the model predicts over two inputs {rule}, each of the {len(classes)} classes in its colour."
+    else:
+        st.plotly_chart(figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name,
+                                                       classes, cut.held))
+        what = (f"The probability of the positive class over two inputs {rule}: orange 0, white 0.5, purple 1; the "
+                "black line is p = 0.5.")
+    st.caption(what + " Markers are the scored rows wherever their other inputs lie: "
                + ("those with a known label, by their true class, ringed where the prediction is wrong."
                   if truth is not None else "by predicted class (the file has no target column)."))
 

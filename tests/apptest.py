@@ -1,8 +1,10 @@
 """Driving the whole app (``app.py`` and its pages) under Streamlit's AppTest, as the page tests do."""
 
+import base64
 import re
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -38,7 +40,8 @@ def trained_session(csv: bytes | None = None, title: str = "data.csv", epochs: i
 
     data = synthetic(DataSettings()) if csv is None else from_csv(load_csv(csv), 0.25, 0, title)
     exp = Experiment()
-    rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test)
+    rec = Recording(data.Z_train, data.y_train, exp.train.training_config(exp.network), data.Z_test, data.y_test,
+                    n_classes=data.n_classes)
     rec.extend(until_epoch=epochs)
     session = Session(experiment=exp, data=data, data_key=("csv",), recording=rec)
     session.playback.pause_at(epochs)
@@ -63,3 +66,11 @@ def shown(element) -> str:
 def messages(at, *kinds: str) -> list[str]:
     """The text of every message box of these kinds (info, success, warning, error) on the page."""
     return [shown(m) for kind in (kinds or ("info", "success", "warning", "error")) for m in getattr(at, kind)]
+
+
+def chart_array(value) -> np.ndarray:
+    """A plotly trace's numbers as a chart's spec holds them: NumPy arrays are sent as base64 typed arrays."""
+    if isinstance(value, dict):
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value else array
+    return np.asarray(value, dtype=float)

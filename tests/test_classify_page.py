@@ -5,11 +5,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
+from sklearn.neural_network import MLPClassifier
 from streamlit.testing.v1 import AppTest
 
 from mlp_core.persistence import load_model
 from mlp_core.scoring import score_table
-from tests.apptest import messages, open_page, shown, trained_session
+from tests.apptest import chart_array, messages, open_page, shown, trained_session
 from ui.classify import scored_file
 from ui.common import figures
 from ui.session.export import model_json
@@ -322,3 +325,48 @@ def test_the_scored_rows_are_drawn_by_true_class_with_the_wrong_ones_ringed():
     fig = figures.scored_boundary_figure(cut.x, cut.y, cut.p, cut.points, cut.x_name, cut.y_name, ("no", "yes"))
     assert [t.name for t in fig.data[2:]] == ["true no", "true yes", "predicted wrong"]
     assert len(fig.data[4].x) == int((expected != predicted).sum())
+
+
+def _iris_csv(rows=None) -> str:
+    """scikit-learn's shipped iris written as a CSV (its ``rows`` only, when given): three species."""
+    iris = load_iris(as_frame=True)
+    frame = iris.frame.drop(columns="target")
+    frame["species"] = [iris.target_names[t] for t in iris.target]
+    return (frame if rows is None else frame.iloc[rows]).to_csv(index=False)
+
+
+def test_a_three_class_model_is_scored_with_a_k_by_k_confusion_matrix_and_a_roc_curve_per_class():
+    session = trained_session(_iris_csv().encode(), "iris.csv", 300)
+    assert session.data.n_classes == 3
+    at = _page(session)
+    new = _iris_csv(range(0, 150, 3))  # 50 rows, of every species
+    at = _upload(at, "cl_csv", "new-iris.csv", new)
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    columns = ["probability_setosa", "probability_versicolor", "probability_virginica"]
+    assert set(columns) <= set(table.columns) and "probability" not in table.columns
+    P = table[columns].to_numpy(dtype=float)
+    # scikit-learn's MLPClassifier holding the recorded weights of epoch 300 gives the same probabilities
+    snap = session.recording.snapshot(300)
+    reference = MLPClassifier(hidden_layer_sizes=(3, 2)).partial_fit(session.data.Z_train, session.data.y_train,
+                                                                     classes=[0, 1, 2])
+    reference.coefs_, reference.intercepts_ = list(snap.coefs), list(snap.intercepts)
+    rows = load_iris().data[::3]
+    np.testing.assert_allclose(P, reference.predict_proba(session.data.preprocessing.standardize(rows)), atol=1e-12)
+    y = load_iris().target[::3]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Accuracy"] == f"{accuracy_score(y, P.argmax(axis=1)):.1%}"
+    assert metrics["ROC AUC (mean of each class against the rest)"] == f"{roc_auc_score(y, P, multi_class='ovr'):.4f}"
+    confusion, roc, boundary = at.get("plotly_chart")
+    z = chart_array(json.loads(confusion.proto.spec)["data"][0]["z"])
+    np.testing.assert_array_equal(z, confusion_matrix(y, P.argmax(axis=1)))  # 3 × 3, rows the true class
+    curves = json.loads(roc.proto.spec)["data"]
+    assert len(curves) == 4  # one per class, and guessing
+    for c, name in enumerate(("setosa", "versicolor", "virginica")):
+        assert curves[c]["name"] == f"{name} (AUC {roc_auc_score(y == c, P[:, c]):.3f})"
+    traces = json.loads(boundary.proto.spec)["data"]
+    assert traces[0]["type"] == "heatmap" and {t["name"] for t in traces[1:4]} == {"setosa", "versicolor", "virginica"}
+    assert any("each of the 3 classes in its colour" in c.value for c in at.caption)
+    model = load_model(model_json(session.recording, session.data, 300))  # what the page's download button gets
+    header = scored_file.scored_csv(score_table(model, new.encode())).decode().splitlines()[0]
+    assert header.endswith(",species,probability_setosa,probability_versicolor,probability_virginica,prediction,reason")

@@ -3,14 +3,13 @@ marker follows the epoch slider (and the Playground with it), the axes carry the
 run is named, a landscape over the work limit is refused with what to change, and the race names the optimizer that
 separate mlp_core runs of the same settings find best."""
 
-import base64
 import dataclasses
 import json
 
 import numpy as np
 
 from mlp_core import train
-from tests.apptest import messages, open_app, session_of
+from tests.apptest import chart_array, messages, open_app, session_of
 
 PAGE = "app_pages/5_Landscape.py"
 
@@ -25,16 +24,9 @@ def _chart(at, index: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
-def _array(value) -> np.ndarray:
-    """A trace's numbers: plotly sends NumPy arrays as base64 typed arrays."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value, dtype=float)
-
-
 def _marker(spec) -> np.ndarray:
     trace = spec["data"][-1]  # the epoch's marker is the map's last trace
-    return np.r_[_array(trace["x"]), _array(trace["y"])]
+    return np.r_[chart_array(trace["x"]), chart_array(trace["y"])]
 
 
 def _by_hand(session):
@@ -58,7 +50,7 @@ def test_the_map_draws_the_run_and_the_marker_follows_the_epoch_slider_and_moves
     assert f"{shares[0]:.1%} of its variance" in layout["xaxis"]["title"]["text"]
     assert f"{shares[1]:.1%} of its variance" in layout["yaxis"]["title"]["text"]
     path = spec["data"][1]
-    drawn = np.c_[_array(path["x"]), _array(path["y"])]
+    drawn = np.c_[chart_array(path["x"]), chart_array(path["y"])]
     np.testing.assert_allclose(drawn, (thetas - thetas[-1]) @ directions.T, atol=1e-9)
     np.testing.assert_allclose(_marker(spec), (thetas[0] - thetas[-1]) @ directions.T, atol=1e-9)  # epoch 0
     at.slider(key="ls_epoch").set_value(300).run()
@@ -69,7 +61,7 @@ def test_the_map_draws_the_run_and_the_marker_follows_the_epoch_slider_and_moves
     assert any("Li, Xu, Taylor, Studer and Goldstein" in m.value for m in at.markdown)
     assert any("Goodfellow, Vinyals and Saxe" in m.value for m in at.markdown)
     profile = _chart(at, 1)["data"][0]
-    assert len(_array(profile["x"])) == 61
+    assert len(chart_array(profile["x"])) == 61
 
 
 def test_a_diverging_run_is_drawn_and_explained():
@@ -127,9 +119,9 @@ def test_random_directions_span_the_unit_square_around_the_final_weights():
     spec = _chart(at)
     assert spec["layout"]["xaxis"]["title"]["text"] == "random direction 1 (filter-normalized)"
     grid = spec["data"][0]
-    x = _array(grid["x"])
+    x = chart_array(grid["x"])
     assert x[0] == -1.0 and x[-1] == 1.0 and 0.0 in x
     assert any(m.value.startswith("**Random directions.**") for m in at.markdown)
-    before = _array(spec["data"][1]["x"])
+    before = chart_array(spec["data"][1]["x"])
     at.number_input(key="ls_seed").set_value(3).run()
-    assert not np.array_equal(_array(_chart(at)["data"][1]["x"]), before)  # other directions, another projection
+    assert not np.array_equal(chart_array(_chart(at)["data"][1]["x"]), before)  # other directions, another projection

@@ -12,7 +12,7 @@ from mlp_core.csv_table import Table
 from mlp_core.importance import axis_inputs, binary_inputs, permutation_importance
 from mlp_core.persistence import LoadedModel
 from mlp_core.preprocessing import Preprocessing
-from mlp_core.scoring import Scored, read_labels
+from mlp_core.scoring import Scored, class_indices, read_labels
 from mlp_core.scoring import scored_csv as scoring_csv
 from ui.common.grid import axis, plane
 
@@ -21,8 +21,9 @@ FAR = 1e6  # in scales of the training data: rows further out are not drawn on t
 
 @dataclass(frozen=True)
 class Slice:
-    """p (len(y), len(x)) over inputs ``x_name``/``y_name``, the others (``held``) at their training mean;
-    ``points``: the scored rows on those two inputs with their predicted class (x, y, label lists)."""
+    """p (len(y), len(x)) over inputs ``x_name``/``y_name``, the others (``held``) at their training mean (k > 2
+    classes: each class's, (len(y), len(x), k)); ``points``: the scored rows on those two inputs with their
+    predicted class (x, y, label lists)."""
 
     x: np.ndarray
     y: np.ndarray
@@ -48,12 +49,32 @@ def scored_csv(scored: Scored) -> bytes:
     return scoring_csv(scored).encode("utf-8")
 
 
+def probabilities(scored: Scored) -> np.ndarray:
+    """Every row's probability of the positive class (n,), or of each of k classes (n, k); NaN where unscored."""
+    P = scored.frame[scored.probability_columns].to_numpy(dtype=float)
+    return P[:, 0] if P.shape[1] == 1 else P
+
+
+def predicted_classes(scored: Scored) -> np.ndarray:
+    """Every row's predicted class index, as ``predict`` gives it: p > 0.5 for two classes, the likeliest of k."""
+    P = probabilities(scored)
+    return (P > 0.5).astype(int) if P.ndim == 1 else np.argmax(np.nan_to_num(P, nan=-1.0), axis=1)
+
+
+def _labels(scored: Scored, pre: Preprocessing, cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Class indices and whether each is known, read as ``score_table`` reads them (k classes: by name)."""
+    if scored.class_columns:
+        return class_indices(cells, list(scored.class_columns))
+    return read_labels(cells.astype(str), pre)
+
+
 def labelled_rows(scored: Scored, pre: Preprocessing, mapping: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """y (m,) of 0/1 and p (m,) for the scored rows whose label is known: those the metrics count."""
+    """y (m,) of class indices and p (m,) of the positive class, or P (m, k), for the scored rows whose label is
+    known: those the metrics count."""
     target = mapping.get(pre.target, pre.target)
-    y, known = read_labels(scored.frame[target].astype(str), pre)  # the same reading of labels as score_table's
+    y, known = _labels(scored, pre, scored.frame[target])  # the same reading of labels as score_table's
     use = known & (scored.frame[scored.columns["reason"]] == "").to_numpy()
-    return y[use], scored.frame[scored.columns["probability"]].to_numpy(dtype=float)[use]
+    return y[use], probabilities(scored)[use]
 
 
 def roc_curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,17 +100,23 @@ def axis_order(model: LoadedModel, X: np.ndarray, limit: int = 2000) -> tuple[in
     if len(rows) < 2:
         return tuple(range(X.shape[1]))
     Z = pre.standardize(rows)
-    own = (estimator.predict_proba(Z)[:, 1] > 0.5).astype(float)
-    importance = permutation_importance(lambda Z_: estimator.predict_proba(Z_)[:, 1], Z, own)
+    two = len(estimator.classes_) == 2
+
+    def proba(Z_):  # of the positive class for two, each class's for k, as permutation_importance reads them
+        return estimator.predict_proba(Z_)[:, 1] if two else estimator.predict_proba(Z_)
+
+    P = proba(Z)
+    own = (P > 0.5).astype(int) if two else np.argmax(P, axis=1)
+    importance = permutation_importance(proba, Z, own)
     return axis_inputs(importance, binary_inputs(rows), X.shape[1])
 
 
 def true_classes(scored: Scored, pre: Preprocessing, mapping: dict[str, str]) -> np.ndarray | None:
-    """Per row of the scored table, its true class (0/1) or NaN where unknown; None when the file has no target."""
+    """Per row of the scored table, its true class index or NaN where unknown; None when the file has no target."""
     target = mapping.get(pre.target, pre.target) if pre.target else None
     if target is None or target not in scored.frame.columns:
         return None
-    y, known = read_labels(scored.frame[target].astype(str), pre)
+    y, known = _labels(scored, pre, scored.frame[target])
     return np.where(known, y, np.nan).astype(float)
 
 
@@ -110,7 +137,7 @@ def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_i
     """p over inputs ``x_input`` and ``y_input`` in original units, every other input at its training mean
     (the stored standardization's mean), with at most ``limit`` scored rows: those within ``FAR`` scales of the
     training mean on both inputs, so that a value such as 1e308 does not stretch the slice past what a float can
-    hold. Without ``truth`` the rows are coloured by ``predicted`` (0/1); with it (0/1, NaN where unknown) only the
+    hold. Without ``truth`` the rows are coloured by ``predicted`` (class indices); with it (NaN where unknown) only the
     rows of known class are drawn, by their true class, with ``wrong`` marking where the prediction differs."""
     pre = model.preprocessing
     pair = [x_input, y_input]
@@ -123,7 +150,8 @@ def boundary_slice(model: LoadedModel, X: np.ndarray, predicted: np.ndarray, x_i
     axes = [axis(X[ok, i] if ok.any() else pre.mean[i] + 3 * pre.scale[i] * np.array([-1.0, 1.0]), grid)
             for i in (x_input, y_input)]
     rows_grid = plane(pre.mean, x_input, y_input, *axes)
-    p = model.estimator.predict_proba(pre.standardize(rows_grid))[:, 1].reshape(grid, grid)
+    P = model.estimator.predict_proba(pre.standardize(rows_grid))
+    p = P[:, 1].reshape(grid, grid) if P.shape[1] == 2 else P.reshape(grid, grid, P.shape[1])
     names = pre.feature_names
     predicted = np.asarray(predicted).astype(int)
     label = predicted[rows] if truth is None else truth[rows].astype(int)

@@ -251,8 +251,8 @@ def _slice_layout(fig: go.Figure, held: tuple[str, ...]) -> go.Figure:
                    legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="center", x=0.5))
 
 
-def confusion_figure(matrix, labels: tuple[str, str]) -> go.Figure:
-    """The confusion matrix ``matrix`` (2, 2), rows the true class and columns the predicted one, as an
+def confusion_figure(matrix, labels: tuple[str, ...]) -> go.Figure:
+    """The confusion matrix ``matrix`` (k, k), rows the true class and columns the predicted one, as an
     annotated heatmap (darker: more rows)."""
     matrix = np.asarray(matrix, dtype=int)
     names = [plain(label) for label in labels]
@@ -262,7 +262,7 @@ def confusion_figure(matrix, labels: tuple[str, str]) -> go.Figure:
         hovertemplate="%{y}, %{x}: %{z} rows<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, 340)
+    return _layout(fig, 340 + 24 * max(0, len(labels) - 3))
 
 
 def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float | None) -> go.Figure:
@@ -273,6 +273,20 @@ def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float | None) -> go.Figure
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="guessing", line=dict(color="#888888", width=1.5,
                                                                                    dash="dot")),
     ])
+    fig.update_xaxes(title_text="false positive rate", range=[-0.02, 1.02])
+    fig.update_yaxes(title_text="true positive rate", range=[-0.02, 1.02])
+    return _layout(fig, 340)
+
+
+def class_roc_figure(curves: list[tuple[str, np.ndarray, np.ndarray, float | None]]) -> go.Figure:
+    """k classes: each class's ROC curve against all the others (name, false and true positive rates, AUC), in
+    the class's colour, with the diagonal of a model that guesses."""
+    traces = [go.Scatter(x=fpr, y=tpr, mode="lines", line=dict(color=class_colour(c), width=2.5),
+                         name=plain(name) + ("" if auc is None else f" (AUC {auc:.3f})"))
+              for c, (name, fpr, tpr, auc) in enumerate(curves)]
+    traces.append(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="guessing",
+                             line=dict(color="#888888", width=1.5, dash="dot")))
+    fig = go.Figure(traces)
     fig.update_xaxes(title_text="false positive rate", range=[-0.02, 1.02])
     fig.update_yaxes(title_text="true positive rate", range=[-0.02, 1.02])
     return _layout(fig, 340)
