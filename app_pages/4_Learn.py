@@ -51,6 +51,11 @@ def model_in_view():
         if session.data is None:
             say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
             st.stop()
+        if session.data.n_classes > 2:  # the page writes out the article's one sigmoid output and logistic loss
+            say("info", f"This page works the article's network through by hand: two classes, one sigmoid output. "
+                        f"The Playground's network tells {session.data.n_classes} classes apart; choose one class "
+                        "against the rest under Classes in the Playground's sidebar to follow it here.")
+            st.stop()
         prepare_run(session, exp)
         if session.recording is None:
             st.stop()

@@ -116,21 +116,24 @@ def test_a_many_valued_target_is_never_taken_silently_and_its_error_disables_tra
     at = open_app()
     at.radio(key="w_src").set_value("csv")
     at = at.run()
-    rows = ["a,b,year"] + [f"{i % 5},{(i * 7) % 3},{2007 + i % 3}" for i in range(90)]
+    rows = ["a,b,year,score"] + [f"{i % 5},{(i * 7) % 3},{2007 + i % 3},{i % 30}" for i in range(90)]
     at.file_uploader(key="w_upload").set_value(("years.csv", "\n".join(rows).encode(), "text/csv"))
     at = at.run()
     assert not at.exception
     assert at.selectbox(key="w_target").value == "(choose the target)"  # no label-like two-valued column: ask
     assert session_of(at).data is None and at.button(key="b_train").disabled
     assert any("choose the target column" in m for m in messages(at, "info"))
-    at.selectbox(key="w_target").set_value("year")
+    at.selectbox(key="w_target").set_value("score")
     at = at.run()
-    assert any("has 3 classes" in m for m in messages(at, "error"))
+    assert any("has 30 classes" in m for m in messages(at, "error"))  # more than 20: a number, not a class
     assert session_of(at).data is None and at.button(key="b_train").disabled
+    at.selectbox(key="w_target").set_value("year")  # three classes: each its own output
+    at = at.run()
+    assert session_of(at).data.class_names == ("2007", "2008", "2009") and not at.button(key="b_train").disabled
     at.selectbox(key="w_positive").set_value("2008")
     at = at.run()
-    assert session_of(at).data is not None and not at.button(key="b_train").disabled
-    assert session_of(at).csv_choices["target"] == "year"  # the choices made were kept through the error
+    assert session_of(at).data.class_names == ("rest", "2008") and not at.button(key="b_train").disabled
+    assert session_of(at).csv_choices["target"] == "year"  # the choices made were kept
 
 
 @pytest.mark.parametrize("activation", ["logistic", "tanh", "identity"])

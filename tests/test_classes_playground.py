@@ -111,3 +111,21 @@ def test_one_class_against_the_rest_is_still_a_choice_with_one_sigmoid_output(ir
     assert _payload(s)["classes"] is None  # two classes: the views as they always were
     assert "one sigmoid output" in at.markdown[0].value
     assert s.data.y_train.sum() + s.data.y_test.sum() == 50  # the 50 virginica against the 100 others
+
+
+@pytest.mark.parametrize("page", ["app_pages/2_Compare.py", "app_pages/3_Classify.py", "app_pages/4_Learn.py",
+                                  "app_pages/5_Landscape.py"])
+def test_every_other_page_opens_on_a_three_class_run(page):
+    at = open_app()
+    at.radio(key="w_src").set_value("csv")
+    at = at.run()
+    at.file_uploader(key="w_upload").set_value(("iris.csv", _iris_csv(), "text/csv"))
+    at = at.run()
+    at.selectbox(key="w_target").set_value("species")
+    at = at.run()
+    at.switch_page(page)
+    at = at.run()
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    assert session_of(at).data.class_names == SPECIES
+    if page.endswith("Learn.py"):  # it writes out the two-class network: it says so, and how to get one
+        assert any("one class against the rest" in i.value for i in at.info)
