@@ -83,6 +83,26 @@ function classCss(data, c) {
   return `rgb(${data.classes.colours[c].join(",")})`;
 }
 
+// Class c's symbol, in the order of ui/common/class_colours.CLASS_SYMBOLS (c % 4): a square (half side `half`), a
+// circle, a triangle, a diamond, of radius r at (x, y), added to the canvas's current path.
+function classPath(ctx, c, x, y, r, half = 0.9 * r) {
+  const shape = c % 4;
+  if (shape === 0) ctx.rect(x - half, y - half, 2 * half, 2 * half);
+  else if (shape === 1) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
+  else if (shape === 2) { ctx.moveTo(x, y - 1.1 * r); ctx.lineTo(x + r, y + 0.8 * r); ctx.lineTo(x - r, y + 0.8 * r); ctx.closePath(); }
+  else { ctx.moveTo(x, y - 1.1 * r); ctx.lineTo(x + 1.1 * r, y); ctx.lineTo(x, y + 1.1 * r); ctx.lineTo(x - 1.1 * r, y); ctx.closePath(); }
+}
+
+// The same symbol in a legend's SVG, centred at (cx, cy), filled with `fill` and outlined in white.
+function classSvg(svg, c, fill, cx, cy) {
+  const a = { fill, stroke: "#fff", "stroke-width": 1.3 }, r = 4.5, shape = c % 4;
+  if (shape === 0) return svgEl("rect", { x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, ...a }, svg);
+  if (shape === 1) return svgEl("circle", { cx, cy, r, ...a }, svg);
+  const d = shape === 2 ? `M${cx} ${cy - 5} L${cx + 5} ${cy + 4.5} L${cx - 5} ${cy + 4.5} Z`
+    : `M${cx} ${cy - 5.5} L${cx + 5.5} ${cy} L${cx} ${cy + 5.5} L${cx - 5.5} ${cy} Z`;
+  return svgEl("path", { d, ...a }, svg);
+}
+
 // The logit log(p / (1 - p)), on which the views trace the p = 0.5 boundary (it is 0 there). Clamped so that
 // a saturated grid node (p rounds to 0 or 1) still interpolates to a finite point.
 function logit(p) {

@@ -57,26 +57,20 @@ function createSlicesView(element, spec, data) {
     } else {
       colourBar(item("mlpx-cbar"), "p(" + names[shown] + ")", text);
     }
-    const contour = item();
-    const svg1 = svgEl("svg", { width: 26, height: 12, "aria-hidden": "true" }, contour);
-    svgEl("rect", { x: 0, y: 0, width: 26, height: 12, rx: 2, fill: divergingColor(0) }, svg1);
-    svgEl("line", { x1: 4, y1: 6, x2: 22, y2: 6, stroke: "#1b1b1b", "stroke-width": 2, "stroke-linecap": "round" }, svg1);
-    text(contour, shown === null ? "where the predicted class changes" : "p = 0.5");
+    contourItem(item(), text, shown === null ? "where the predicted class changes" : "p = 0.5");
     names.forEach((name, c) => {
       const one = item("mlpx-legend-class");
-      const svg = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one);
-      symbolSvg(svg, c, classRGB[c]);
+      classSvg(svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one), c, classRGB[c], 6, 6);
       text(one, name);
     });
   }
 
-  function symbolSvg(svg, c, fill) {
-    const a = { fill, stroke: "#fff", "stroke-width": 1.3 };
-    const s = c % 4;
-    if (s === 0) svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, ...a }, svg);
-    else if (s === 1) svgEl("circle", { cx: 6, cy: 6, r: 4.5, ...a }, svg);
-    else if (s === 2) svgEl("path", { d: "M6 1 L11 10.5 L1 10.5 Z", ...a }, svg);
-    else svgEl("path", { d: "M6 0.5 L11.5 6 L6 11.5 L0.5 6 Z", ...a }, svg);
+  // The lines' swatch, shown on the map's light middle colour, as in the plots, so it also reads on a dark theme.
+  function contourItem(contour, text, label) {
+    const svg1 = svgEl("svg", { width: 26, height: 12, "aria-hidden": "true" }, contour);
+    svgEl("rect", { x: 0, y: 0, width: 26, height: 12, rx: 2, fill: divergingColor(0) }, svg1);
+    svgEl("line", { x1: 4, y1: 6, x2: 22, y2: 6, stroke: "#1b1b1b", "stroke-width": 2, "stroke-linecap": "round" }, svg1);
+    text(contour, label);
   }
 
   function colourBar(cb, label, text) {
@@ -103,24 +97,8 @@ function createSlicesView(element, spec, data) {
       return;
     }
 
-    const cb = item("mlpx-cbar");
-    text(cb, "p(" + pos + ")");
-    const bar = htmlEl("span", { className: "mlpx-cbar-bar" }, cb);
-    const stops = [];
-    for (let s = 0; s <= 10; s++) stops.push(divergingColor(s / 5 - 1) + " " + s * 10 + "%");
-    bar.style.background = "linear-gradient(to right, " + stops.join(", ") + ")";
-    htmlEl("span", { className: "mlpx-cbar-mid" }, bar);
-    const ticks = htmlEl("span", { className: "mlpx-cbar-ticks" }, cb);
-    for (const [v, at] of [["0", "0%"], ["0.5", "50%"], ["1", "100%"]]) {
-      htmlEl("span", { textContent: v }, ticks).style.left = at;
-    }
-
-    const contour = item();
-    // Shown on the map's light middle colour, as in the plots, so it also reads on a dark theme.
-    const svg1 = svgEl("svg", { width: 26, height: 12, "aria-hidden": "true" }, contour);
-    svgEl("rect", { x: 0, y: 0, width: 26, height: 12, rx: 2, fill: divergingColor(0) }, svg1);
-    svgEl("line", { x1: 4, y1: 6, x2: 22, y2: 6, stroke: "#1b1b1b", "stroke-width": 2, "stroke-linecap": "round" }, svg1);
-    text(contour, "p = 0.5 (decision boundary)");
+    colourBar(item("mlpx-cbar"), "p(" + pos + ")", text);
+    contourItem(item(), text, "p = 0.5 (decision boundary)");
 
     const one = item();
     const svg2 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one);
@@ -219,11 +197,7 @@ function createSlicesView(element, spec, data) {
         const x = px(i), y = py(i);
         ctx.strokeStyle = "#fff";
         ctx.beginPath();
-        const shape = cls % 4;
-        if (shape === 1) ctx.arc(x, y, R, 0, 2 * Math.PI);
-        else if (shape === 0) ctx.rect(x - R + 0.4, y - R + 0.4, 2 * R - 0.8, 2 * R - 0.8);
-        else if (shape === 2) { ctx.moveTo(x, y - R - 0.6); ctx.lineTo(x + R, y + R * 0.8); ctx.lineTo(x - R, y + R * 0.8); ctx.closePath(); }
-        else { ctx.moveTo(x, y - R - 0.4); ctx.lineTo(x + R + 0.4, y); ctx.lineTo(x, y + R + 0.4); ctx.lineTo(x - R - 0.4, y); ctx.closePath(); }
+        classPath(ctx, cls, x, y, R, R - 0.4);
         ctx.fill();
         ctx.stroke();
         if (wrong && wrong[i]) {
@@ -348,7 +322,7 @@ function createSlicesView(element, spec, data) {
   // k classes, the predicted class: each node in its class's colour, as sure as the network is (p of that class
   // from 1/k to 1), and the lines where the class changes: for each class present at a cell's corners, the zero
   // line of its margin over the best other class (marching squares, as the p = 0.5 line).
-  function drawRegions(pn, x0, y0, cell) {
+  function drawRegions(pn, ctx, x0, y0, cell) {
     const P = pn.P, top = pn.top, margin = pn.margin, pix = pn.pix;
     let seen = 0;  // the classes predicted somewhere, a bit each
     for (let r = 0; r < G; r++) {
@@ -361,7 +335,7 @@ function createSlicesView(element, spec, data) {
       }
     }
     pn.offCtx.putImageData(pn.img, 0, 0);
-    const ctx = pn.map.getContext("2d"), S = cell * (G - 1);
+    const S = cell * (G - 1);
     ctx.drawImage(pn.off, x0 - cell / 2, y0 - cell / 2, cell * G, cell * G);
     ctx.beginPath();
     const m = [0, 0, 0, 0], corner = [0, 0, 0, 0];
@@ -411,7 +385,18 @@ function createSlicesView(element, spec, data) {
       L[k] = logit(v);
     }
     pn.offCtx.putImageData(pn.img, 0, 0);
+    const any = paintMap(pn, (ctx, x0, y0, cell) => {
+      ctx.drawImage(pn.off, x0 - cell / 2, y0 - cell / 2, cell * G, cell * G);
+      ctx.beginPath();
+      return contourPath(ctx, L, x0, y0, cell);
+    });
+    const note = any ? "" : hi < 0.5 ? "p < 0.5 everywhere" : lo > 0.5 ? "p > 0.5 everywhere" : "";
+    if (note !== pn.noteText) pn.note.textContent = pn.noteText = note;
+  }
 
+  // The map layer of a panel: what draw(ctx, x0, y0, cell) paints (the image of the grid, then the path of its
+  // lines, which are stroked here), then the projected rows, inside the plot; returns what draw returns.
+  function paintMap(pn, draw) {
     const ctx = pn.map.getContext("2d");
     const S = plotSize(), x0 = M.left, y0 = M.top, cell = S / (G - 1);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -424,39 +409,19 @@ function createSlicesView(element, spec, data) {
     // each texel centre on its node; smoothing then interpolates bilinearly between nodes.
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = "low";
-    ctx.drawImage(pn.off, x0 - cell / 2, y0 - cell / 2, cell * G, cell * G);
-    ctx.beginPath();
-    const any = contourPath(ctx, L, x0, y0, cell);
+    const out = draw(ctx, x0, y0, cell);
     ctx.strokeStyle = "rgba(20,20,20,0.9)";
     ctx.lineWidth = 2;
     ctx.lineCap = "round";
     ctx.stroke();
     drawProjected(ctx, pn, S, x0, y0);
     ctx.restore();
-
-    const note = any ? "" : hi < 0.5 ? "p < 0.5 everywhere" : lo > 0.5 ? "p > 0.5 everywhere" : "";
-    if (note !== pn.noteText) pn.note.textContent = pn.noteText = note;
+    return out;
   }
 
   // k classes, the predicted class: the regions, their borders and the points (drawRegions).
   function drawPredicted(pn) {
-    const ctx = pn.map.getContext("2d");
-    const S = plotSize(), x0 = M.left, y0 = M.top, cell = S / (G - 1);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssSize, S + M.top + M.bottom);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(x0, y0, S, S);
-    ctx.clip();
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = "low";
-    const seen = drawRegions(pn, x0, y0, cell);
-    ctx.strokeStyle = "rgba(20,20,20,0.9)";
-    ctx.lineWidth = 2;
-    ctx.lineCap = "round";
-    ctx.stroke();
-    drawProjected(ctx, pn, S, x0, y0);
-    ctx.restore();
+    const seen = paintMap(pn, (ctx, x0, y0, cell) => drawRegions(pn, ctx, x0, y0, cell));
     const only = seen && (seen & (seen - 1)) === 0 ? Math.log2(seen) : -1;
     const note = only >= 0 && only < 30 ? "predicted " + String(lastFrame.data.class_names[only]) + " everywhere" : "";
     if (note !== pn.noteText) pn.note.textContent = pn.noteText = note;

@@ -66,14 +66,7 @@ function createView3d(element, spec, data) {
         "p(" + className(d, shown) + ") = 0.5 surface";
       item((s) => svgEl("path", { d: "M1 11 L6 2 L15 4 L11 13 Z", fill: rgb(mix(SHADE, LIT, 0.5)), stroke: rgb(SHADE) }, s),
         sheet);
-      d.class_names.forEach((name, c) => item((s) => {
-        const a = { fill: rgb(pointRGB(d, c)), stroke: "#fff", "stroke-width": 1.3 };
-        const shape = c % 4;
-        if (shape === 0) svgEl("rect", { x: 3.5, y: 2.5, width: 9, height: 9, ...a }, s);
-        else if (shape === 1) svgEl("circle", { cx: 8, cy: 7, r: 4.5, ...a }, s);
-        else if (shape === 2) svgEl("path", { d: "M8 1.5 L13 12 L3 12 Z", ...a }, s);
-        else svgEl("path", { d: "M8 1 L14 7 L8 13 L2 7 Z", ...a }, s);
-      }, String(name)));
+      d.class_names.forEach((name, c) => item((s) => classSvg(s, c, rgb(pointRGB(d, c)), 8, 7), String(name)));
       heldLines(d);
       return;
     }
@@ -319,11 +312,7 @@ function createView3d(element, spec, data) {
             if (label[q] !== cls || group[q] !== band * 3 + faces) continue;
             const x = pscr[q * 3], y = pscr[q * 3 + 1];
             const r = (3.2 * D) / (D - pscr[q * 3 + 2]);   // perspective: nearer, larger
-            const shape = cls % 4;
-            if (shape === 1) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
-            else if (shape === 0) ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
-            else if (shape === 2) { ctx.moveTo(x, y - r * 1.1); ctx.lineTo(x + r, y + r * 0.8); ctx.lineTo(x - r, y + r * 0.8); ctx.closePath(); }
-            else { ctx.moveTo(x, y - r * 1.1); ctx.lineTo(x + r * 1.1, y); ctx.lineTo(x, y + r * 1.1); ctx.lineTo(x - r * 1.1, y); ctx.closePath(); }
+            classPath(ctx, cls, x, y, r);
             any = true;
           }
           if (!any) continue;
