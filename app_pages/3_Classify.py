@@ -130,10 +130,10 @@ def metrics_section(scored: Scored, model: LoadedModel, mapping: dict[str, str])
     cols[1].metric("Accuracy", f"{metrics['accuracy']:.1%}")
     cols[2].metric("Log loss", f"{metrics['log_loss']:.4f}")
     several = "roc_auc_per_class" in metrics  # k classes
-    cols[3].metric("ROC AUC" + (" (mean of each class against the rest)" if several else ""),
+    cols[3].metric("ROC AUC, mean over classes" if several else "ROC AUC",
                    "—" if metrics["roc_auc"] is None else f"{metrics['roc_auc']:.4f}",
-                   help=("Needs rows of every class." if several else "Needs rows of both classes.")
-                   if metrics["roc_auc"] is None else None)
+                   help=("Each class against all the others, averaged; needs rows of every class." if several
+                         else None if metrics["roc_auc"] is not None else "Needs rows of both classes."))
     if metrics["rows_without_known_label"]:
         st.text(f"{metrics['rows_without_known_label']} scored row(s) have a label the model does not know; "
                 "they are not counted.")

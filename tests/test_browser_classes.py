@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 from sklearn.datasets import load_iris
@@ -103,3 +104,32 @@ def test_a_three_class_table_trains_k_outputs_and_the_slices_show_the_predicted_
     assert page.evaluate(f"() => {SLICES}.querySelector('.mlpx-cbar').textContent").startswith("p(versicolor)")
     assert page.locator("[data-testid=stException]").count() == 0
     _save(page, "classes-3-probability.png", artifacts_dir)
+
+    # Compare: the same three-class run beside MLPClassifier, found equal, its boundaries by class
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Compare with scikit-learn").click()
+    page.get_by_text("Equal.").wait_for(timeout=120_000)
+    wait_until_idle(page, timeout_ms=60_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 3",
+                           timeout=60_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.get_by_text("each of the 3 classes in its colour").count() == 1
+    _save(page, "classes-3-compare.png", artifacts_dir)
+
+    # Classify: the file scored by the run's network, a probability column per class in the download
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Classify a CSV").click()
+    page.locator("h1").filter(has_text="Classify a CSV").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(str(csv))
+    page.get_by_text("How good the predictions are").wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 3",
+                           timeout=60_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    with page.expect_download() as scored:
+        page.get_by_role("button", name="Download the predictions (CSV)").click()
+    predictions = pd.read_csv(scored.value.path())
+    P = predictions[[f"probability_{s}" for s in ("setosa", "versicolor", "virginica")]].to_numpy()
+    np.testing.assert_allclose(P, model.estimator.predict_proba(
+        model.preprocessing.standardize(load_iris().data)), atol=1e-12)  # the epoch the model was downloaded at
+    assert list(predictions["prediction"]) == [("setosa", "versicolor", "virginica")[i] for i in P.argmax(axis=1)]
+    _save(page, "classes-3-classify.png", artifacts_dir)

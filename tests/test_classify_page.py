@@ -356,7 +356,7 @@ def test_a_three_class_model_is_scored_with_a_k_by_k_confusion_matrix_and_a_roc_
     y = load_iris().target[::3]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Accuracy"] == f"{accuracy_score(y, P.argmax(axis=1)):.1%}"
-    assert metrics["ROC AUC (mean of each class against the rest)"] == f"{roc_auc_score(y, P, multi_class='ovr'):.4f}"
+    assert metrics["ROC AUC, mean over classes"] == f"{roc_auc_score(y, P, multi_class='ovr'):.4f}"
     confusion, roc, boundary = at.get("plotly_chart")
     z = chart_array(json.loads(confusion.proto.spec)["data"][0]["z"])
     np.testing.assert_array_equal(z, confusion_matrix(y, P.argmax(axis=1)))  # 3 × 3, rows the true class
