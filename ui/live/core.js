@@ -47,10 +47,50 @@ function logit(p) {
   return z > 40 ? 40 : z < -40 ? -40 : z;
 }
 
-const DIVERGING = {
-  // Colour-blind-safe diverging palette (ColorBrewer PuOr): orange for negative, purple for positive.
-  neg: [179, 88, 6], mid: [247, 247, 247], pos: [84, 39, 136],
-};
+// The colours every view draws with, from the payload (specs.palette, ui/common/palette.py: the same as every page's
+// figures), set before the views are built. DIVERGING: the colour-blind-safe diverging palette (ColorBrewer PuOr),
+// {neg, mid, pos} as [r, g, b]: orange for negative (and p near 0), purple for positive (p near 1). CLASSES[k]:
+// class k's {color, symbol}; CLASS_OUTLINE: the outline of every class mark.
+let DIVERGING = null, CLASSES = [], CLASS_OUTLINE = "#fff";
+
+function usePalette(palette) {
+  DIVERGING = palette.diverging;
+  CLASSES = palette.classes;
+  CLASS_OUTLINE = palette.outline;
+}
+
+// Class k's mark at (x, y), of radius about r, traced on `pen`: a canvas context, or svgPen() for an SVG path.
+// The symbols are plotly's names, so the pages' figures and the live views draw a class alike.
+function traceMark(pen, k, x, y, r) {
+  const s = (CLASSES[k] || {}).symbol;
+  const q = r * 1.25, h = r * 0.9;
+  if (s === "square") { pen.moveTo(x - h, y - h); pen.lineTo(x + h, y - h); pen.lineTo(x + h, y + h); pen.lineTo(x - h, y + h); }
+  else if (s === "diamond") { pen.moveTo(x, y - q); pen.lineTo(x + q, y); pen.lineTo(x, y + q); pen.lineTo(x - q, y); }
+  else if (s === "triangle-up") { pen.moveTo(x, y - q); pen.lineTo(x + q, y + h); pen.lineTo(x - q, y + h); }
+  else if (s === "triangle-down") { pen.moveTo(x, y + q); pen.lineTo(x + q, y - h); pen.lineTo(x - q, y - h); }
+  else { pen.moveTo(x + r, y); pen.arc(x, y, r, 0, 2 * Math.PI); }
+  pen.closePath();
+}
+
+function svgPen() {
+  const d = [];
+  return {
+    moveTo: (x, y) => d.push(`M${x} ${y}`),
+    lineTo: (x, y) => d.push(`L${x} ${y}`),
+    arc: (x, y, r) => d.push(`A${r} ${r} 0 1 1 ${x - r} ${y}A${r} ${r} 0 1 1 ${x + r} ${y}`),
+    closePath: () => d.push("Z"),
+    path: () => d.join(""),
+  };
+}
+
+// Class k's mark as a legend's SVG icon (w × h px).
+function classIcon(parent, k, w, h) {
+  const svg = svgEl("svg", { width: w, height: h, "aria-hidden": "true" }, parent);
+  const pen = svgPen();
+  traceMark(pen, k, w / 2, h / 2, Math.min(w, h) / 2 - 1.8);
+  svgEl("path", { d: pen.path(), fill: CLASSES[k].color, stroke: CLASS_OUTLINE, "stroke-width": 1.3 }, svg);
+  return svg;
+}
 
 function divergingRGB(t) {
   // t in [-1, 1] -> [r, g, b] (0 to 255); 0 is the light middle colour.
@@ -319,6 +359,8 @@ export default function (component) {
     ask(live, "resync", true);
     return;
   }
+  usePalette(live.store.specs.palette);
+  live.root.style.setProperty("--positive", `rgb(${DIVERGING.pos.join(",")})`);
   const vd = viewData(live.store, data);
   if (live.viewsKey !== data.views_key) {
     live.viewsKey = data.views_key;

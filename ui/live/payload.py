@@ -20,6 +20,7 @@ import numpy as np
 from mlp_core.architecture import parameter_table
 from mlp_core.importance import binary_inputs
 from ui.common.grid import axis_range, points_near
+from ui.common.palette import live_spec
 from ui.session.data import Prepared, majority_baseline
 from ui.session.recording import Recording
 from ui.session.verdict import final_verdict
@@ -330,6 +331,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "baseline": majority_baseline(data)[1],  # the test accuracy of always guessing the majority class
         "loss": loss_spec(recording, data, view.log_scale),
         "specs": {
+            "palette": live_spec(),
             "graph": network_graph_spec(units, data.feature_names, activation),
             "heatmaps": heatmap_spec(units, data.feature_names),
             "slices": slices_spec(data, view.x_input, view.y_input, view.slices,
