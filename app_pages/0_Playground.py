@@ -371,10 +371,13 @@ def main_page(session: Session) -> None:
                 st.text(notice)
 
     toolbar(session)
-    run_notes(session, problem)
+    notes, side = st.columns([4, 1])  # the download beside the messages: no extra row above the views
+    with notes:
+        run_notes(session, problem)
+    with side:
+        model_download(session)
     if tabular(session):
         st.caption(literal(balance_text(session.data)))
-    model_download(session)
     axes = view_axes(session, exp)
     if tabular(session):
         held_section(session, exp, axes)

@@ -12,16 +12,18 @@ from tests.conftest import wait_until_idle, wait_until_main_page_ready
 pytestmark = pytest.mark.browser
 STATUS = ".st-key-toolbar .mlp-status"
 
-# Everything that says which epoch is on screen, read in one go in an animation frame, after the views' own frame
-# (registered earlier): the replay slider's value, the status line's epoch and every view's "Epoch N" label.
-SHOWN = """() => new Promise((resolve) => requestAnimationFrame(() => {
+# Everything that says which epoch is on screen, read in one go: the replay slider's value, the status line's epoch
+# and every view's "Epoch N" label.
+SHOWN_NOW = """() => {
   const live = (FIND_FN)()[0];
   const slider = live.querySelector('.live-replay input[type=range]');
   const status = document.querySelector(STATUS_SEL).textContent;
   const labels = {};
   for (const el of live.querySelectorAll('.epoch-label')) labels[el.dataset.view] = el.textContent;
-  resolve({slider: Number(slider.value), status, labels});
-}))""".replace("FIND_FN", FIND.strip()).replace("STATUS_SEL", repr(STATUS))
+  return {slider: Number(slider.value), status, labels};
+}""".replace("FIND_FN", FIND.strip()).replace("STATUS_SEL", repr(STATUS))
+# The same in an animation frame, after the views' own (registered earlier): one frame's state, whole.
+SHOWN = f"() => new Promise((resolve) => requestAnimationFrame(() => resolve(({SHOWN_NOW})())))"
 
 # Move the slider's thumb as a drag does: its value, then an "input" event; "change" only with let_go (release).
 DRAG = """([v, letGo]) => {
@@ -42,7 +44,7 @@ def _epoch(text: str) -> int:
 
 def _every_view_at(page, epoch: int, timeout: float = 10_000) -> None:
     """Wait until every view's label (and the status) reads ``epoch``."""
-    page.wait_for_function(f"""async () => {{ const s = await ({SHOWN})();
+    page.wait_for_function(f"""() => {{ const s = ({SHOWN_NOW})();  // polled in animation frames
         return Object.keys(s.labels).length >= 4 && Object.values(s.labels).every((l) => l === 'Epoch {epoch}')
             && s.status.startsWith('Epoch {epoch} ·'); }}""", timeout=timeout)
 

@@ -300,7 +300,8 @@ function hookShortcuts() {
     if (e.key === " " && t && t.closest && t.closest("button, a")) return; // space presses what has the focus
     const live = window.__mlpLiveState;
     if (!e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight") && live && !live.playing && live.drawn >= 0) {
-      const to = live.drawn + (e.key === "ArrowLeft" ? -1 : 1);
+      // From the epoch scrubbed to, which the next frame draws (two presses within a frame are two epochs).
+      const to = Math.min(live.e0, live.store.E - 1) + (e.key === "ArrowLeft" ? -1 : 1);
       if (to >= 0 && to <= live.store.E - 1) {
         e.preventDefault();
         scrub(live, to, "soon");
