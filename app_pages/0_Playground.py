@@ -136,9 +136,9 @@ def last_epoch(session: Session) -> int:
 
 
 def on_train() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
-        take_replay(s)  # scrubbed to an epoch just before: from there
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         start = s.playback.current(last_epoch(s))
         if s.recording.done and start >= last_epoch(s):
             start = 0  # at the end: play the run again from the start
@@ -146,12 +146,12 @@ def on_train() -> None:
 
 
 def on_pause() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
+    shown = (st.session_state.get("live") or {}).get("paused_at")  # read before the lock: see replay_report
     with s.lock:
-        take_replay(s)  # scrubbed to an epoch just before: from there
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         epoch = s.playback.current(last_epoch(s))
         # The browser froze the playback on the click and sent the epoch it shows: pause exactly there.
-        shown = (st.session_state.get("live") or {}).get("paused_at")
         if isinstance(shown, dict) and isinstance(shown.get("epoch"), int) and shown.get("at") != s.pause_report:
             s.pause_report = shown.get("at")
             epoch = min(max(shown["epoch"], 0), last_epoch(s))
@@ -159,18 +159,18 @@ def on_pause() -> None:
 
 
 def on_step(k: int) -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
-        take_replay(s)  # scrubbed to an epoch just before: from there
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         target = s.playback.current(last_epoch(s)) + k
         s.recording.extend(until_epoch=target)
         s.playback.pause_at(min(target, last_epoch(s)))
 
 
 def on_reset() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
-        take_replay(s)  # scrubbed to an epoch just before: from there
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         s.recording.reset()
         s.recording.extend(seconds=FIRST_DRAW_SECONDS)
         s.playback.pause_at(0)
@@ -182,11 +182,17 @@ def views_run(session: Session) -> str:
     return f"{session.run_id}.{session.recording.generation}"
 
 
-def take_replay(session: Session) -> None:
+def replay_report() -> Replay | None:
+    """Where the browser's replay slider was let go (or ← / → moved to), from the component's state. A callback reads
+    it before it takes the session's lock: reading st.session_state is where Streamlit stops a run that a newer click
+    replaces, and a callback stopped after waiting for the lock would lose its click."""
+    return Replay.from_state(st.session_state.get("live"))
+
+
+def take_replay(session: Session, told: Replay | None) -> None:
     """The browser's replay slider was let go (or ← / → pressed) at an epoch of this run: pause there, so that the
     status, Step and +10 go on from the epoch on screen. The report stays in the component's state and goes with
     every rerun, a click's too, so each control takes it first; it is used once."""
-    told = Replay.from_state(st.session_state.get("live"))
     if told is None or told.at == session.replay_report:
         return
     with session.lock:
@@ -280,7 +286,7 @@ def live_panel(session: Session, axes: Axes) -> None:
     @st.fragment(run_every=1.0 if ticking else None)
     def views():
         state = st.session_state.get("live") or {}
-        take_replay(session)  # the slider let go: its report reruns this fragment
+        take_replay(session, replay_report())  # the slider let go: its report reruns this fragment
         if pb.token != drawn_for or (pb.playing and state.get("finished") == pb.token):
             st.rerun(scope="app")  # paused, stepped… or played to the end: the toolbar and the status must follow
         with session.lock:
@@ -357,7 +363,7 @@ def main_page(session: Session) -> None:
         show_notices(session)
         waiting(session)
         return
-    take_replay(session)
+    take_replay(session, replay_report())
     pb, last = session.playback, last_epoch(session)
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
         pb.play(pb.current(last), exp.view.speed)

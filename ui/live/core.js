@@ -410,7 +410,8 @@ export default function (component) {
       live.drawn = frame.epoch;
       live.dirty = false;
     }
-    if (frame) writeStatus(store, frame.epoch, live.data.baseline);
+    // Paused, the epoch asked for (its numbers are held even while its weights are being fetched); playing, the drawn.
+    if (frame) writeStatus(store, live.playing ? frame.epoch : epoch, live.data.baseline);
     live.replay.follow(live.playing ? live.drawn : epoch, store.E - 1);
     if (live.playing && store.done && epoch >= store.E - 1 && live.finished !== live.token) {
       live.finished = live.token; // played to the end: the server shows the run stopped
