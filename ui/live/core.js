@@ -83,6 +83,13 @@ function svgPen() {
   };
 }
 
+// How many classes the labels use (the largest label + 1, at most the palette's): the views loop over these only.
+function classCount(label) {
+  let top = 0;
+  for (let i = 0; i < label.length; i++) if (label[i] > top) top = label[i];
+  return Math.min(top + 1, CLASSES.length);
+}
+
 // Class k's mark as a legend's SVG icon (w × h px).
 function classIcon(parent, k, w, h) {
   const svg = svgEl("svg", { width: w, height: h, "aria-hidden": "true" }, parent);

@@ -144,7 +144,7 @@ function createSlicesView(element, spec, data) {
   // class's mark (CLASSES); a point the network gets wrong is ringed in the ink colour.
   function drawPoints(ctx, n, px, py, label, wrong) {
     ctx.lineWidth = 1.3;
-    for (let cls = 0; cls < CLASSES.length; cls++) {
+    for (let cls = 0, k = classCount(label); cls < k; cls++) {
       ctx.fillStyle = CLASSES[cls].color;
       for (let i = 0; i < n; i++) {
         if (label[i] !== cls) continue;

@@ -255,7 +255,7 @@ function createView3d(element, spec, data) {
     for (let band = 0; band < 3; band++)
       for (let faces = 2; faces >= 0; faces--) {
         ctx.globalAlpha = [0.55, 0.78, 1][band] * Math.pow(1 - ALPHA, faces);
-        for (let cls = 0; cls < CLASSES.length; cls++) {
+        for (let cls = 0, k = classCount(label); cls < k; cls++) {
           ctx.beginPath();
           let any = false;
           for (let q = 0; q < n; q++) {
