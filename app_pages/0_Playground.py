@@ -9,10 +9,11 @@ import streamlit as st
 from ui.common.figures import importance_figure
 from ui.common.text import literal, say
 from ui.live import live_views
-from ui.live.payload import Axes, Sent, Want, live_payload, sent_whole
+from ui.live.payload import Axes, Replay, Sent, Want, live_payload, sent_whole
 from ui.session.axes import default_row, held_values, third_axis
+from ui.session.data import majority_baseline
 from ui.session.export import model_filename, model_json
-from ui.session.preview import balance_text, majority_baseline, show_preview
+from ui.session.preview import balance_text, show_preview
 from ui.session.runs import prepare_data, prepare_run, run_reliance, stuck_notice
 from ui.session.state import Session, get_session, show_notices
 from ui.session.verdict import final_verdict
@@ -60,7 +61,12 @@ SHORTCUTS_HELP = """
 - **Space**: Train, or Pause while training
 - **→**: Step one epoch · **Shift + →**: ten epochs
 - **R**: Reset to the initial weights
+- **← / →** while paused: one epoch back or on (scrub)
 """
+# Messages about the run (how it ended, a stuck network, a Reset, a link's ignored values) have one place of a fixed
+# height between the toolbar and the views, scrolled when they need more: the views never move as they come and go.
+NOTES_HEIGHT = 132
+NO_NOTES = "Messages about the run appear here."
 HOW_TO_READ = """
 - **Network**: edge width is the weight's size, colour its sign (purple positive, orange negative);
   a node's fill is its bias. Hover an edge or a node for the value and its gradient.
@@ -77,11 +83,12 @@ HOW_TO_READ = """
 """
 
 
-def settings(session: Session) -> Experiment:
-    """The sidebar: every setting of the experiment. The data is prepared before the view settings are
-    drawn, so that they name the inputs of the data in use. A teaching-data run larger than one visitor may ask
-    of the server is refused here with a message that says what to change, and the previous settings are kept
-    meanwhile (a CSV file's run is checked once the file is read, by ``prepare_run``)."""
+def settings(session: Session) -> tuple[Experiment, str | None]:
+    """The sidebar: every setting of the experiment, and why the settings chosen cannot be used (or None). The data
+    is prepared before the view settings are drawn, so that they name the inputs of the data in use. A teaching-data
+    run larger than one visitor may ask of the server is refused here with a message that says what to change, and
+    the previous settings are kept meanwhile (a CSV file's run is checked once the file is read, by
+    ``prepare_run``)."""
     exp = session.experiment
     with st.sidebar:
         data, csv_choices = sidebar.data_controls(session, exp.data)
@@ -89,9 +96,9 @@ def settings(session: Session) -> Experiment:
         train = sidebar.training_controls()
     chosen = Experiment(data, network, train, exp.view)
     found = run_problems(chosen)
+    problem = None
     if found:
-        say("error", f"{found[0].sentence} Until then the previous settings are kept.",
-            lead="These settings cannot be used together.")
+        problem = f"{found[0].sentence} Until then the previous settings are kept."
         chosen, csv_choices = exp, session.csv_choices
     prepare_data(session, chosen, csv_choices)
     prepare_run(session, chosen)
@@ -103,7 +110,7 @@ def settings(session: Session) -> Experiment:
             session.held_row = sidebar.held_row_control(names, len(session.data.X_train), default_row(session.data))
         elif found is not None:
             session.held_row = default_row(session.data)
-    return Experiment(chosen.data, chosen.network, chosen.train, view)
+    return Experiment(chosen.data, chosen.network, chosen.train, view), problem
 
 
 def tabular(session: Session) -> bool:
@@ -129,8 +136,9 @@ def last_epoch(session: Session) -> int:
 
 
 def on_train() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         start = s.playback.current(last_epoch(s))
         if s.recording.done and start >= last_epoch(s):
             start = 0  # at the end: play the run again from the start
@@ -138,11 +146,12 @@ def on_train() -> None:
 
 
 def on_pause() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
+    shown = (st.session_state.get("live") or {}).get("paused_at")  # read before the lock: see replay_report
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         epoch = s.playback.current(last_epoch(s))
         # The browser froze the playback on the click and sent the epoch it shows: pause exactly there.
-        shown = (st.session_state.get("live") or {}).get("paused_at")
         if isinstance(shown, dict) and isinstance(shown.get("epoch"), int) and shown.get("at") != s.pause_report:
             s.pause_report = shown.get("at")
             epoch = min(max(shown["epoch"], 0), last_epoch(s))
@@ -150,31 +159,50 @@ def on_pause() -> None:
 
 
 def on_step(k: int) -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         target = s.playback.current(last_epoch(s)) + k
         s.recording.extend(until_epoch=target)
         s.playback.pause_at(min(target, last_epoch(s)))
 
 
 def on_reset() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         s.recording.reset()
         s.recording.extend(seconds=FIRST_DRAW_SECONDS)
         s.playback.pause_at(0)
         s.notices.append("Reset: back to the same initial weights, epoch 0.")
 
 
-def on_replay() -> None:
-    s = get_session()
-    with s.lock:
-        if s.replay_enabled:  # a disabled slider can still report its stale value along with another click
-            s.playback.pause_at(int(st.session_state["w_replay"]))
+def views_run(session: Session) -> str:
+    """The run as the live views know it: a new run or a Reset is another."""
+    return f"{session.run_id}.{session.recording.generation}"
+
+
+def replay_report() -> Replay | None:
+    """Where the browser's replay slider was let go (or ← / → moved to), from the component's state. A callback reads
+    it before it takes the session's lock: reading st.session_state is where Streamlit stops a run that a newer click
+    replaces, and a callback stopped after waiting for the lock would lose its click."""
+    return Replay.from_state(st.session_state.get("live"))
+
+
+def take_replay(session: Session, told: Replay | None) -> None:
+    """The browser's replay slider was let go (or ← / → pressed) at an epoch of this run: pause there, so that the
+    status, Step and +10 go on from the epoch on screen. The report stays in the component's state and goes with
+    every rerun, a click's too, so each control takes it first; it is used once."""
+    if told is None or told.at == session.replay_report:
+        return
+    with session.lock:
+        session.replay_report = told.at
+        if told.run == views_run(session):
+            session.playback.pause_at(min(told.epoch, last_epoch(session)))
 
 
 def toolbar(session: Session) -> None:
-    """Train, Pause, Step, Reset, and the replay slider over the recorded epochs."""
+    """Train, Pause, Step, Reset and the live status (the replay slider is the live views' own: ui/live/core.js)."""
     pb, last = session.playback, last_epoch(session)
     st.html(f"<style>{TOOLBAR_STYLE}</style>")
     toolbar_box = st.container(key="toolbar")  # stays in view while the page scrolls (TOOLBAR_STYLE)
@@ -207,18 +235,30 @@ def toolbar(session: Session) -> None:
     toolbar_box.markdown(f"<div class='mlp-status' role='status'>{status}</div>", unsafe_allow_html=True)
     with cols[6].popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
         st.markdown(SHORTCUTS_HELP)
-    session.replay_enabled = not pb.playing and last > 0
-    if not pb.playing:
-        st.session_state["w_replay"] = shown
-    st.slider("Replay", 0, max(last, 1), key="w_replay", on_change=on_replay, disabled=not session.replay_enabled,
-              help="Drag to see every view at an earlier epoch. Pause first.")
-    if not pb.playing and shown == last and rec.final is not None:  # how it ended, judged (a dead network: no success)
+
+
+def run_notes(session: Session, problem: str | None) -> None:
+    """The messages of this run, in their place of fixed height (``NOTES_HEIGHT``): settings that cannot be used,
+    the session's notices, how the run ended (a dead network: no success) and a network stuck at the epoch shown."""
+    pb, last, rec = session.playback, last_epoch(session), session.recording
+    shown = pb.current(last)
+    verdict = None
+    if not pb.playing and shown == last and rec.final is not None:
         verdict = final_verdict(rec, session.data.Z_train, session.experiment.network.activation,
                                 session.experiment.train.learning_rate)
-        if verdict.kind != "warning":
+    with st.container(height=NOTES_HEIGHT, key="notices"):
+        blank = st.empty()
+        said = bool(problem or session.notices)
+        if problem:
+            say("error", problem, lead="These settings cannot be used together.")
+        show_notices(session)
+        if verdict is not None and verdict.kind != "warning":
             say(verdict.kind, verdict.text, lead=verdict.lead)
-    if not pb.playing:
-        stuck_notice(session, shown)
+            said = True
+        if not pb.playing:
+            said = stuck_notice(session, shown) or said
+        if not said:
+            blank.caption(NO_NOTES)
 
 
 def model_download(session: Session) -> None:
@@ -246,6 +286,7 @@ def live_panel(session: Session, axes: Axes) -> None:
     @st.fragment(run_every=1.0 if ticking else None)
     def views():
         state = st.session_state.get("live") or {}
+        take_replay(session, replay_report())  # the slider let go: its report reruns this fragment
         if pb.token != drawn_for or (pb.playing and state.get("finished") == pb.token):
             st.rerun(scope="app")  # paused, stepped… or played to the end: the toolbar and the status must follow
         with session.lock:
@@ -255,8 +296,9 @@ def live_panel(session: Session, axes: Axes) -> None:
         if ticking and rec.done:
             st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
         with session.lock:
-            payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
-                                   pb.as_dict(), session.sent, Want.from_triggers(state), axes)
+            payload = live_payload(rec, session.data, views_run(session), session.experiment.view,
+                                   {**pb.as_dict(), "replayed": session.replay_report}, session.sent,
+                                   Want.from_triggers(state), axes)
         live_views(payload)
 
     views()
@@ -310,15 +352,18 @@ def main_page(session: Session) -> None:
     with st.expander("How to read the views"):
         st.markdown(HOW_TO_READ)
 
-    exp = settings(session)
+    exp, problem = settings(session)
     session.experiment = exp
     prepare_run(session, exp)
     first.markdown(intro(session))
-    show_notices(session)
     csv_preview(session)
     if session.data is None or session.recording is None:
+        if problem:
+            say("error", problem, lead="These settings cannot be used together.")
+        show_notices(session)
         waiting(session)
         return
+    take_replay(session, replay_report())
     pb, last = session.playback, last_epoch(session)
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
         pb.play(pb.current(last), exp.view.speed)
@@ -332,9 +377,13 @@ def main_page(session: Session) -> None:
                 st.text(notice)
 
     toolbar(session)
+    notes, side = st.columns([4, 1])  # the download beside the messages: no extra row above the views
+    with notes:
+        run_notes(session, problem)
+    with side:
+        model_download(session)
     if tabular(session):
         st.caption(literal(balance_text(session.data)))
-    model_download(session)
     axes = view_axes(session, exp)
     if tabular(session):
         held_section(session, exp, axes)

@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 from mlp_core.landscape import Landscape
 from mlp_core.race import OPTIMIZERS
 from ui.common.figures import OURS, SKLEARN, _layout
+from ui.common.palette import PALE_SCALE
 
-LOSS_SCALE = [[0.0, "#d8daeb"], [0.5, "#f7f7f7"], [1.0, "#fdb863"]]
+LOSS_SCALE = [list(stop) for stop in PALE_SCALE]  # ui.common.palette: the house's PuOr, pale
 MARKER = "#111111"
 RACE_COLOURS = dict(zip(OPTIMIZERS, (OURS, SKLEARN, "#0072b2", "#111111"), strict=True))
 RACE_SYMBOLS = dict(zip(OPTIMIZERS, ("circle", "square", "diamond", "triangle-up"), strict=True))

@@ -20,7 +20,8 @@ import numpy as np
 from mlp_core.architecture import parameter_table
 from mlp_core.importance import binary_inputs
 from ui.common.grid import axis_range, points_near
-from ui.session.data import Prepared
+from ui.common.palette import live_spec
+from ui.session.data import Prepared, majority_baseline
 from ui.session.recording import Recording
 from ui.session.verdict import final_verdict
 from ui.settings import limits
@@ -70,6 +71,24 @@ class Want:
         if isinstance(want, dict) and isinstance(want.get("from"), int) and isinstance(want.get("to"), int):
             return cls(max(0, want["from"]), want["to"] - 1, bool(state.get("resync")))
         return cls(resync=bool(state.get("resync")))
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The epoch of run ``run`` the browser's replay slider was let go at (or ← / → moved to), with the browser's
+    time of it (``at``), which tells one report from the next."""
+
+    epoch: int
+    at: object
+    run: str | None
+
+    @classmethod
+    def from_state(cls, state) -> Replay | None:
+        """From the component's state in ``st.session_state`` (its ``replay`` value), or None."""
+        told = (state or {}).get("replay")
+        if isinstance(told, dict) and isinstance(told.get("epoch"), int) and not isinstance(told["epoch"], bool):
+            return cls(max(0, told["epoch"]), told.get("at"), told.get("run"))
+        return None
 
 
 def network_graph_spec(units, feature_names, activation, width=640, height=300) -> dict:
@@ -309,8 +328,10 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "playback": playback,
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
+        "baseline": majority_baseline(data)[1],  # the test accuracy of always guessing the majority class
         "loss": loss_spec(recording, data, view.log_scale),
         "specs": {
+            "palette": live_spec(),
             "graph": network_graph_spec(units, data.feature_names, activation),
             "heatmaps": heatmap_spec(units, data.feature_names),
             "slices": slices_spec(data, view.x_input, view.y_input, view.slices,

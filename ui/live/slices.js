@@ -10,8 +10,6 @@ function createSlicesView(element, spec, data) {
   const M = { left: 46, right: 10, top: 6, bottom: 38 };
   const GAP = 18;
   const POINT_R = 3.6;
-  const negRGB = `rgb(${DIVERGING.neg.join(",")})`;
-  const posRGB = `rgb(${DIVERGING.pos.join(",")})`;
 
   // 256-entry colour table for p, built once from divergingColor(2p − 1); written as whole pixels.
   const lutBytes = new Uint8ClampedArray(256 * 4);
@@ -68,13 +66,11 @@ function createSlicesView(element, spec, data) {
     text(contour, "p = 0.5 (decision boundary)");
 
     const one = item();
-    const svg2 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one);
-    svgEl("circle", { cx: 6, cy: 6, r: 4.5, fill: posRGB, stroke: "#fff", "stroke-width": 1.3 }, svg2);
+    classIcon(one, 1, 13, 13);
     text(one, pos + " (class 1)");
 
     const zero = item();
-    const svg3 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, zero);
-    svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, fill: negRGB, stroke: "#fff", "stroke-width": 1.3 }, svg3);
+    classIcon(zero, 0, 13, 13);
     text(zero, neg + " (class 0)");
     if (proj) {
       const miss = item();
@@ -144,19 +140,18 @@ function createSlicesView(element, spec, data) {
     }
   }
 
-  // Points of class 0 (squares) then class 1 (circles), so the (usually fewer) class 1 stay visible where classes
-  // mix; a point the network gets wrong is ringed in the ink colour.
+  // Points class by class (0 first, so the usually fewer class 1 stay visible where classes mix), each in its
+  // class's mark (CLASSES); a point the network gets wrong is ringed in the ink colour.
   function drawPoints(ctx, n, px, py, label, wrong) {
     ctx.lineWidth = 1.3;
-    for (const cls of [0, 1]) {
-      ctx.fillStyle = cls ? posRGB : negRGB;
+    for (let cls = 0, k = classCount(label); cls < k; cls++) {
+      ctx.fillStyle = CLASSES[cls].color;
       for (let i = 0; i < n; i++) {
         if (label[i] !== cls) continue;
         const x = px(i), y = py(i);
-        ctx.strokeStyle = "#fff";
+        ctx.strokeStyle = CLASS_OUTLINE;
         ctx.beginPath();
-        if (cls) ctx.arc(x, y, POINT_R, 0, 2 * Math.PI);
-        else ctx.rect(x - POINT_R + 0.4, y - POINT_R + 0.4, 2 * POINT_R - 0.8, 2 * POINT_R - 0.8);
+        traceMark(ctx, cls, x, y, POINT_R);
         ctx.fill();
         ctx.stroke();
         if (wrong && wrong[i]) {

@@ -13,7 +13,7 @@ function createView3d(element, spec, data) {
   const mix = (a, b, t) => a.map((v, i) => v + (b[i] - v) * t);
   const SHADE = mix(DIVERGING.mid, DIVERGING.pos, 0.8);
   const LIT = mix(DIVERGING.mid, DIVERGING.pos, 0.25);   // never so light that it vanishes
-  const NEG = DIVERGING.neg, POS = DIVERGING.pos;
+  const NEG = DIVERGING.neg;
 
   function normalize(v) {
     const n = Math.hypot(v[0], v[1], v[2]);
@@ -48,9 +48,10 @@ function createView3d(element, spec, data) {
 
   function buildSide(d) {
     side.replaceChildren();
-    const item = (draw, text) => {
+    const item = (draw, text, cls) => {  // an icon drawn by `draw`, or class cls's mark
       const row = htmlEl("div", { className: "mlpx-3d-item" }, side);
-      draw(svgEl("svg", { width: 16, height: 14, "aria-hidden": "true" }, row));
+      if (draw) draw(svgEl("svg", { width: 16, height: 14, "aria-hidden": "true" }, row));
+      else classIcon(row, cls, 16, 14);
       htmlEl("span", { textContent: text }, row);
     };
     const rgb = (c) => `rgb(${c.map(Math.round).join(",")})`;
@@ -58,10 +59,8 @@ function createView3d(element, spec, data) {
       "p = 0.5 surface (decision boundary)");
     // "yes (class 1)" for a CSV's labels; plain "class 1" when the classes have no other name.
     const named = Array.isArray(d.class_names) && d.class_names.length === 2 && String(d.class_names[1]) !== "class 1";
-    item((s) => svgEl("circle", { cx: 8, cy: 7, r: 4.5, fill: rgb(POS), stroke: "#fff", "stroke-width": 1.3 }, s),
-      className(d, 1) + (named ? " (class 1)" : ""));
-    item((s) => svgEl("rect", { x: 3.5, y: 2.5, width: 9, height: 9, fill: rgb(NEG), stroke: "#fff", "stroke-width": 1.3 }, s),
-      className(d, 0) + (named ? " (class 0)" : ""));
+    item(null, className(d, 1) + (named ? " (class 1)" : ""), 1);
+    item(null, className(d, 0) + (named ? " (class 0)" : ""), 0);
     const held = [];
     const used = new Set(vs.axes.map((a) => a.index));
     (d.feature_names || []).forEach((name, k) => {
@@ -252,23 +251,22 @@ function createView3d(element, spec, data) {
   function drawPoints() {
     const { n, label, screen: pscr, group } = points, D = camera.distance;
     ctx.lineWidth = 1.3;
-    ctx.strokeStyle = "#fff";
+    ctx.strokeStyle = CLASS_OUTLINE;
     for (let band = 0; band < 3; band++)
       for (let faces = 2; faces >= 0; faces--) {
         ctx.globalAlpha = [0.55, 0.78, 1][band] * Math.pow(1 - ALPHA, faces);
-        for (const cls of [0, 1]) {
+        for (let cls = 0, k = classCount(label); cls < k; cls++) {
           ctx.beginPath();
           let any = false;
           for (let q = 0; q < n; q++) {
             if (label[q] !== cls || group[q] !== band * 3 + faces) continue;
             const x = pscr[q * 3], y = pscr[q * 3 + 1];
             const r = (3.2 * D) / (D - pscr[q * 3 + 2]);   // perspective: nearer, larger
-            if (cls) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
-            else ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
+            traceMark(ctx, cls, x, y, r);
             any = true;
           }
           if (!any) continue;
-          ctx.fillStyle = cls ? `rgb(${POS.join(",")})` : `rgb(${NEG.join(",")})`;
+          ctx.fillStyle = CLASSES[cls].color;
           ctx.fill();
           ctx.stroke();
         }

@@ -54,3 +54,8 @@ def from_csv(loaded: LoadedCSV, test_size: float, seed: int, title: str) -> Prep
     return Prepared(X_train, X_test, y_train, y_test, pre.mean, pre.scale, tuple(pre.feature_names),
                     (str(pre.negative), str(pre.positive)), title, pre, tuple(loaded.report["notices"]))
 
+
+def majority_baseline(data: Prepared) -> tuple[str, float]:
+    """The training split's majority class and the test accuracy of always guessing it."""
+    positive = int(np.mean(data.y_train) > 0.5)
+    return data.class_names[positive], float(np.mean(data.y_test == positive))

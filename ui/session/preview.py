@@ -11,7 +11,7 @@ import streamlit as st
 from mlp_core.csv_preview import column_summaries
 from mlp_core.csv_table import Table
 from ui.common.text import literal
-from ui.session.data import Prepared
+from ui.session.data import Prepared, majority_baseline
 from ui.session.state import remembered
 
 PREVIEW_ROWS = 8
@@ -57,11 +57,6 @@ def show_preview(name: str, file_key, table: Table, target: str | None, data: Pr
         st.dataframe(table.frame.head(PREVIEW_ROWS), hide_index=True)
         st.dataframe(column_table(table, target, data, summaries), hide_index=True)
 
-
-def majority_baseline(data: Prepared) -> tuple[str, float]:
-    """The training split's majority class and the test accuracy of always guessing it."""
-    positive = int(np.mean(data.y_train) > 0.5)
-    return data.class_names[positive], float(np.mean(data.y_test == positive))
 
 
 def balance_text(data: Prepared) -> str:

@@ -64,7 +64,7 @@ class Session:
     reliance: object = None  # (run_id, ui.session.axes.Reliance): what the run's network relies on, measured once
     notices: list[str] = field(default_factory=list)
     seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.resend_seeded)
-    replay_enabled: bool = False  # whether the replay slider was usable when last drawn
+    replay_report: object = None  # the last epoch the browser's replay slider was let go at, used once
     pause_report: object = None  # the last "paused at" message from the browser, used once
     sent: Sent = field(default_factory=Sent)  # what the browser's live views have of the run
     # Held while a run of a page reads or changes the recording and the playback: a click can start a new run
