@@ -53,7 +53,10 @@ TOOLBAR_STYLE = """
 .st-key-toolbar .mlp-status { font-size: 1.25rem; font-weight: 600; line-height: 1.3;
   font-variant-numeric: tabular-nums; }
 .st-key-toolbar [data-testid="stVerticalBlock"], .st-key-toolbar { gap: 0.4rem; }
+.st-key-toolbar [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.4rem; }
+.st-key-toolbar [data-testid="stColumn"] { min-width: max-content; }
 """
+# (the last two: a narrow page — 150 % zoom — wraps the buttons rather than cutting their labels off)
 SHORTCUTS_HELP = """
 **Keyboard shortcuts** (with the focus on the page, not in a field):
 
@@ -303,21 +306,36 @@ def csv_preview(session: Session) -> None:
                  chosen if chosen in table.frame.columns else target, session.data)
 
 
-def main_page(session: Session) -> None:
-    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+# Present, for a projector: the page starts just under Streamlit's header, so that the toolbar, the network, the
+# loss and a slice fill one 1400 × 900 screen (the views' own layout and text sizes: ui/live/style.css).
+PRESENT_STYLE = "[data-testid=stMainBlockContainer] { padding-top: 4.25rem; }"
+
+
+def introduction(session: Session) -> None:
+    """The title, the first paragraph and how to read the views: above the toolbar, or below the views in Present."""
     st.title("MLP Playground")
-    first = st.empty()
+    st.markdown(intro(session))
     with st.expander("How to read the views"):
         st.markdown(HOW_TO_READ)
 
+
+def main_page(session: Session) -> None:
+    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+    head = st.container()  # the introduction, unless Present puts it below the views
     exp = settings(session)
     session.experiment = exp
     prepare_run(session, exp)
-    first.markdown(intro(session))
+    if exp.view.present:
+        st.html(f"<style>{PRESENT_STYLE}</style>")
+    else:
+        with head:
+            introduction(session)
     show_notices(session)
     csv_preview(session)
     if session.data is None or session.recording is None:
         waiting(session)
+        if exp.view.present:
+            introduction(session)
         return
     pb, last = session.playback, last_epoch(session)
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
@@ -334,11 +352,15 @@ def main_page(session: Session) -> None:
     toolbar(session)
     if tabular(session):
         st.caption(literal(balance_text(session.data)))
-    model_download(session)
+    if not exp.view.present:
+        model_download(session)
     axes = view_axes(session, exp)
     if tabular(session):
         held_section(session, exp, axes)
     live_panel(session, axes)
+    if exp.view.present:
+        model_download(session)
+        introduction(session)
     st.query_params.from_dict(to_query(exp))
 
 

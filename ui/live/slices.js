@@ -6,9 +6,11 @@
 // (redrawn per frame) under the near points and axes (redrawn only on resize or new data).
 
 function createSlicesView(element, spec, data) {
-  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
+  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names, set by layout()
+  // from the text's sizes (style.css's variables).
   const M = { left: 46, right: 10, top: 6, bottom: 38 };
   const GAP = 18;
+  const MIN_SIZE = 220;  // a panel's width, at least; a wider screen gets bigger slices, up to style.css's --slice-max
   const POINT_R = 3.6;
   const negRGB = `rgb(${DIVERGING.neg.join(",")})`;
   const posRGB = `rgb(${DIVERGING.pos.join(",")})`;
@@ -34,7 +36,7 @@ function createSlicesView(element, spec, data) {
   let dpr = 1;
   let lastFrame = null;
   let specKey = "";
-  let font = "sans-serif";
+  let font = null;          // viewFont(root): the text's sizes and family
   let ink = "#31333f";
 
   function classNames(d) {
@@ -100,7 +102,7 @@ function createSlicesView(element, spec, data) {
       const map = htmlEl("canvas", null, plot);
       const axes = htmlEl("canvas", null, plot);
       row.appendChild(fig);
-      return { fig, title, note, noteText: "", plot, map, axes, ps };
+      return { fig, head, title, note, noteText: "", plot, map, axes, ps };
     });
   }
 
@@ -172,16 +174,19 @@ function createSlicesView(element, spec, data) {
   function layout() {
     const width = root.clientWidth || element.clientWidth || 960;
     const n = Math.max(1, panels.length);
-    const size = Math.max(220, Math.min(360, Math.floor((width - GAP * (n - 1)) / n)));
+    const size = Math.max(MIN_SIZE, Math.min(cssPx(root, "--slice-max"), Math.floor((width - GAP * (n - 1)) / n)));
     const ratio = window.devicePixelRatio || 1;
-    if (size === cssSize && ratio === dpr) return false;
+    const f = viewFont(root);
+    if (size === cssSize && ratio === dpr && font && f.small === font.small && f.text === font.text) return false;
     cssSize = size;
     dpr = ratio;
-    const cs = getComputedStyle(root);
-    font = cs.fontFamily || "sans-serif";
-    ink = cs.color || ink;
+    font = f;
+    ink = getComputedStyle(root).color || ink;
+    M.left = Math.round(f.text + 2.6 * f.small + 12);
+    M.bottom = Math.round(f.small + f.text + 15);
     const h = plotSize() + M.top + M.bottom;
     for (const pn of panels) {
+      pn.head.style.marginLeft = M.left + "px";
       pn.fig.style.width = size + "px";
       pn.plot.style.width = size + "px";
       pn.plot.style.height = h + "px";
@@ -221,7 +226,7 @@ function createSlicesView(element, spec, data) {
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, S + 1, S + 1);
     ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
-    ctx.font = `11px ${font}`;
+    ctx.font = `${font.small}px ${font.family}`;
     ctx.globalAlpha = 0.8;
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
@@ -243,12 +248,12 @@ function createSlicesView(element, spec, data) {
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
-    ctx.font = `600 12px ${font}`;
+    ctx.font = `600 ${font.text}px ${font.family}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "alphabetic";
-    ctx.fillText(fitText(ctx, ps.x.name, S), x0 + S / 2, y0 + S + 33);
+    ctx.fillText(fitText(ctx, ps.x.name, S), x0 + S / 2, y0 + S + M.bottom - 5);
     ctx.save();
-    ctx.translate(13, y0 + S / 2);
+    ctx.translate(Math.round(0.6 * font.text) + 2, y0 + S / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = "middle";
     ctx.fillText(fitText(ctx, ps.y.name, S), 0, 0);
@@ -371,6 +376,7 @@ function createSlicesView(element, spec, data) {
     points: panels.map((pn) => (pn.ps.points ? pn.ps.points.label.length : proj ? proj.n : 0)),
     projected: proj ? { n: proj.n, wrong: proj.wrong.reduce((a, b) => a + b, 0) } : null,
     axes: panels.map((pn) => [pn.ps.x.name, pn.ps.y.name]),
+    fonts: font && [font.small, font.text],  // the px sizes of the text painted on the canvases (ticks, axis names)
     // panel k's grid node (column i, row j): its standardized inputs, as the network gets them
     node: (k, i, j) => Array.from(panels[k].X.slice((j * G + i) * panels[k].nIn, (j * G + i + 1) * panels[k].nIn)),
   });
