@@ -61,7 +61,7 @@ SMALLEST_TEXT = """
     if (m) size *= Math.hypot(m.a, m.b);  // an SVG drawn smaller than its viewBox shrinks its text with it
     see(size, (el.getAttribute("class") || el.tagName) + ": " + el.textContent.slice(0, 30));
   }
-  for (const root of live.querySelectorAll(".mlpx-slices, .mlpx-3d")) {
+  for (const root of live.querySelectorAll(".mlpx-3d")) {
     for (const size of root.mlpProbe().fonts) see(size, root.className + ": text painted on its canvas");
   }
   return { px, where };
@@ -70,8 +70,8 @@ SMALLEST_TEXT = """
 
 
 def smallest_text(page) -> dict:
-    """The smallest text in the live views as drawn, in CSS px (an SVG's scale included; the canvases' painted text
-    by their probes): {px, where}."""
+    """The smallest text in the live views as drawn, in CSS px (an SVG's scale included; the 3-D view's painted text
+    by its probe): {px, where}."""
     return page.evaluate(SMALLEST_TEXT)
 
 

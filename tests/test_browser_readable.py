@@ -101,4 +101,5 @@ def test_a_phone_stacks_the_views_full_width_with_readable_labels(screens):
         left, _, right, _ = boxes[view]
         assert left >= 0 and right <= width and right - left >= 0.95 * (grid[2] - grid[0]), (view, boxes[view])
     assert boxes["graph"][3] <= boxes["loss"][1] <= boxes["heatmaps"][1]  # one under the other
-    assert boxes["slice"][2] <= width
+    left, _, right, _ = boxes["slice"]
+    assert right <= width and right - left >= 0.9 * (grid[2] - grid[0]) - 40, boxes["slice"]  # a slice a row, wide

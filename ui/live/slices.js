@@ -101,8 +101,9 @@ function createSlicesView(element, spec, data) {
       const plot = htmlEl("div", { className: "mlpx-slice-plot" }, fig);
       const map = htmlEl("canvas", null, plot);
       const axes = htmlEl("canvas", null, plot);
+      const labels = svgEl("svg", { class: "mlpx-slice-labels" }, plot);
       row.appendChild(fig);
-      return { fig, head, title, note, noteText: "", plot, map, axes, ps };
+      return { fig, head, title, note, noteText: "", plot, map, axes, labels, ps };
     });
   }
 
@@ -173,7 +174,8 @@ function createSlicesView(element, spec, data) {
 
   function layout() {
     const width = root.clientWidth || element.clientWidth || 960;
-    const n = Math.max(1, panels.length);
+    // As many panels a row as fit at MIN_SIZE (all of them on a wide screen, one on a phone), sharing its width.
+    const n = Math.max(1, Math.min(panels.length, Math.floor((width + GAP) / (MIN_SIZE + GAP))));
     const size = Math.max(MIN_SIZE, Math.min(cssPx(root, "--slice-max"), Math.floor((width - GAP * (n - 1)) / n)));
     const ratio = window.devicePixelRatio || 1;
     const f = viewFont(root);
@@ -196,6 +198,8 @@ function createSlicesView(element, spec, data) {
         c.style.width = size + "px";
         c.style.height = h + "px";
       }
+      pn.labels.setAttribute("width", size);
+      pn.labels.setAttribute("height", h);
       drawAxes(pn);
     }
     return true;
@@ -203,8 +207,7 @@ function createSlicesView(element, spec, data) {
 
   const plotSize = () => cssSize - M.left - M.right;
 
-  // Static layer: training points, frame, ticks and axis names. Names come from users' files: drawn as
-  // canvas text (never parsed as markup) and shortened to fit.
+  // Static layer: training points, frame, ticks and axis names.
   function drawAxes(pn) {
     const ctx = pn.axes.getContext("2d");
     const ps = pn.ps, S = plotSize(), x0 = M.left, y0 = M.top;
@@ -224,40 +227,34 @@ function createSlicesView(element, spec, data) {
     ctx.strokeStyle = "rgba(128,128,128,0.55)";
     ctx.lineWidth = 1;
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, S + 1, S + 1);
-    ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
-    ctx.font = `${font.small}px ${font.family}`;
     ctx.globalAlpha = 0.8;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
     ctx.beginPath();
+    // The tick marks on the canvas; their labels and the axis names as SVG text over it (text a screen reader and
+    // a test can read, at style.css's sizes).
+    const labels = pn.labels, text = (s, attrs) => { svgEl("text", attrs, labels).textContent = s; };
+    labels.replaceChildren();
     const ticks = (a) => (a.binary ? [[0, "0"], [1, "1"]] : niceTicks(a.min, a.max, 5));
     for (const [v, s] of ticks(ps.x)) {
       const px = Math.round(sx(v)) + 0.5;
       ctx.moveTo(px, y0 + S + 0.5);
       ctx.lineTo(px, y0 + S + 4.5);
-      ctx.fillText(s, px, y0 + S + 6);
+      text(s, { x: px, y: y0 + S + 6, class: "tick", "text-anchor": "middle", "dominant-baseline": "hanging" });
     }
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
     for (const [v, s] of ticks(ps.y)) {
       const py = Math.round(sy(v)) + 0.5;
       ctx.moveTo(x0 - 0.5, py);
       ctx.lineTo(x0 - 4.5, py);
-      ctx.fillText(s, x0 - 6, py);
+      text(s, { x: x0 - 6, y: py, class: "tick", "text-anchor": "end", "dominant-baseline": "middle" });
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
+    // Names come from users' files: set as text (never parsed as markup), shortened to fit (measured on the canvas).
     ctx.font = `600 ${font.text}px ${font.family}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "alphabetic";
-    ctx.fillText(fitText(ctx, ps.x.name, S), x0 + S / 2, y0 + S + M.bottom - 5);
-    ctx.save();
-    ctx.translate(Math.round(0.6 * font.text) + 2, y0 + S / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle";
-    ctx.fillText(fitText(ctx, ps.y.name, S), 0, 0);
-    ctx.restore();
+    text(fitText(ctx, ps.x.name, S), { x: x0 + S / 2, y: y0 + S + M.bottom - 5, class: "name", "text-anchor": "middle" });
+    const yc = Math.round(0.6 * font.text) + 2;
+    text(fitText(ctx, ps.y.name, S), { x: 0, y: 0, class: "name", "text-anchor": "middle", "dominant-baseline": "middle",
+      transform: `translate(${yc} ${y0 + S / 2}) rotate(-90)` });
   }
 
   // Marching squares on the logit, which a ReLU network makes piecewise linear, so linear interpolation
@@ -376,7 +373,6 @@ function createSlicesView(element, spec, data) {
     points: panels.map((pn) => (pn.ps.points ? pn.ps.points.label.length : proj ? proj.n : 0)),
     projected: proj ? { n: proj.n, wrong: proj.wrong.reduce((a, b) => a + b, 0) } : null,
     axes: panels.map((pn) => [pn.ps.x.name, pn.ps.y.name]),
-    fonts: font && [font.small, font.text],  // the px sizes of the text painted on the canvases (ticks, axis names)
     // panel k's grid node (column i, row j): its standardized inputs, as the network gets them
     node: (k, i, j) => Array.from(panels[k].X.slice((j * G + i) * panels[k].nIn, (j * G + i + 1) * panels[k].nIn)),
   });
