@@ -54,7 +54,10 @@ TOOLBAR_STYLE = """
 .st-key-toolbar .mlp-status { font-size: 1.25rem; font-weight: 600; line-height: 1.3;
   font-variant-numeric: tabular-nums; }
 .st-key-toolbar [data-testid="stVerticalBlock"], .st-key-toolbar { gap: 0.4rem; }
+.st-key-toolbar [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.4rem; }
+.st-key-toolbar [data-testid="stColumn"] { min-width: max-content; }
 """
+# (the last two: a narrow page — 150 % zoom — wraps the buttons rather than cutting their labels off)
 SHORTCUTS_HELP = """
 **Keyboard shortcuts** (with the focus on the page, not in a field):
 
@@ -261,6 +264,15 @@ def run_notes(session: Session, problem: str | None) -> None:
             blank.caption(NO_NOTES)
 
 
+def notes_and_download(session: Session, problem: str | None) -> None:
+    """The run's messages in their box, the model download beside it: no extra row above the views."""
+    notes, side = st.columns([4, 1])
+    with notes:
+        run_notes(session, problem)
+    with side:
+        model_download(session)
+
+
 def model_download(session: Session) -> None:
     """The network at the epoch on screen as a model file (JSON) that the Classify page and
     ``python -m mlp_core predict`` read."""
@@ -345,23 +357,38 @@ def csv_preview(session: Session) -> None:
                  chosen if chosen in table.frame.columns else target, session.data)
 
 
-def main_page(session: Session) -> None:
-    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+# Present, for a projector: the page starts just under Streamlit's header, so that the toolbar, the network, the
+# loss and a slice fill one 1400 × 900 screen (the views' own layout and text sizes: ui/live/style.css).
+PRESENT_STYLE = "[data-testid=stMainBlockContainer] { padding-top: 4.25rem; }"
+
+
+def introduction(session: Session) -> None:
+    """The title, the first paragraph and how to read the views: above the toolbar, or below the views in Present."""
     st.title("MLP Playground")
-    first = st.empty()
+    st.markdown(intro(session))
     with st.expander("How to read the views"):
         st.markdown(HOW_TO_READ)
 
+
+def main_page(session: Session) -> None:
+    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+    head = st.container()  # the introduction, unless Present puts it below the views
     exp, problem = settings(session)
     session.experiment = exp
     prepare_run(session, exp)
-    first.markdown(intro(session))
+    if exp.view.present:
+        st.html(f"<style>{PRESENT_STYLE}</style>")
+    else:
+        with head:
+            introduction(session)
     csv_preview(session)
     if session.data is None or session.recording is None:
         if problem:
             say("error", problem, lead="These settings cannot be used together.")
         show_notices(session)
         waiting(session)
+        if exp.view.present:
+            introduction(session)
         return
     take_replay(session, replay_report())
     pb, last = session.playback, last_epoch(session)
@@ -377,17 +404,17 @@ def main_page(session: Session) -> None:
                 st.text(notice)
 
     toolbar(session)
-    notes, side = st.columns([4, 1])  # the download beside the messages: no extra row above the views
-    with notes:
-        run_notes(session, problem)
-    with side:
-        model_download(session)
+    if not exp.view.present:
+        notes_and_download(session, problem)
     if tabular(session):
         st.caption(literal(balance_text(session.data)))
     axes = view_axes(session, exp)
     if tabular(session):
         held_section(session, exp, axes)
     live_panel(session, axes)
+    if exp.view.present:  # the views first on a projector; the run's messages are also on the loss chart
+        notes_and_download(session, problem)
+        introduction(session)
     st.query_params.from_dict(to_query(exp))
 
 

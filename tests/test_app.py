@@ -165,3 +165,16 @@ def test_settings_and_the_run_survive_a_visit_to_another_page():
     s = session_of(at)
     assert at.number_input(key="w_epochs").value == 300 and at.text_input(key="w_hidden").value == "4,2"
     assert s.run_id == run and s.playback.epoch == 10  # the run was not reset
+
+
+def test_present_comes_from_the_link_goes_back_into_it_and_moves_the_introduction_below_the_views():
+    at = open_app({"present": "1"})
+    assert at.toggle(key="w_present").value is True and session_of(at).experiment.view.present
+    assert at.query_params["present"] in (["1"], "1")
+    main = [type(e).__name__ for e in at.main]
+    assert main.index("Title") > main.index("Slider")  # the title after the toolbar (its replay slider)
+    at.toggle(key="w_present").set_value(False)
+    at = at.run()
+    assert not session_of(at).experiment.view.present and "present" not in at.query_params
+    main = [type(e).__name__ for e in at.main]
+    assert main.index("Title") < main.index("Slider")

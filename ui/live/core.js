@@ -198,6 +198,18 @@ function fmt(v) {
   return a !== 0 && (a < 0.01 || a >= 1000) ? v.toExponential(1) : v.toFixed(2);
 }
 
+// A size in px that style.css sets as a CSS variable on the views (e.g. --slice-max), as `el` inherits it.
+function cssPx(el, name) {
+  return parseFloat(getComputedStyle(el).getPropertyValue(name));
+}
+
+// The view's text sizes in px, from the CSS variables of style.css (--text-small, --text, --text-head), and its font
+// family: read where a view lays out or paints text (on build or resize, never per frame), so a size is written once.
+function viewFont(el) {
+  return { small: cssPx(el, "--text-small"), text: cssPx(el, "--text"), head: cssPx(el, "--text-head"),
+           family: getComputedStyle(el).fontFamily || "sans-serif" };
+}
+
 // A hover tooltip inside `host` showing lines of text (set with textContent: names are data).
 function makeTip(host) {
   const el = htmlEl("div", { className: "live-tip", hidden: true }, host);
@@ -372,6 +384,7 @@ export default function (component) {
   const vd = viewData(live.store, data);
   if (live.viewsKey !== data.views_key) {
     live.viewsKey = data.views_key;
+    live.root.classList.toggle("present", !!data.present); // before the views are built: they read its text sizes
     live.views = buildViews(live.box, vd);
   }
   for (const v of live.views) if (v.view.setData) v.view.setData(vd);

@@ -305,7 +305,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
     """What the live component gets for one render; ``sent`` is brought up to date with it."""
     arch = recording.architecture
     units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
-    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row]
+    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row, view.present]
     views_key = hashlib.sha1(json.dumps(views).encode()).hexdigest()[:12]
     if want.resync or sent.run_id != run_id:  # new views: everything again (a small run whole, else around shown)
         sent.scalars, sent.views_key, want = 0, None, Want(resync=True)
@@ -326,6 +326,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "scales": scales(arch, recording.peaks),
         "forward": {"table": parameter_table(units).tolist(), "activation": activation},
         "playback": playback,
+        "present": bool(view.present),  # for a projector: larger text, the main views together (style.css)
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
         "baseline": majority_baseline(data)[1],  # the test accuracy of always guessing the majority class

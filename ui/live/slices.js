@@ -6,9 +6,11 @@
 // (redrawn per frame) under the near points and axes (redrawn only on resize or new data).
 
 function createSlicesView(element, spec, data) {
-  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
+  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names, set by layout()
+  // from the text's sizes (style.css's variables).
   const M = { left: 46, right: 10, top: 6, bottom: 38 };
   const GAP = 18;
+  const MIN_SIZE = 220;  // a panel's width, at least; a wider screen gets bigger slices, up to style.css's --slice-max
   const POINT_R = 3.6;
 
   // 256-entry colour table for p, built once from divergingColor(2p − 1); written as whole pixels.
@@ -32,7 +34,7 @@ function createSlicesView(element, spec, data) {
   let dpr = 1;
   let lastFrame = null;
   let specKey = "";
-  let font = "sans-serif";
+  let font = null;          // viewFont(root): the text's sizes and family
   let ink = "#31333f";
 
   function classNames(d) {
@@ -95,8 +97,9 @@ function createSlicesView(element, spec, data) {
       const plot = htmlEl("div", { className: "mlpx-slice-plot" }, fig);
       const map = htmlEl("canvas", null, plot);
       const axes = htmlEl("canvas", null, plot);
+      const labels = svgEl("svg", { class: "mlpx-slice-labels" }, plot);
       row.appendChild(fig);
-      return { fig, title, note, noteText: "", plot, map, axes, ps };
+      return { fig, head, title, note, noteText: "", plot, map, axes, labels, ps };
     });
   }
 
@@ -166,17 +169,21 @@ function createSlicesView(element, spec, data) {
 
   function layout() {
     const width = root.clientWidth || element.clientWidth || 960;
-    const n = Math.max(1, panels.length);
-    const size = Math.max(220, Math.min(360, Math.floor((width - GAP * (n - 1)) / n)));
+    // As many panels a row as fit at MIN_SIZE (all of them on a wide screen, one on a phone), sharing its width.
+    const n = Math.max(1, Math.min(panels.length, Math.floor((width + GAP) / (MIN_SIZE + GAP))));
+    const size = Math.max(MIN_SIZE, Math.min(cssPx(root, "--slice-max"), Math.floor((width - GAP * (n - 1)) / n)));
     const ratio = window.devicePixelRatio || 1;
-    if (size === cssSize && ratio === dpr) return false;
+    const f = viewFont(root);
+    if (size === cssSize && ratio === dpr && font && f.small === font.small && f.text === font.text) return false;
     cssSize = size;
     dpr = ratio;
-    const cs = getComputedStyle(root);
-    font = cs.fontFamily || "sans-serif";
-    ink = cs.color || ink;
+    font = f;
+    ink = getComputedStyle(root).color || ink;
+    M.left = Math.round(f.text + 2.6 * f.small + 12);
+    M.bottom = Math.round(f.small + f.text + 15);
     const h = plotSize() + M.top + M.bottom;
     for (const pn of panels) {
+      pn.head.style.marginLeft = M.left + "px";
       pn.fig.style.width = size + "px";
       pn.plot.style.width = size + "px";
       pn.plot.style.height = h + "px";
@@ -186,6 +193,8 @@ function createSlicesView(element, spec, data) {
         c.style.width = size + "px";
         c.style.height = h + "px";
       }
+      pn.labels.setAttribute("width", size);
+      pn.labels.setAttribute("height", h);
       drawAxes(pn);
     }
     return true;
@@ -193,8 +202,7 @@ function createSlicesView(element, spec, data) {
 
   const plotSize = () => cssSize - M.left - M.right;
 
-  // Static layer: training points, frame, ticks and axis names. Names come from users' files: drawn as
-  // canvas text (never parsed as markup) and shortened to fit.
+  // Static layer: training points, frame, ticks and axis names.
   function drawAxes(pn) {
     const ctx = pn.axes.getContext("2d");
     const ps = pn.ps, S = plotSize(), x0 = M.left, y0 = M.top;
@@ -214,40 +222,34 @@ function createSlicesView(element, spec, data) {
     ctx.strokeStyle = "rgba(128,128,128,0.55)";
     ctx.lineWidth = 1;
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, S + 1, S + 1);
-    ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
-    ctx.font = `11px ${font}`;
     ctx.globalAlpha = 0.8;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
     ctx.beginPath();
+    // The tick marks on the canvas; their labels and the axis names as SVG text over it (text a screen reader and
+    // a test can read, at style.css's sizes).
+    const labels = pn.labels, text = (s, attrs) => { svgEl("text", attrs, labels).textContent = s; };
+    labels.replaceChildren();
     const ticks = (a) => (a.binary ? [[0, "0"], [1, "1"]] : niceTicks(a.min, a.max, 5));
     for (const [v, s] of ticks(ps.x)) {
       const px = Math.round(sx(v)) + 0.5;
       ctx.moveTo(px, y0 + S + 0.5);
       ctx.lineTo(px, y0 + S + 4.5);
-      ctx.fillText(s, px, y0 + S + 6);
+      text(s, { x: px, y: y0 + S + 6, class: "tick", "text-anchor": "middle", "dominant-baseline": "hanging" });
     }
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
     for (const [v, s] of ticks(ps.y)) {
       const py = Math.round(sy(v)) + 0.5;
       ctx.moveTo(x0 - 0.5, py);
       ctx.lineTo(x0 - 4.5, py);
-      ctx.fillText(s, x0 - 6, py);
+      text(s, { x: x0 - 6, y: py, class: "tick", "text-anchor": "end", "dominant-baseline": "middle" });
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
-    ctx.font = `600 12px ${font}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "alphabetic";
-    ctx.fillText(fitText(ctx, ps.x.name, S), x0 + S / 2, y0 + S + 33);
-    ctx.save();
-    ctx.translate(13, y0 + S / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle";
-    ctx.fillText(fitText(ctx, ps.y.name, S), 0, 0);
-    ctx.restore();
+    // Names come from users' files: set as text (never parsed as markup), shortened to fit (measured on the canvas).
+    ctx.font = `600 ${font.text}px ${font.family}`;
+    text(fitText(ctx, ps.x.name, S), { x: x0 + S / 2, y: y0 + S + M.bottom - 5, class: "name", "text-anchor": "middle" });
+    const yc = Math.round(0.6 * font.text) + 2;
+    text(fitText(ctx, ps.y.name, S), { x: 0, y: 0, class: "name", "text-anchor": "middle", "dominant-baseline": "middle",
+      transform: `translate(${yc} ${y0 + S / 2}) rotate(-90)` });
   }
 
   // Marching squares on the logit, which a ReLU network makes piecewise linear, so linear interpolation

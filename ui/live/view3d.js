@@ -38,7 +38,8 @@ function createView3d(element, spec, data) {
   let surface = null;     // createSurface's, for this grid
   let scr = null, keys = null;   // per triangle: screen x, y of its corners and depth; sort key
   const size = { w: 0, h: 0, dpr: 1 };   // the drawing in CSS px, and the device's pixel ratio
-  const theme = { font: "sans-serif", ink: "#31333f", paper: "rgba(255,255,255,0.85)" };
+  // font: viewFont(root) (the text's sizes in px and family), read by layout()
+  const theme = { font: null, ink: "#31333f", paper: "rgba(255,255,255,0.85)" };
   let lastFrame = null, pending = false;
 
   function className(d, k) {
@@ -142,17 +143,17 @@ function createView3d(element, spec, data) {
     const sideW = avail >= 640 ? 248 : 0;
     const w = Math.max(300, Math.min(680, avail - sideW));
     const h = Math.round(Math.max(280, Math.min(480, w * 0.72)));
-    const ratio = window.devicePixelRatio || 1;
-    if (w === size.w && h === size.h && ratio === size.dpr) return false;
+    const ratio = window.devicePixelRatio || 1, f = viewFont(root);
+    const same = theme.font && f.small === theme.font.small && f.text === theme.font.text;
+    if (w === size.w && h === size.h && ratio === size.dpr && same) return false;
     size.w = w; size.h = h; size.dpr = ratio;
+    theme.font = f;
     raster.resize(w, h);
     canvas.width = Math.round(w * ratio);
     canvas.height = Math.round(h * ratio);
     canvas.style.width = w + "px";
     canvas.style.height = h + "px";
-    const cs = getComputedStyle(root);
-    theme.font = cs.fontFamily || theme.font;
-    theme.ink = cs.color || theme.ink;
+    theme.ink = getComputedStyle(root).color || theme.ink;
     // Halos and the note take the page's background side: light text means a dark theme.
     const rgb = (theme.ink.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
     theme.paper = rgb[0] + rgb[1] + rgb[2] > 384 ? "rgba(14,17,23,0.85)" : "rgba(255,255,255,0.85)";
@@ -303,20 +304,21 @@ function createView3d(element, spec, data) {
     const lo = pMin.toFixed(2), hi = pMax.toFixed(2);
     const text = `No p = 0.5 surface in this box: the network says "${className(lastFrame.data, which)}" everywhere ` +
       (lo === hi ? `(p = ${lo}).` : `(p from ${lo} to ${hi}).`);
-    ctx.font = `12px ${font}`;
+    ctx.font = `${font.small}px ${font.family}`;
     const t = fitText(ctx, text, cssW - 24);
     const tw = ctx.measureText(t).width;
     ctx.fillStyle = paper;
     ctx.strokeStyle = "rgba(128,128,128,0.5)";
     ctx.lineWidth = 1;
     ctx.beginPath();
-    ctx.roundRect(cssW / 2 - tw / 2 - 10, 6, tw + 20, 24, 12);
+    const h = font.small + 11;
+    ctx.roundRect(cssW / 2 - tw / 2 - 10, 6, tw + 20, h, h / 2);
     ctx.fill();
     ctx.stroke();
     ctx.fillStyle = ink;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    ctx.fillText(t, cssW / 2, 18);
+    ctx.fillText(t, cssW / 2, 6 + h / 2);
   }
 
   function requestRender() {
@@ -347,6 +349,7 @@ function createView3d(element, spec, data) {
   // Tests read the last computed grid and surface through this hook; the app does not use it.
   root.mlpProbe = () => ({
     grid: grid.N, p: Array.from(grid.p), triangles: surface.count, yaw: camera.yaw, pitch: camera.pitch,
+    fonts: theme.font && [theme.font.small, theme.font.text],  // px sizes of the text painted on the canvas
   });
 
   return {

@@ -72,6 +72,7 @@ class ViewSettings:
     x_input: int = default("view", "x_input")
     y_input: int = default("view", "y_input")
     slices: int = default("view", "slices")
+    present: bool = default("view", "present")  # for a projector: larger text, the main views on one screen
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def widget(key: str, disabled: bool = False):
         value = st.number_input(s.label, s.low, s.high, step=s.step, **common)
     elif s.widget == "checkbox":
         value = st.checkbox(s.label, **common)
+    elif s.widget == "toggle":
+        value = st.toggle(s.label, **common)
     else:
         return st.text_input(s.label, **common)
     return from_widget(s, value)
@@ -235,6 +237,7 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
     """Playback and the slices' inputs (for data of at least two inputs; otherwise the choice in the settings is
     kept for later data). ``suggested``: the inputs the model relies on most, the axes a new file starts with."""
     st.header("Playback and views")
+    present = widget("present")
     speed = widget("speed")
     log_scale = widget("log")
     d = 0 if feature_names is None else len(feature_names)
@@ -255,7 +258,7 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
         y = st.selectbox(BY_KEY["y"].label, [i for i in options if i != x], key=key_y,
                          format_func=lambda i: feature_names[i], index=0)
     slices = widget("slices", disabled=d < 3)
-    return ViewSettings(speed, log_scale, int(x), int(y), slices)
+    return ViewSettings(speed, log_scale, int(x), int(y), slices, present)
 
 
 def held_row_control(feature_names: tuple[str, ...], n_rows: int, default: int) -> int:

@@ -211,6 +211,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("x", "view", "x_input", "Slice: horizontal input", "int", 0, "input", low=0, high=MAX_INPUTS - 1),
     Setting("y", "view", "y_input", "Slice: vertical input", "int", 1, "input", low=0, high=MAX_INPUTS - 1),
     Setting("slices", "view", "slices", "Slices across the other input", "int", 3, "slider", low=1, high=5, step=1),
+    Setting("present", "view", "present", "Present mode", "bool", False, "toggle",
+            help="For a projector: larger text in every view, and the network, the loss and a slice of the "
+                 "decision boundary on one screen (the introduction goes below the views)."),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 BY_FIELD = {(s.part, s.field): s for s in SETTINGS}
