@@ -202,6 +202,7 @@ function buildViews(root, data) {
   add("heatmaps", "Weights and biases", createHeatmapView, data.heatmaps, "full");
   add("slices", "Decision boundary: slices", createSlicesView, data.slices, "full");
   add("view3d", "Decision boundary in 3-D", createView3d, data.view3d, "full");
+  add("landscape", "The loss landscape", createLandscapeView, data.landscape, "full");
   return views;
 }
 
@@ -303,6 +304,10 @@ export default function (component) {
   for (const v of live.views) if (v.view.setData) v.view.setData(vd);
   live.vd = vd;
   live.dirty = true;
+  // A landscape map is due that the views lack: ask for it now that they are drawn from this render (the server
+  // computes it in the render that answers, never before the first draw).
+  const due = data.landscape;
+  if (due && due.due && !(live.store.landscape && live.store.landscape.key === due.key)) ask(live, "landscape", due.key);
   const tick = () => {
     const store = live.store, now = performance.now();
     let epoch = live.e0;

@@ -12,6 +12,7 @@ function createRunStore(data) {
     stride: 1, // over budget, epochs away from the one on screen are kept every `stride` only
     series: Object.fromEntries(SERIES_KEYS.map((k) => [k, []])),
     specs: null, scales: null, loss: null,
+    landscape: null, // the landscape view's map, kept until a newer one comes (ui/landscape/live.py)
   };
 }
 
@@ -23,6 +24,7 @@ function absorbPayload(store, data, shown) {
   store.scales = data.scales;
   store.loss = data.loss;
   if (data.specs) store.specs = data.specs;
+  if (data.landscape && !data.landscape.due) store.landscape = data.landscape;
   const sc = data.scalars;
   if (sc.from > store.series.loss.length || !store.specs) return { resync: true };
   for (const k of SERIES_KEYS) {
@@ -84,5 +86,6 @@ function viewData(store, data) {
     loss: { ...store.loss, ...Object.fromEntries(SERIES_KEYS.map((k) => [k, curve(k)])) },
     slices: s.slices,
     view3d: s.view3d,
+    landscape: s.landscape && { ...s.landscape, map: store.landscape },
   };
 }
