@@ -304,8 +304,8 @@ export default function (component) {
   for (const v of live.views) if (v.view.setData) v.view.setData(vd);
   live.vd = vd;
   live.dirty = true;
-  // A landscape map is due that the views lack: ask for it now that they are drawn from this render (the server
-  // computes it in the render that answers, never before the first draw).
+  // A landscape map is due that the views lack: ask for it once they are built from this render, which they draw
+  // from meanwhile (the server computes it in the render that answers: never before the first draw).
   const due = data.landscape;
   if (due && due.due && !(live.store.landscape && live.store.landscape.key === due.key)) ask(live, "landscape", due.key);
   const tick = () => {
