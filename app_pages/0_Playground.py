@@ -260,7 +260,7 @@ def live_panel(session: Session, axes: Axes) -> None:
             st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
         with session.lock:
             payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
-                                   pb.as_dict(), session.sent, Want.from_triggers(state), axes)
+                                   pb.as_dict(), session.sent, Want.from_triggers(state), axes, session.landscape_maps)
         live_views(payload)
 
     views()

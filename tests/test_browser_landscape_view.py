@@ -21,14 +21,15 @@ READ = """
   return {epoch: +marker.dataset.epoch, pathEpoch: +marker.dataset.pathEpoch,
           x: +marker.getAttribute('cx'), y: +marker.getAttribute('cy'), visible: marker.style.visibility !== 'hidden',
           label: panel.querySelector('.epoch-label').textContent, points,
-          note: panel.querySelector('.landscape-note').textContent};
+          note: panel.querySelector('.landscape-note').textContent,
+          complete: window.__mlpLiveState.store.done && points.length === window.__mlpLiveState.store.E};
 }
 """.replace("FIND_FN", FIND.strip())
 
 
 def _marker(page) -> dict:
-    page.wait_for_function(f"() => ({READ})() !== null", timeout=30_000)  # the map has come
-    return page.evaluate(READ)
+    """The marker once the map has come (and while views are built again after a rerun, once they are drawn)."""
+    return page.wait_for_function(f"() => ({READ})()", timeout=30_000).json_value()
 
 
 def _on_its_epoch(m: dict) -> None:
@@ -61,10 +62,13 @@ def test_the_marker_moves_along_the_path_with_the_epoch_while_playing(browser, s
         assert start["epoch"] == 0
         _on_its_epoch(start)
         page.get_by_role("button", name="Train").click()
-        page.wait_for_function(f"() => ({READ})().epoch >= 15", timeout=30_000)
-        first = page.evaluate(READ)
+        # The run's recording completes as it starts playing (on a busy machine the first draw has fewer epochs),
+        # and the map of every epoch follows.
+        page.wait_for_function(f"() => {{ const r = ({READ})(); return r && r.complete && r.epoch >= 15; }}",
+                               timeout=30_000)
+        first = _marker(page)
         page.wait_for_timeout(700)
-        second = page.evaluate(READ)
+        second = _marker(page)
         assert second["epoch"] > first["epoch"] > 0, (first["epoch"], second["epoch"])
         for m in (first, second):
             _on_its_epoch(m)
@@ -85,8 +89,8 @@ def test_a_diverging_learning_rate_draws_its_landscape(browser, streamlit_server
         _on_its_epoch(m)
         last = len(m["points"]) - 1
         page.get_by_role("button", name="Train").click()
-        page.wait_for_function(f"() => ({READ})().epoch === {last}", timeout=30_000)
-        _on_its_epoch(page.evaluate(READ))
+        page.wait_for_function(f"() => (({READ})() || {{}}).epoch === {last}", timeout=30_000)
+        _on_its_epoch(_marker(page))
         wait_until_idle(page)
         assert page.locator("[data-testid=stException]").count() == 0
         _shoot(page, artifacts_dir / "playground-landscape-diverging.png")

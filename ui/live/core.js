@@ -305,9 +305,11 @@ export default function (component) {
   live.vd = vd;
   live.dirty = true;
   // A landscape map is due that the views lack: ask for it once they are built from this render, which they draw
-  // from meanwhile (the server computes it in the render that answers: never before the first draw).
+  // from meanwhile (the server starts it when asked, on a thread of its own: never before the first draw); while it
+  // is underway, ask again in a moment.
+  clearTimeout(live.landscapeAsk);
   const due = data.landscape;
-  if (due && due.due && !(live.store.landscape && live.store.landscape.key === due.key)) ask(live, "landscape", due.key);
+  if (due && due.due) askForMap(live, due.key, due.pending ? 500 : 0);
   const tick = () => {
     const store = live.store, now = performance.now();
     let epoch = live.e0;
@@ -368,6 +370,17 @@ export default function (component) {
       return Array.from(f(at.theta, Float64Array.from(X.flat()), X.length, d, out));
     },
   };
+}
+
+// Ask for the landscape map of `key` in `delay` ms, and again every 2 s until a render brings it (a render cancels
+// this and asks afresh if it is still due): an ask whose rerun never came is not waited for forever.
+function askForMap(live, key, delay) {
+  live.landscapeAsk = setTimeout(() => {
+    if (live.store.landscape && live.store.landscape.key === key) return;
+    if (live.asked === "landscape") live.asked = null;
+    ask(live, "landscape", key);
+    askForMap(live, key, 2000);
+  }, delay);
 }
 
 // Ask the server for something with a trigger (one rerun), once until the next render answers.

@@ -188,7 +188,7 @@ function createLandscapeView(element, spec, data) {
     map = problem || !d.map ? null : d.map;
     row.hidden = legend.hidden = !map;
     if (problem) note.textContent = problem;
-    else if (!map) note.textContent = "The map is computed once the run is recorded to its end, or paused.";
+    else if (!map) note.textContent = "The map is computed once the first epochs are recorded.";
     if (!map) return;
     root.style.setProperty("--path", map.colors.path);
     root.style.setProperty("--marker", map.colors.marker);
@@ -213,7 +213,7 @@ function createLandscapeView(element, spec, data) {
     g.marker.dataset.epoch = String(e);
     g.marker.dataset.pathEpoch = String(epochs[lo]);
     const says = beyond
-      ? `The map covers epochs 0 to ${end}; it is drawn again once the run is recorded to its end, or paused.`
+      ? `The map covers epochs 0 to ${end}, recorded when it was drawn; it is drawn again as the run is recorded.`
       : `The path of epochs 0 to ${end} on the plane of the two directions the weights moved most in, through the ` +
         "final weights (the star): every point is a whole network. The Landscape page explains it.";
     if (note.textContent !== says) note.textContent = says;

@@ -289,8 +289,9 @@ def frames_to_send(recording: Recording, want: Want, shown: int, speed: float) -
 
 
 def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, sent: Sent,
-                 want: Want = Want(), axes: Axes = Axes()) -> dict:
-    """What the live component gets for one render; ``sent`` is brought up to date with it."""
+                 want: Want = Want(), axes: Axes = Axes(), maps: landscape.Maps | None = None) -> dict:
+    """What the live component gets for one render; ``sent`` is brought up to date with it. ``maps`` computes the
+    landscape view's maps (None: the map is said to be due, never computed)."""
     arch = recording.architecture
     units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
     views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row]
@@ -325,21 +326,28 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
             "view3d": view3d_spec(data, _three(data, view, axes), limits.view3d_grid(weights), row=axes.row),
             "landscape": landscape.view_spec(recording, len(data.Z_train)),
         } if new_views else None,
-        "landscape": landscape_part(recording, data, run_id, playback["playing"], sent, want),
+        "landscape": landscape_part(recording, data, run_id, playback["playing"], sent, want, maps),
     }
     sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs
     return payload
 
 
-def landscape_part(recording: Recording, data: Prepared, run_id: str, playing: bool, sent: Sent,
-                   want: Want) -> dict | None:
+def landscape_part(recording: Recording, data: Prepared, run_id: str, playing: bool, sent: Sent, want: Want,
+                   maps: landscape.Maps | None) -> dict | None:
     """The landscape view's map: None when the browser has the one due (or none is); ``{key, due: true}`` when it
-    lacks it — computed only when it asks for it, in a render after its views are drawn, so never before the first
-    draw; the map itself when it asked (``ui.landscape.live.landscape_map``)."""
-    key = landscape.due(run_id, recording, playing)
+    lacks it — started only when it asks, after its views are drawn from a render, and computed on the landscape
+    thread, so it never delays a draw (``pending``: underway, ask again in a moment); the map itself once computed,
+    of the epochs recorded when it started (``ui.landscape.live.Maps``). While the recording grows under a playback
+    the views' fragment reruns every second on its own: the map is started and sent without asks (whose reruns would
+    interrupt the recording's)."""
+    key = landscape.due(run_id, recording, playing, sent.landscape)
     if key is None or sent.landscape == key or landscape.view_spec(recording, len(data.Z_train))["problem"]:
         return None
-    if want.landscape != key:
+    ticking = playing and not recording.done
+    if maps is None or not (ticking or landscape.same_run(want.landscape, run_id)):
         return {"key": key, "due": True}
-    sent.landscape = key
-    return landscape.landscape_map(key, recording, data.Z_train, data.y_train)
+    made = maps.map_for(key, sent.landscape, recording, data.Z_train, data.y_train)
+    if made is None:
+        return None if ticking else {"key": key, "due": True, "pending": True}
+    sent.landscape = made["key"]
+    return made

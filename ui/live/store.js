@@ -24,9 +24,10 @@ function absorbPayload(store, data, shown) {
   store.scales = data.scales;
   store.loss = data.loss;
   if (data.specs) store.specs = data.specs;
-  if (data.landscape && !data.landscape.due) store.landscape = data.landscape;
   const sc = data.scalars;
   if (sc.from > store.series.loss.length || !store.specs) return { resync: true };
+  // After the check: a render that lost something is not drawn, and the server sends the map again after a resync.
+  if (data.landscape && !data.landscape.due) store.landscape = data.landscape;
   for (const k of SERIES_KEYS) {
     const s = store.series[k];
     s.length = sc.from;
