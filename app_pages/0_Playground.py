@@ -81,6 +81,10 @@ HOW_TO_READ = """
   (named above the views) and every test row is drawn at its two values, in its true class's colour,
   ringed where the network gets it wrong. A 0/1 input on an axis shows the network at 0 and at 1.
 - **3-D**: the p = 0.5 surface among the points, over the slices' two inputs and a third; drag to rotate.
+- **The loss landscape**: the training loss on a plane through the final weights, spanned by the two
+  directions the weights moved most in (their share of the movement on the axes), with the run's path
+  and the epoch on screen as a marker; beside it the loss on the straight line from the initial to the
+  final weights. Drawn once the run is recorded to its end (or paused); the Landscape page explains it.
 - On a CSV file the axes start at the inputs the network relies on most (shuffling them hurts its test
   loss most: the chart "Which inputs the network relies on"), inputs of many values before 0/1 inputs.
 """
@@ -310,7 +314,7 @@ def live_panel(session: Session, axes: Axes) -> None:
         with session.lock:
             payload = live_payload(rec, session.data, views_run(session), session.experiment.view,
                                    {**pb.as_dict(), "replayed": session.replay_report}, session.sent,
-                                   Want.from_triggers(state), axes)
+                                   Want.from_triggers(state), axes, session.landscape_maps)
         live_views(payload)
 
     views()

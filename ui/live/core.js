@@ -261,6 +261,7 @@ function buildViews(box, data) {
   add("heatmaps", "Weights and biases", createHeatmapView, data.heatmaps, "full");
   add("slices", "Decision boundary: slices", createSlicesView, data.slices, "full");
   add("view3d", "Decision boundary in 3-D", createView3d, data.view3d, "full");
+  add("landscape", "The loss landscape", createLandscapeView, data.landscape, "full");
   return views;
 }
 
@@ -390,6 +391,12 @@ export default function (component) {
   for (const v of live.views) if (v.view.setData) v.view.setData(vd);
   live.vd = vd;
   live.dirty = true;
+  // A landscape map is due that the views lack: ask for it once they are built from this render, which they draw
+  // from meanwhile (the server starts it when asked, on a thread of its own: never before the first draw); while it
+  // is underway, ask again in a moment.
+  clearTimeout(live.landscapeAsk);
+  const due = data.landscape;
+  if (due && due.due) askForMap(live, due.key, due.pending ? 500 : 0);
   const tick = () => {
     const store = live.store, now = performance.now();
     let epoch = live.e0;
@@ -508,6 +515,17 @@ function tellServer(live) {
   clearTimeout(live.tellTimer);
   live.tellTimer = null;
   live.setStateValue("replay", live.told);
+}
+
+// Ask for the landscape map of `key` in `delay` ms, and again every 2 s until a render brings it (a render cancels
+// this and asks afresh if it is still due): an ask whose rerun never came is not waited for forever.
+function askForMap(live, key, delay) {
+  live.landscapeAsk = setTimeout(() => {
+    if (live.store.landscape && live.store.landscape.key === key) return;
+    if (live.asked === "landscape") live.asked = null;
+    ask(live, "landscape", key);
+    askForMap(live, key, 2000);
+  }, delay);
 }
 
 // Ask the server for something with a trigger (one rerun), once until the next render answers.
