@@ -9,10 +9,11 @@ import streamlit as st
 from ui.common.figures import importance_figure
 from ui.common.text import literal, say
 from ui.live import live_views
-from ui.live.payload import Axes, Sent, Want, live_payload, sent_whole
+from ui.live.payload import Axes, Replay, Sent, Want, live_payload, sent_whole
 from ui.session.axes import default_row, held_values, third_axis
+from ui.session.data import majority_baseline
 from ui.session.export import model_filename, model_json
-from ui.session.preview import balance_text, majority_baseline, show_preview
+from ui.session.preview import balance_text, show_preview
 from ui.session.runs import prepare_data, prepare_run, run_reliance, stuck_notice
 from ui.session.state import Session, get_session, show_notices
 from ui.session.verdict import final_verdict
@@ -56,14 +57,22 @@ TOOLBAR_STYLE = """
 .st-key-toolbar .mlp-status { font-size: 1.25rem; font-weight: 600; line-height: 1.3;
   font-variant-numeric: tabular-nums; }
 .st-key-toolbar [data-testid="stVerticalBlock"], .st-key-toolbar { gap: 0.4rem; }
+.st-key-toolbar [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.4rem; }
+.st-key-toolbar [data-testid="stColumn"] { min-width: max-content; }
 """
+# (the last two: a narrow page — 150 % zoom — wraps the buttons rather than cutting their labels off)
 SHORTCUTS_HELP = """
 **Keyboard shortcuts** (with the focus on the page, not in a field):
 
 - **Space**: Train, or Pause while training
 - **→**: Step one epoch · **Shift + →**: ten epochs
 - **R**: Reset to the initial weights
+- **← / →** while paused: one epoch back or on (scrub)
 """
+# Messages about the run (how it ended, a stuck network, a Reset, a link's ignored values) have one place of a fixed
+# height between the toolbar and the views, scrolled when they need more: the views never move as they come and go.
+NOTES_HEIGHT = 132
+NO_NOTES = "Messages about the run appear here."
 HOW_TO_READ = """
 - **Network**: edge width is the weight's size, colour its sign (purple positive, orange negative);
   a node's fill is its bias. Hover an edge or a node for the value and its gradient.
@@ -79,16 +88,21 @@ HOW_TO_READ = """
   ("Colour the boundary by"), one class's probability with its p = 0.5 line.
 - **3-D**: the p = 0.5 surface among the points, over the slices' two inputs and a third; drag to rotate. With
   more than two classes, a surface around each predicted class's region in its colour (or one class's p = 0.5).
+- **The loss landscape**: the training loss on a plane through the final weights, spanned by the two
+  directions the weights moved most in (their share of the movement on the axes), with the run's path
+  and the epoch on screen as a marker; beside it the loss on the straight line from the initial to the
+  final weights. Drawn once the run is recorded to its end (or paused); the Landscape page explains it.
 - On a CSV file the axes start at the inputs the network relies on most (shuffling them hurts its test
   loss most: the chart "Which inputs the network relies on"), inputs of many values before 0/1 inputs.
 """
 
 
-def settings(session: Session) -> Experiment:
-    """The sidebar: every setting of the experiment. The data is prepared before the view settings are
-    drawn, so that they name the inputs of the data in use. A teaching-data run larger than one visitor may ask
-    of the server is refused here with a message that says what to change, and the previous settings are kept
-    meanwhile (a CSV file's run is checked once the file is read, by ``prepare_run``)."""
+def settings(session: Session) -> tuple[Experiment, str | None]:
+    """The sidebar: every setting of the experiment, and why the settings chosen cannot be used (or None). The data
+    is prepared before the view settings are drawn, so that they name the inputs of the data in use. A teaching-data
+    run larger than one visitor may ask of the server is refused here with a message that says what to change, and
+    the previous settings are kept meanwhile (a CSV file's run is checked once the file is read, by
+    ``prepare_run``)."""
     exp = session.experiment
     with st.sidebar:
         data, csv_choices = sidebar.data_controls(session, exp.data)
@@ -96,9 +110,9 @@ def settings(session: Session) -> Experiment:
         train = sidebar.training_controls()
     chosen = Experiment(data, network, train, exp.view)
     found = run_problems(chosen)
+    problem = None
     if found:
-        say("error", f"{found[0].sentence} Until then the previous settings are kept.",
-            lead="These settings cannot be used together.")
+        problem = f"{found[0].sentence} Until then the previous settings are kept."
         chosen, csv_choices = exp, session.csv_choices
     prepare_data(session, chosen, csv_choices)
     prepare_run(session, chosen)
@@ -111,7 +125,7 @@ def settings(session: Session) -> Experiment:
             session.held_row = sidebar.held_row_control(names, len(session.data.X_train), default_row(session.data))
         elif found is not None:
             session.held_row = default_row(session.data)
-    return Experiment(chosen.data, chosen.network, chosen.train, view)
+    return Experiment(chosen.data, chosen.network, chosen.train, view), problem
 
 
 def tabular(session: Session) -> bool:
@@ -137,8 +151,9 @@ def last_epoch(session: Session) -> int:
 
 
 def on_train() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         start = s.playback.current(last_epoch(s))
         if s.recording.done and start >= last_epoch(s):
             start = 0  # at the end: play the run again from the start
@@ -146,11 +161,12 @@ def on_train() -> None:
 
 
 def on_pause() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
+    shown = (st.session_state.get("live") or {}).get("paused_at")  # read before the lock: see replay_report
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         epoch = s.playback.current(last_epoch(s))
         # The browser froze the playback on the click and sent the epoch it shows: pause exactly there.
-        shown = (st.session_state.get("live") or {}).get("paused_at")
         if isinstance(shown, dict) and isinstance(shown.get("epoch"), int) and shown.get("at") != s.pause_report:
             s.pause_report = shown.get("at")
             epoch = min(max(shown["epoch"], 0), last_epoch(s))
@@ -158,31 +174,50 @@ def on_pause() -> None:
 
 
 def on_step(k: int) -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         target = s.playback.current(last_epoch(s)) + k
         s.recording.extend(until_epoch=target)
         s.playback.pause_at(min(target, last_epoch(s)))
 
 
 def on_reset() -> None:
-    s = get_session()
+    s, told = get_session(), replay_report()
     with s.lock:
+        take_replay(s, told)  # scrubbed to an epoch just before: from there
         s.recording.reset()
         s.recording.extend(seconds=FIRST_DRAW_SECONDS)
         s.playback.pause_at(0)
         s.notices.append("Reset: back to the same initial weights, epoch 0.")
 
 
-def on_replay() -> None:
-    s = get_session()
-    with s.lock:
-        if s.replay_enabled:  # a disabled slider can still report its stale value along with another click
-            s.playback.pause_at(int(st.session_state["w_replay"]))
+def views_run(session: Session) -> str:
+    """The run as the live views know it: a new run or a Reset is another."""
+    return f"{session.run_id}.{session.recording.generation}"
+
+
+def replay_report() -> Replay | None:
+    """Where the browser's replay slider was let go (or ← / → moved to), from the component's state. A callback reads
+    it before it takes the session's lock: reading st.session_state is where Streamlit stops a run that a newer click
+    replaces, and a callback stopped after waiting for the lock would lose its click."""
+    return Replay.from_state(st.session_state.get("live"))
+
+
+def take_replay(session: Session, told: Replay | None) -> None:
+    """The browser's replay slider was let go (or ← / → pressed) at an epoch of this run: pause there, so that the
+    status, Step and +10 go on from the epoch on screen. The report stays in the component's state and goes with
+    every rerun, a click's too, so each control takes it first; it is used once."""
+    if told is None or told.at == session.replay_report:
+        return
+    with session.lock:
+        session.replay_report = told.at
+        if told.run == views_run(session):
+            session.playback.pause_at(min(told.epoch, last_epoch(session)))
 
 
 def toolbar(session: Session) -> None:
-    """Train, Pause, Step, Reset, and the replay slider over the recorded epochs."""
+    """Train, Pause, Step, Reset and the live status (the replay slider is the live views' own: ui/live/core.js)."""
     pb, last = session.playback, last_epoch(session)
     st.html(f"<style>{TOOLBAR_STYLE}</style>")
     toolbar_box = st.container(key="toolbar")  # stays in view while the page scrolls (TOOLBAR_STYLE)
@@ -215,18 +250,39 @@ def toolbar(session: Session) -> None:
     toolbar_box.markdown(f"<div class='mlp-status' role='status'>{status}</div>", unsafe_allow_html=True)
     with cols[6].popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
         st.markdown(SHORTCUTS_HELP)
-    session.replay_enabled = not pb.playing and last > 0
-    if not pb.playing:
-        st.session_state["w_replay"] = shown
-    st.slider("Replay", 0, max(last, 1), key="w_replay", on_change=on_replay, disabled=not session.replay_enabled,
-              help="Drag to see every view at an earlier epoch. Pause first.")
-    if not pb.playing and shown == last and rec.final is not None:  # how it ended, judged (a dead network: no success)
+
+
+def run_notes(session: Session, problem: str | None) -> None:
+    """The messages of this run, in their place of fixed height (``NOTES_HEIGHT``): settings that cannot be used,
+    the session's notices, how the run ended (a dead network: no success) and a network stuck at the epoch shown."""
+    pb, last, rec = session.playback, last_epoch(session), session.recording
+    shown = pb.current(last)
+    verdict = None
+    if not pb.playing and shown == last and rec.final is not None:
         verdict = final_verdict(rec, session.data.Z_train, session.experiment.network.activation,
                                 session.experiment.train.learning_rate)
-        if verdict.kind != "warning":
+    with st.container(height=NOTES_HEIGHT, key="notices"):
+        blank = st.empty()
+        said = bool(problem or session.notices)
+        if problem:
+            say("error", problem, lead="These settings cannot be used together.")
+        show_notices(session)
+        if verdict is not None and verdict.kind != "warning":
             say(verdict.kind, verdict.text, lead=verdict.lead)
-    if not pb.playing:
-        stuck_notice(session, shown)
+            said = True
+        if not pb.playing:
+            said = stuck_notice(session, shown) or said
+        if not said:
+            blank.caption(NO_NOTES)
+
+
+def notes_and_download(session: Session, problem: str | None) -> None:
+    """The run's messages in their box, the model download beside it: no extra row above the views."""
+    notes, side = st.columns([4, 1])
+    with notes:
+        run_notes(session, problem)
+    with side:
+        model_download(session)
 
 
 def model_download(session: Session) -> None:
@@ -254,6 +310,7 @@ def live_panel(session: Session, axes: Axes) -> None:
     @st.fragment(run_every=1.0 if ticking else None)
     def views():
         state = st.session_state.get("live") or {}
+        take_replay(session, replay_report())  # the slider let go: its report reruns this fragment
         if pb.token != drawn_for or (pb.playing and state.get("finished") == pb.token):
             st.rerun(scope="app")  # paused, stepped… or played to the end: the toolbar and the status must follow
         with session.lock:
@@ -263,8 +320,9 @@ def live_panel(session: Session, axes: Axes) -> None:
         if ticking and rec.done:
             st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
         with session.lock:
-            payload = live_payload(rec, session.data, f"{session.run_id}.{rec.generation}", session.experiment.view,
-                                   pb.as_dict(), session.sent, Want.from_triggers(state), axes)
+            payload = live_payload(rec, session.data, views_run(session), session.experiment.view,
+                                   {**pb.as_dict(), "replayed": session.replay_report}, session.sent,
+                                   Want.from_triggers(state), axes, session.landscape_maps)
         live_views(payload)
 
     views()
@@ -311,22 +369,40 @@ def csv_preview(session: Session) -> None:
                  chosen if chosen in table.frame.columns else target, session.data)
 
 
-def main_page(session: Session) -> None:
-    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+# Present, for a projector: the page starts just under Streamlit's header, so that the toolbar, the network, the
+# loss and a slice fill one 1400 × 900 screen (the views' own layout and text sizes: ui/live/style.css).
+PRESENT_STYLE = "[data-testid=stMainBlockContainer] { padding-top: 4.25rem; }"
+
+
+def introduction(session: Session) -> None:
+    """The title, the first paragraph and how to read the views: above the toolbar, or below the views in Present."""
     st.title("MLP Playground")
-    first = st.empty()
+    st.markdown(intro(session))
     with st.expander("How to read the views"):
         st.markdown(HOW_TO_READ)
 
-    exp = settings(session)
+
+def main_page(session: Session) -> None:
+    """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
+    head = st.container()  # the introduction, unless Present puts it below the views
+    exp, problem = settings(session)
     session.experiment = exp
     prepare_run(session, exp)
-    first.markdown(intro(session))
-    show_notices(session)
+    if exp.view.present:
+        st.html(f"<style>{PRESENT_STYLE}</style>")
+    else:
+        with head:
+            introduction(session)
     csv_preview(session)
     if session.data is None or session.recording is None:
+        if problem:
+            say("error", problem, lead="These settings cannot be used together.")
+        show_notices(session)
         waiting(session)
+        if exp.view.present:
+            introduction(session)
         return
+    take_replay(session, replay_report())
     pb, last = session.playback, last_epoch(session)
     if pb.playing and pb.speed != exp.view.speed:  # a new speed takes over from the epoch on screen
         pb.play(pb.current(last), exp.view.speed)
@@ -340,13 +416,17 @@ def main_page(session: Session) -> None:
                 st.text(notice)
 
     toolbar(session)
+    if not exp.view.present:
+        notes_and_download(session, problem)
     if tabular(session):
         st.caption(literal(balance_text(session.data)))
-    model_download(session)
     axes = view_axes(session, exp)
     if tabular(session):
         held_section(session, exp, axes)
     live_panel(session, axes)
+    if exp.view.present:  # the views first on a projector; the run's messages are also on the loss chart
+        notes_and_download(session, problem)
+        introduction(session)
     st.query_params.from_dict(to_query(exp))
 
 

@@ -9,12 +9,14 @@ landscape as the page computes it (``mlp_core.landscape.trajectory_landscape``: 
 grid of training losses, the path projected) and Goodfellow et al.'s 61-point profile, on 400 and on 20,000 training
 points, on every core and on one thread as the app computes it (the server's cores are shared: a parallel pass waiting
 for a busy core stalls); then a race of the four optimizers on 400 points (4 × 1,000 epochs and their shared
-landscape). Each figure is printed beside its goal.
+landscape); and the Playground's landscape view of the default run, as its server computes and sends it. Each figure
+is printed beside its goal.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -91,6 +93,25 @@ def main():
     map_seconds, _ = timed(max(1, args.repeats // 2), race_landscape, ls.LossFunction(X, y, arch), laps)
     print(f"\nrace of {len(field)} optimizers, n = 400, {EPOCHS} epochs each: training {seconds:.3f} s, "
           f"shared 41 × 41 landscape {map_seconds:.3f} s")
+    playground_view(args.repeats)
+
+
+def playground_view(repeats: int) -> None:
+    """The Playground's landscape view of the default run: its map as the server computes and sends it once the run
+    is recorded (``ui.landscape.live.landscape_map``: the path's weights, the grid, the line, rounded for the wire)."""
+    from ui.landscape.live import landscape_map
+    from ui.session.data import synthetic
+    from ui.session.recording import Recording
+    from ui.settings.experiment import Experiment
+
+    exp = Experiment()
+    d = synthetic(exp.data)
+    rec = Recording(d.Z_train, d.y_train, exp.train.training_config(exp.network), d.Z_test, d.y_test)
+    rec.extend()
+    seconds, sent = timed(repeats, landscape_map, "bench", rec, d.Z_train, d.y_train)
+    print(f"the Playground's landscape view, default run ({rec.n_epochs - 1} epochs, {len(d.Z_train)} training rows): "
+          f"its {len(sent['x'])} × {len(sent['y'])} map computed and packed in {seconds:.3f} s, "
+          f"{len(json.dumps(sent)) / 1024:.0f} KB of JSON, sent once a run")
 
 
 if __name__ == "__main__":

@@ -21,25 +21,27 @@ REPEATS = 5
 def permutation_importance(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
                            repeats: int = REPEATS, seed: int = 0) -> np.ndarray:
     """Mean increase of the log loss of ``predict`` (X (n, d) → p (n,) of the positive class, or P (n, k) of each
-    class) on (X, y) (class indices) when one input's column is shuffled, shape (d,); ``repeats`` shuffles per
-    input, drawn from ``seed``.
+    class; y holds class indices) on (X, y) when one input's column is shuffled, shape (d,); ``repeats`` shuffles
+    per input, drawn from ``seed``.
     Negative values (shuffling helped, by chance) are kept: they say the input does not matter."""
     X = np.asarray(X, dtype=float)
-    first = np.asarray(predict(X))
-    Y = one_hot(y, 2 if first.ndim == 1 else first.shape[1])
-
-    def loss(p):
-        return log_loss(Y, np.asarray(p).reshape(len(Y), -1))
-
-    base = loss(first)
+    y = np.asarray(y)
+    base = _loss(y, predict(X))
     rng = np.random.RandomState(seed)
     importance = np.zeros(X.shape[1])
     for j in range(X.shape[1]):
         shuffled = X.copy()
         for _ in range(repeats):
             shuffled[:, j] = X[rng.permutation(len(X)), j]
-            importance[j] += loss(predict(shuffled)) - base
+            importance[j] += _loss(y, predict(shuffled)) - base
     return importance / repeats
+
+
+def _loss(y: np.ndarray, p: np.ndarray) -> float:
+    """``log_loss`` of class indices ``y`` and ``predict``'s output, one probability per row or one per class."""
+    if p.ndim == 1:
+        return log_loss(y.astype(float).reshape(-1, 1), p.reshape(-1, 1))
+    return log_loss(one_hot(y.astype(int), p.shape[1]), p)
 
 
 def binary_inputs(X: np.ndarray) -> np.ndarray:

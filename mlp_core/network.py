@@ -95,11 +95,12 @@ def log_loss(y, p) -> float:
     """Mean logistic loss −[y log p + (1 − y) log(1 − p)], p clipped to [eps, 1 − eps]; for k classes the mean
     cross-entropy −Σ y log p, the same for two.
 
-    ``y`` and ``p`` have shape (n, 1), y holding 0.0 and 1.0; or (n, k), y one-hot (``one_hot``).
+    ``y`` and ``p`` have shape (n, 1) or (n,) (``predict_proba``'s p of two classes), y holding 0.0 and 1.0; or
+    (n, k), y one-hot (``one_hot``).
     """
     eps = np.finfo(p.dtype).eps
     p = np.clip(p, eps, 1 - eps)
-    if p.shape[1] == 1:
+    if p.ndim == 1 or p.shape[1] == 1:
         return -float(np.mean(np.where(y == 1, np.log(p), np.log(1 - p)), axis=0).sum())
     return -float(np.mean(np.where(y == 1, np.log(p), 0.0), axis=0).sum())
 

@@ -1,6 +1,7 @@
 """Driving the whole app (``app.py`` and its pages) under Streamlit's AppTest, as the page tests do."""
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -22,6 +23,26 @@ def open_app(query=None, timeout: float = 120) -> AppTest:
 def session_of(at):
     """The session's state (``ui.state.Session``)."""
     return at.session_state["mlp_session"]
+
+
+def live_data(at) -> dict:
+    """The live views' payload of the last run (its JSON part): what the browser's views and replay slider draw."""
+    proto = at.get("bidi_component")[0].proto
+    return json.loads(proto.mixed.json if proto.WhichOneof("data") == "mixed" else proto.json)  # mixed: with binary
+
+
+def replayed(at) -> int | None:
+    """The epoch the browser's replay slider shows when paused: the playback's epoch the views were sent (None while
+    playing, when the slider follows the browser's clock)."""
+    playback = live_data(at)["playback"]
+    return None if playback["playing"] else playback["epoch"]
+
+
+def let_go_replay(at, epoch: int, at_time: float = 1.0) -> AppTest:
+    """What the browser sends when its replay slider is let go at ``epoch`` of the run it shows (the component's
+    ``replay`` state, ``at_time`` telling one report from the next), and the run it starts."""
+    at.session_state["live"] = {"replay": {"epoch": epoch, "at": at_time, "run": live_data(at)["run_id"]}}
+    return at.run()
 
 
 def click(at, key):

@@ -48,6 +48,33 @@ START_SAMPLING = """
 """.replace("FIND_FN", FIND.strip())
 
 
+SMALLEST_TEXT = """
+() => {
+  const live = (FIND_FN)()[0];
+  let px = Infinity, where = "";
+  const see = (size, what) => { if (size < px) { px = size; where = what; } };
+  for (const el of live.querySelectorAll("*")) {
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (!el.getClientRects().length || getComputedStyle(el).visibility === "hidden") continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const m = el instanceof SVGGraphicsElement && el.getScreenCTM();
+    if (m) size *= Math.hypot(m.a, m.b);  // an SVG drawn smaller than its viewBox shrinks its text with it
+    see(size, (el.getAttribute("class") || el.tagName) + ": " + el.textContent.slice(0, 30));
+  }
+  for (const root of live.querySelectorAll(".mlpx-3d")) {
+    for (const size of root.mlpProbe().fonts) see(size, root.className + ": text painted on its canvas");
+  }
+  return { px, where };
+}
+""".replace("FIND_FN", FIND.strip())
+
+
+def smallest_text(page) -> dict:
+    """The smallest text in the live views as drawn, in CSS px (an SVG's scale included; the 3-D view's painted text
+    by its probe): {px, where}."""
+    return page.evaluate(SMALLEST_TEXT)
+
+
 def live_labels(page) -> dict[str, str]:
     """The current "Epoch N" label of every view."""
     return page.evaluate(

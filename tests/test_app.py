@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from tests.apptest import PLAYGROUND, click, messages, open_app, session_of
+from tests.apptest import PLAYGROUND, click, let_go_replay, messages, open_app, replayed, session_of
 
 
 def test_opens_with_the_articles_network_ready_at_epoch_zero():
@@ -13,7 +13,7 @@ def test_opens_with_the_articles_network_ready_at_epoch_zero():
     s = session_of(at)
     assert s.recording.snapshot(0).architecture.units == [3, 3, 2, 1]
     assert s.playback.epoch == 0 and not s.playback.playing
-    assert at.slider(key="w_replay").value == 0
+    assert replayed(at) == 0
 
 
 def test_train_plays_and_pause_holds_the_epoch_on_screen():
@@ -24,7 +24,7 @@ def test_train_plays_and_pause_holds_the_epoch_on_screen():
     s = session_of(at)
     assert not s.playback.playing
     held = s.playback.epoch
-    assert at.slider(key="w_replay").value == held
+    assert replayed(at) == held
     assert session_of(at.run()).playback.epoch == held  # paused means it stays
 
 
@@ -34,7 +34,7 @@ def test_step_moves_one_and_ten_epochs_and_reset_returns_to_the_same_weights():
     at = click(at, "b_step")
     assert session_of(at).playback.epoch == 1
     at = click(at, "b_step10")
-    assert session_of(at).playback.epoch == 11 and at.slider(key="w_replay").value == 11
+    assert session_of(at).playback.epoch == 11 and replayed(at) == 11
     at = click(at, "b_reset")
     s = session_of(at)
     assert s.playback.epoch == 0 and s.recording.n_epochs >= 1
@@ -42,11 +42,23 @@ def test_step_moves_one_and_ten_epochs_and_reset_returns_to_the_same_weights():
     assert any("Reset" in m for m in messages(at, "info"))
 
 
-def test_replay_slider_shows_an_earlier_epoch():
+def test_replay_slider_shows_an_earlier_epoch_and_step_goes_on_from_there():
     at = click(click(open_app(), "b_step10"), "b_step10")
-    at.slider(key="w_replay").set_value(7)
-    at = at.run()
-    assert session_of(at).playback.epoch == 7 and not session_of(at).playback.playing
+    at = let_go_replay(at, 7)
+    assert session_of(at).playback.epoch == 7 and not session_of(at).playback.playing and replayed(at) == 7
+    assert session_of(at.run()).playback.epoch == 7  # the report is used once: later runs keep the epoch
+    at = click(at, "b_step")
+    assert session_of(at).playback.epoch == 8 and replayed(at) == 8
+
+
+def test_replay_let_go_while_playing_pauses_there_and_past_the_end_holds_the_last_epoch():
+    at = click(click(open_app(), "b_step10"), "b_train")
+    at = let_go_replay(at, 3)
+    s = session_of(at)
+    assert not s.playback.playing and s.playback.epoch == 3 and replayed(at) == 3
+    at = let_go_replay(at, 10**6, at_time=2.0)
+    s = session_of(at)
+    assert s.playback.epoch == s.recording.n_epochs - 1 == replayed(at)
 
 
 def test_view_options_keep_the_run_but_network_changes_reset_it_with_a_notice():
@@ -156,3 +168,16 @@ def test_settings_and_the_run_survive_a_visit_to_another_page():
     s = session_of(at)
     assert at.number_input(key="w_epochs").value == 300 and at.text_input(key="w_hidden").value == "4,2"
     assert s.run_id == run and s.playback.epoch == 10  # the run was not reset
+
+
+def test_present_comes_from_the_link_goes_back_into_it_and_moves_the_introduction_below_the_views():
+    at = open_app({"present": "1"})
+    assert at.toggle(key="w_present").value is True and session_of(at).experiment.view.present
+    assert at.query_params["present"] in (["1"], "1")
+    main = [type(e).__name__ for e in at.main]
+    assert main.index("Title") > main.index("Slider")  # the title after the toolbar (its replay slider)
+    at.toggle(key="w_present").set_value(False)
+    at = at.run()
+    assert not session_of(at).experiment.view.present and "present" not in at.query_params
+    main = [type(e).__name__ for e in at.main]
+    assert main.index("Title") < main.index("Slider")

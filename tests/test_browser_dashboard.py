@@ -10,7 +10,7 @@ from ui.session.recording import Recording
 from ui.settings.experiment import Experiment
 
 pytestmark = pytest.mark.browser
-VIEWS = {"graph", "loss", "heatmaps", "slices", "view3d"}
+VIEWS = {"graph", "loss", "heatmaps", "slices", "view3d", "landscape"}
 
 
 def _wait_for_views(page):

@@ -26,7 +26,8 @@ def _epochs_seen(page, seconds: float) -> list[int]:
             out.push(document.querySelector({STATUS!r}).textContent);
             await new Promise(requestAnimationFrame); }}
         return out; }}""")
-    return [int(re.match(r"Epoch (\d+) · loss \d\.\d{4} · train accuracy [\d.]+% · test accuracy [\d.]+%$", s).group(1))
+    return [int(re.match(r"Epoch (\d+) · loss \d\.\d{4} · train accuracy [\d.]+% · test accuracy [\d.]+%"
+                             r" \(majority-class baseline [\d.]+%\)$", s).group(1))
             for s in seen]
 
 

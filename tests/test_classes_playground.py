@@ -1,6 +1,6 @@
 """The Playground with a three-class table under AppTest: scikit-learn's shipped iris, written to a CSV and uploaded.
 Each species gets its own softmax output; one species against the rest is still a choice (one sigmoid output); the
-views' payload carries the classes' colours and the class whose probability is shown; the balance and the
+views' payload carries the palette's marks of the classes and the class whose probability is shown; the balance and the
 majority baseline count three classes; the model download holds the three."""
 
 import json
@@ -11,7 +11,7 @@ from sklearn.datasets import load_iris
 
 from mlp_core.persistence import load_model
 from tests.apptest import open_app, session_of
-from ui.common.class_colours import CLASS_COLOURS
+from ui.common import palette
 from ui.live.payload import Axes, Sent, live_payload
 from ui.session.export import model_json
 
@@ -70,7 +70,9 @@ def test_the_live_payload_carries_k_outputs_the_classes_colours_and_the_model_do
     s = session_of(iris_page)
     payload = _payload(s)
     assert payload["class_names"] == list(SPECIES)
-    assert payload["classes"] == {"colours": [list(c) for c in CLASS_COLOURS[:3]], "shown": None}
+    assert payload["classes"] == {"shown": None}  # each class's colour and symbol: the palette's, for every page
+    marks = [(c["color"], c["symbol"]) for c in payload["specs"]["palette"]["classes"][:3]]
+    assert marks == [(palette.class_colour(k), palette.class_symbol(k)) for k in range(3)] and len(set(marks)) == 3
     assert payload["forward"]["table"][-1][1] == 3
     outputs = [n for n in payload["specs"]["graph"]["nodes"] if n["kind"] == "output"]
     assert [n["label"] for n in outputs] == list(SPECIES)

@@ -196,7 +196,8 @@ def test_boundary_figure_has_heatmaps_on_0_1_the_half_contour_and_points_by_clas
     assert types.count("heatmap") == 2 and types.count("contour") == 2 and types.count("scatter") == 4
     heatmaps = [t for t in fig.data if t.type == "heatmap"]
     assert all(h.zmin == 0 and h.zmax == 1 for h in heatmaps)
-    assert heatmaps[0].colorscale[0][1] == "rgb(127,59,8)" and heatmaps[0].colorscale[-1][1] == "rgb(45,0,75)"
+    # p from orange (0) to purple (1): the one probability scale (ui/common/palette.py, tests/test_palette.py)
+    assert heatmaps[0].colorscale[0][1] == "#b35806" and heatmaps[0].colorscale[-1][1] == "#542788"
     assert [h.showscale for h in heatmaps] == [True, False]  # one colour bar for both
     for contour in (t for t in fig.data if t.type == "contour"):
         assert contour.contours.start == contour.contours.end == 0.5

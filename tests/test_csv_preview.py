@@ -6,8 +6,8 @@ import pandas as pd
 from mlp_core.csv_inputs import load_csv
 from mlp_core.csv_preview import column_summaries, suggested_target
 from mlp_core.csv_table import read_table
-from ui.session.data import from_csv
-from ui.session.preview import balance_text, column_table, majority_baseline
+from ui.session.data import from_csv, majority_baseline
+from ui.session.preview import balance_text, column_table
 
 
 def _frame(**columns) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pytest
 
 from mlp_core.network import init_params, layer_units
 from mlp_core.persistence import load_model
-from tests.apptest import PLAYGROUND, click, messages, open_app, session_of
+from tests.apptest import PLAYGROUND, click, let_go_replay, messages, open_app, replayed, session_of
 from ui.session.export import model_json
 
 PAGES = ["app_pages/1_About.py", "app_pages/2_Compare.py", "app_pages/3_Classify.py", "app_pages/4_Learn.py",
@@ -34,8 +34,8 @@ def _check_consistent(at, where: str) -> None:
     coefs, intercepts = init_params(layer_units(3, exp.network.hidden), exp.network.activation, exp.train.seed)
     np.testing.assert_array_equal(rec.snapshot(0).params, rec.snapshot(0).architecture.flatten(coefs, intercepts))
     assert 0 <= s.playback.epoch <= rec.n_epochs - 1 or s.playback.playing, where
-    if at.slider(key="w_replay") is not None and not s.playback.playing:
-        assert at.slider(key="w_replay").value == s.playback.epoch, where
+    if at.get("bidi_component") and not s.playback.playing:  # the replay slider is the live views' own
+        assert replayed(at) == s.playback.epoch, where
         assert _status(at).startswith(f"<div class='mlp-status' role='status'>Epoch {s.playback.epoch} ·"), where
         assert at.number_input(key="w_seed").value == exp.train.seed, where
 
@@ -72,11 +72,8 @@ def _act(at, action: str, rng: random.Random):
         if button.disabled:
             return at.run()
         return click(at, f"b_{action}")
-    if action == "replay":
-        slider = at.slider(key="w_replay")
-        if not slider.disabled:
-            slider.set_value(rng.randint(0, int(slider.max)))
-        return at.run()
+    if action == "replay":  # let go of the browser's replay slider, paused or playing
+        return let_go_replay(at, rng.randint(0, s.recording.n_epochs - 1), at_time=rng.random())
     if action == "tick":  # the timer that keeps the recording ahead while playing
         return at.run()
     if action == "speed":
@@ -129,7 +126,7 @@ def test_page_switches_while_training_come_back_to_the_same_run():
     at.switch_page("app_pages/4_Learn.py").run()
     at.switch_page(PLAYGROUND).run()
     _check_consistent(at, "back from Learn")
-    assert session_of(at).playback.epoch == held and at.slider(key="w_replay").value == held
+    assert session_of(at).playback.epoch == held and replayed(at) == held
 
 
 def test_reset_during_training_goes_back_to_epoch_zero_with_the_same_weights():

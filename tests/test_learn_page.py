@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mlp_core import network
-from tests.apptest import APP, PLAYGROUND, click, messages, open_app, session_of
+from tests.apptest import APP, PLAYGROUND, click, messages, open_app, replayed, session_of
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "4_Learn.py")
 
@@ -105,7 +105,7 @@ def test_moving_the_epoch_here_moves_the_main_page():
     assert any("epoch 4" in m.value for m in at.markdown)
     at.switch_page(PLAYGROUND).run()
     assert not at.exception
-    assert at.slider(key="w_replay").value == 4
+    assert replayed(at) == 4
 
 
 def test_a_gradient_descent_step_from_here_gives_the_next_epoch():

@@ -62,6 +62,16 @@ def test_an_invalid_value_is_ignored_with_a_notice_naming_the_key_and_the_accept
     assert BY_KEY[key].accepted() in notices[0]
 
 
+def test_present_round_trips_through_the_link():
+    exp, notices = from_query({"present": "1"})
+    assert notices == [] and exp == Experiment(view=ViewSettings(present=True))
+    assert to_query(exp) == {"present": "1"} and from_query(to_query(exp)) == (exp, [])
+    assert to_query(Experiment()) == {}  # off by default, and then not in the link
+    exp, notices = from_query({"present": "yes"})
+    assert not exp.view.present
+    assert notices == ["The link's present='yes' was ignored: the present mode must be 0 or 1."]
+
+
 def test_the_slices_two_inputs_must_differ_and_exist():
     exp, notices = from_query({"x": "0", "y": "0"})
     assert (exp.view.x_input, exp.view.y_input) == (0, 1) and "two different inputs" in notices[0]

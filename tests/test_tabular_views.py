@@ -38,6 +38,22 @@ def test_permutation_importance_agrees_with_scikit_learns_and_is_zero_for_an_unu
     np.testing.assert_allclose(ours[:2], theirs.importances_mean, atol=float(4 * spread.max() + 1e-3))
 
 
+def test_permutation_importance_of_k_classes_agrees_with_scikit_learns():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(3000, 3))
+    y = np.digitize(2 * X[:, 0] + X[:, 1] + rng.normal(size=3000), [-1, 1])  # three classes
+    model = LogisticRegression().fit(X[:, :2], y)
+
+    def predict(Z):  # one probability per class; the third input is not used
+        return model.predict_proba(Z[:, :2])
+
+    ours = permutation_importance(predict, X, y, repeats=20, seed=1)
+    theirs = sklearn_importance(model, X[:, :2], y, scoring="neg_log_loss", n_repeats=20, random_state=2)
+    assert ours[2] == 0.0 and ours[0] > ours[1] > 0
+    spread = theirs.importances_std / np.sqrt(20)
+    np.testing.assert_allclose(ours[:2], theirs.importances_mean, atol=float(4 * spread.max() + 1e-3))
+
+
 def test_permutation_importance_is_the_mean_of_shuffled_losses_by_hand():
     X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
     y = np.array([0, 0, 1, 1])

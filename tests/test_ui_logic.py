@@ -207,7 +207,7 @@ def test_payload_sends_each_epoch_once_and_the_views_when_they_are_new():
     sent = Sent()
     rec.extend(until_epoch=100)
     first = live_payload(rec, d, "7.0", exp.view, PLAYBACK, sent)
-    assert set(first["specs"]) == {"graph", "heatmaps", "slices", "view3d"}
+    assert set(first["specs"]) == {"palette", "graph", "heatmaps", "slices", "view3d", "landscape"}
     assert list(_frames(first)) == list(range(101)) and first["scalars"]["from"] == 0
     for e, f in _frames(first).items():
         np.testing.assert_allclose(f[0], rec.snapshot(e).params, rtol=1e-6, atol=1e-7)  # float32

@@ -1,7 +1,8 @@
 """Plotly figures for the Compare and Classify pages, built by pure functions from arrays (plotly, no streamlit).
 
 Colours follow the dashboard's colour-blind-safe purple/orange palette (ColorBrewer PuOr): ours purple
-and solid, scikit-learn orange and dashed; p runs from orange (0) through white (0.5) to purple (1).
+and solid, scikit-learn orange and dashed; p and the classes' marks come from ``ui.common.palette``, as on every
+page and in the live views.
 Feature and class names come from users' files: they pass through ``plain`` before plotly sees them,
 because plotly reads tags such as <a> and <br> in its text. Titles cannot wrap or cut themselves short, so a
 slice's titles cut long names (``short``) and wrap the list of inputs held fixed; the hover keeps every name whole.
@@ -15,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.common.class_colours import CLASS_COLOURS, class_colour, class_symbol
+from ui.common.palette import PROBABILITY_SCALE, class_colour, class_marker, pale_class_colour
 
 OURS = "#5e3c99"
 SKLEARN = "#e66101"
@@ -26,11 +27,6 @@ NAME_CHARS = 30  # a name longer than this is cut short in a title (the hover sh
 TITLE_CHARS = 48  # characters on a line of a slice's title: at 13 px, about 340 px, narrower than a half-width chart
 HELD_CHARS = 64  # the held inputs a slice's title names, at most (the rest are counted: "and 3 more")
 HOVER_HELD = 6  # the held inputs the hover names, one a line
-# Classes: a symbol each, filled light and outlined dark, so they read on either end of the colour scale.
-CLASS_STYLES = (
-    dict(symbol="circle", color="#fdb863", line=dict(color="#7f3b08", width=1.2)),
-    dict(symbol="diamond", color="#d8daeb", line=dict(color="#2d004b", width=1.2)),
-)
 
 
 def _power(value: float) -> str:
@@ -186,7 +182,7 @@ def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: s
         meta.append("".join(f"<br>· {n}" for n in listed) if len(held) > 1 else listed[0])
     traces = [
         go.Heatmap(
-            x=x, y=y, z=p, zmin=0.0, zmax=1.0, colorscale="PuOr", showscale=first, name="p", zsmooth="best",
+            x=x, y=y, z=p, zmin=0.0, zmax=1.0, colorscale=PROBABILITY_SCALE, showscale=first, name="p", zsmooth="best",
             colorbar=dict(title=dict(text=colorbar or f"p({plain(class_names[1])})", side="right"), len=0.9),
             meta=meta, hovertemplate=hover + "<extra></extra>",
         ),
@@ -196,11 +192,11 @@ def _slice_traces(x, y, p, px, py, labels, class_names, first: bool, colorbar: s
             colorscale=[[0, "#111111"], [1, "#111111"]], hoverinfo="skip",
         ),
     ]
-    for label, style in enumerate(CLASS_STYLES):
+    for label in range(len(class_names)):
         mask = labels == label
         traces.append(go.Scatter(
             x=px[mask], y=py[mask], mode="markers", name=plain(class_names[label]), legendgroup=f"class{label}",
-            showlegend=first, marker=dict(size=8, opacity=0.9, **style),
+            showlegend=first, marker=class_marker(label),
         ))
     return traces
 
@@ -209,14 +205,14 @@ def class_boundary_figure(x: np.ndarray, y: np.ndarray, panels: tuple[tuple[str,
                           x_name: str, y_name: str, class_names: tuple[str, ...], held: tuple[str, ...] = ()
                           ) -> go.Figure:
     """k > 2 classes: the class each model predicts over a grid, side by side (``panels``: (title, P) with P of shape
-    (len(y), len(x), k)), each class in its colour (``ui.common.class_colours``), and the points by class
+    (len(y), len(x), k)), each class in its colour (``ui.common.palette``), and the points by class
     (``points``: x, y, label lists; with ``points["wrong"]``, bool list, the wrongly predicted ones ringed)."""
     k = len(class_names)
     fig = make_subplots(rows=1, cols=len(panels), shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=[title for title, _ in panels] if len(panels) > 1 else None)
     scale = []
     for c in range(k):  # one flat band of its colour, lightened, per class
-        tint = "rgb({},{},{})".format(*(round(247 + (v - 247) * 0.55) for v in CLASS_COLOURS[c]))
+        tint = pale_class_colour(c)
         scale += [[c / k, tint], [(c + 1) / k, tint]]
     names = np.array([plain(n) for n in class_names], dtype=object)
     labels = np.asarray(points["label"], dtype=int)
@@ -230,8 +226,7 @@ def class_boundary_figure(x: np.ndarray, y: np.ndarray, panels: tuple[tuple[str,
             mask = labels == c
             fig.add_trace(go.Scatter(x=px[mask], y=py[mask], mode="markers", name=plain(class_names[c]),
                                      legendgroup=f"class{c}", showlegend=col == 1,
-                                     marker=dict(size=8, symbol=class_symbol(c), color=class_colour(c),
-                                                 line=dict(color="#ffffff", width=1))), row=1, col=col)
+                                     marker=class_marker(c)), row=1, col=col)
         if "wrong" in points:
             wrong = np.asarray(points["wrong"], dtype=bool)
             fig.add_trace(go.Scatter(x=px[wrong], y=py[wrong], mode="markers", name="predicted wrong",
@@ -304,10 +299,10 @@ def probability_figure(x: np.ndarray, p_ours: np.ndarray, p_sklearn: np.ndarray,
         go.Scatter(x=[x[0], x[-1]], y=[0.5, 0.5], mode="lines", name="p = 0.5",
                    line=dict(color="#111111", width=1.5, dash="dot")),
     ]
-    for label, style in enumerate(CLASS_STYLES):
+    for label in range(len(class_names)):
         mask = labels == label
         traces.append(go.Scatter(x=px[mask], y=np.full(mask.sum(), float(label)), mode="markers",
-                                 name=plain(class_names[label]), marker=dict(size=8, opacity=0.6, **style)))
+                                 name=plain(class_names[label]), marker=class_marker(label, opacity=0.6)))
     fig = go.Figure(traces)
     fig.update_xaxes(title_text=plain(x_name))
     fig.update_yaxes(title_text=f"p({plain(class_names[1])})", range=[-0.08, 1.08])

@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 from mlp_core.landscape import Landscape
 from mlp_core.race import OPTIMIZERS
 from ui.common.figures import OURS, SKLEARN, _layout
+from ui.common.palette import PALE_SCALE
 
-LOSS_SCALE = [[0.0, "#d8daeb"], [0.5, "#f7f7f7"], [1.0, "#fdb863"]]
+LOSS_SCALE = [list(stop) for stop in PALE_SCALE]  # ui.common.palette: the house's PuOr, pale
 MARKER = "#111111"
 RACE_COLOURS = dict(zip(OPTIMIZERS, (OURS, SKLEARN, "#0072b2", "#111111"), strict=True))
 RACE_SYMBOLS = dict(zip(OPTIMIZERS, ("circle", "square", "diamond", "triangle-up"), strict=True))
@@ -75,6 +76,16 @@ def landscape_figure(landscape: Landscape, marker: tuple[float, float], marker_e
     return _frame(fig, landscape, height)
 
 
+PROFILE_AXIS = "a: the weights (1 − a)·initial + a·final"
+
+
+def profile_log(loss: np.ndarray) -> bool:
+    """Whether the profile's loss axis is logarithmic: when its losses are all positive and span more than a factor
+    of 20."""
+    positive = loss[loss > 0]
+    return bool(positive.size == loss.size and positive.max() > 20 * positive.min())
+
+
 def profile_figure(a: np.ndarray, loss: np.ndarray, height: int = 520) -> go.Figure:
     """Goodfellow et al.'s profile: the loss at (1 − a)·θ₀ + a·θ_final, with the initial (a = 0) and final (a = 1)
     weights marked; a log axis when the losses span more than a factor of 20."""
@@ -87,10 +98,8 @@ def profile_figure(a: np.ndarray, loss: np.ndarray, height: int = 520) -> go.Fig
         go.Scatter(x=[a[at[1.0]]], y=[loss[at[1.0]]], mode="markers", name="final weights (a = 1)",
                    marker=dict(size=16, color=OURS, symbol="star", line=dict(color="white", width=1))),
     ])
-    fig.update_xaxes(title_text="a: the weights (1 − a)·initial + a·final")
-    positive = loss[loss > 0]
-    log = positive.size == loss.size and positive.max() > 20 * positive.min()
-    fig.update_yaxes(title_text="training loss", type="log" if log else "linear")
+    fig.update_xaxes(title_text=PROFILE_AXIS)
+    fig.update_yaxes(title_text="training loss", type="log" if profile_log(loss) else "linear")
     return _layout(fig, height, legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0),
                    margin=dict(l=60, r=20, t=30, b=60))
 

@@ -39,18 +39,20 @@ def path_weights(recording: Recording) -> tuple[np.ndarray, np.ndarray]:
 
 def run_landscape(architecture: Architecture, epochs: np.ndarray, thetas: np.ndarray, X, y, alpha: float,
                   kind: str = "pca", seed: int = 0, report: Callable[[float], None] | None = None,
-                  ) -> tuple[core.Landscape, tuple[np.ndarray, np.ndarray]]:
+                  budget: float = limits.LANDSCAPE_WORK / 2) -> tuple[core.Landscape, tuple[np.ndarray, np.ndarray]]:
     """The landscape of a run's path (``path_weights``) over the plane of its principal directions (``kind`` "pca")
     or of two filter-normalized random directions (``kind`` "random", with ``seed``) through its last weights, on the
-    grid the work limits allow; and Goodfellow et al.'s profile from its initial to those weights ``(a, loss)``.
-    Raises ValueError when no grid fits (``limits.landscape_problem`` says why) or the weights never moved."""
-    problem = limits.landscape_problem(architecture.size, len(X))
+    grid the work limits allow (``budget``: the page's; the Playground's view has less); and Goodfellow et al.'s
+    profile from its initial to those weights ``(a, loss)``. Raises ValueError when no grid fits
+    (``limits.landscape_problem`` says why) or the weights never moved."""
+    problem = limits.landscape_problem(architecture.size, len(X), budget)
     if problem:
         raise ValueError(problem)
     loss = core.LossFunction(X, y, architecture, alpha)
     plane = core.trajectory_plane(thetas) if kind == "pca" else core.random_plane(thetas[-1], architecture, seed)
     with one_thread():  # as training on the server: the cores are shared with the other visitors
-        shown = core.landscape(loss, plane, thetas, epochs, limits.landscape_grid(architecture.size, len(X)), report)
+        shown = core.landscape(loss, plane, thetas, epochs, limits.landscape_grid(architecture.size, len(X), budget),
+                               report)
         return shown, core.profile(loss, thetas[0], thetas[-1])
 
 

@@ -17,8 +17,9 @@ from plotly.subplots import make_subplots
 
 from mlp_core.explain import dead_units, unit_activity
 from mlp_core.network import predict_proba
-from ui.common.figures import CLASS_STYLES, TITLE_CHARS, _layout, cut, plain, short, wrap
+from ui.common.figures import TITLE_CHARS, _layout, cut, plain, short, wrap
 from ui.common.grid import axis, plane, points_near
+from ui.common.palette import class_marker
 from ui.session.data import Prepared
 
 # Light colours, so that the black p = 0.5 line and the class markers stay readable on top.
@@ -167,10 +168,10 @@ def regions_figure(grid: RegionsGrid, data: Prepared, x_input: int, y_input: int
     near = points_near(X, data.y_train, grid.fixed, (x_input, y_input), X.std(axis=0) / 2)
     labels = np.asarray(near["label"], dtype=int)
     px, py = np.asarray(near["x"], dtype=float), np.asarray(near["y"], dtype=float)
-    for label, style in enumerate(CLASS_STYLES):
+    for label in range(len(data.class_names)):
         mask = labels == label
         fig.add_trace(go.Scatter(x=px[mask], y=py[mask], mode="markers", name=plain(data.class_names[label]),
-                                 marker=dict(size=7, opacity=0.9, **style), hoverinfo="skip"), row=1, col=1)
+                                 marker=class_marker(label, size=7), hoverinfo="skip"), row=1, col=1)
     fig.update_xaxes(title_text=short(names[x_input]), title_standoff=4, row=1, col=1)
     fig.update_yaxes(title_text=short(names[y_input]), row=1, col=1)
 

@@ -18,7 +18,7 @@ HERE = Path(__file__).parent
 VIEW_FILES = (
     "store.js",
     "graph.js", "loss.js", "heatmaps.js", "slices.js",
-    "surface.js", "camera.js", "raster.js", "box.js", "view3d.js",
+    "surface.js", "camera.js", "raster.js", "box.js", "view3d.js", "landscape.js",
 )
 
 

@@ -73,7 +73,7 @@ function createBox(ctx, camera) {
       }
       ctx.stroke();
       ctx.globalAlpha = 0.85;
-      ctx.font = `10.5px ${font}`;
+      ctx.font = `${font.small}px ${font.family}`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillStyle = ink;
@@ -86,7 +86,7 @@ function createBox(ctx, camera) {
         halo(s, px + nx * off, py + ny * off);
       }
       ctx.globalAlpha = 1;
-      ctx.font = `600 12.5px ${font}`;
+      ctx.font = `600 ${font.text}px ${font.family}`;
       ctx.lineWidth = 3.5;
       const name = fitText(ctx, axis.name, 140);
       const tw = ctx.measureText(name).width;

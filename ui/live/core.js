@@ -78,31 +78,6 @@ function classMargin(P, k, top, margin, s, c) {
   return m < -40 ? -40 : m;
 }
 
-// A class's colour as CSS (data.classes.colours: ui/common/class_colours.py, k > 2 classes only).
-function classCss(data, c) {
-  return `rgb(${data.classes.colours[c].join(",")})`;
-}
-
-// Class c's symbol, in the order of ui/common/class_colours.CLASS_SYMBOLS (c % 4): a square (half side `half`), a
-// circle, a triangle, a diamond, of radius r at (x, y), added to the canvas's current path.
-function classPath(ctx, c, x, y, r, half = 0.9 * r) {
-  const shape = c % 4;
-  if (shape === 0) ctx.rect(x - half, y - half, 2 * half, 2 * half);
-  else if (shape === 1) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }
-  else if (shape === 2) { ctx.moveTo(x, y - 1.1 * r); ctx.lineTo(x + r, y + 0.8 * r); ctx.lineTo(x - r, y + 0.8 * r); ctx.closePath(); }
-  else { ctx.moveTo(x, y - 1.1 * r); ctx.lineTo(x + 1.1 * r, y); ctx.lineTo(x, y + 1.1 * r); ctx.lineTo(x - 1.1 * r, y); ctx.closePath(); }
-}
-
-// The same symbol in a legend's SVG, centred at (cx, cy), filled with `fill` and outlined in white.
-function classSvg(svg, c, fill, cx, cy) {
-  const a = { fill, stroke: "#fff", "stroke-width": 1.3 }, r = 4.5, shape = c % 4;
-  if (shape === 0) return svgEl("rect", { x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, ...a }, svg);
-  if (shape === 1) return svgEl("circle", { cx, cy, r, ...a }, svg);
-  const d = shape === 2 ? `M${cx} ${cy - 5} L${cx + 5} ${cy + 4.5} L${cx - 5} ${cy + 4.5} Z`
-    : `M${cx} ${cy - 5.5} L${cx + 5.5} ${cy} L${cx} ${cy + 5.5} L${cx - 5.5} ${cy} Z`;
-  return svgEl("path", { d, ...a }, svg);
-}
-
 // The logit log(p / (1 - p)), on which the views trace the p = 0.5 boundary (it is 0 there). Clamped so that
 // a saturated grid node (p rounds to 0 or 1) still interpolates to a finite point.
 function logit(p) {
@@ -110,10 +85,63 @@ function logit(p) {
   return z > 40 ? 40 : z < -40 ? -40 : z;
 }
 
-const DIVERGING = {
-  // Colour-blind-safe diverging palette (ColorBrewer PuOr): orange for negative, purple for positive.
-  neg: [179, 88, 6], mid: [247, 247, 247], pos: [84, 39, 136],
-};
+// The colours every view draws with, from the payload (specs.palette, ui/common/palette.py: the same as every page's
+// figures), set before the views are built. DIVERGING: the colour-blind-safe diverging palette (ColorBrewer PuOr),
+// {neg, mid, pos} as [r, g, b]: orange for negative (and p near 0), purple for positive (p near 1). CLASSES[k]:
+// class k's {color, symbol}; CLASS_OUTLINE: the outline of every class mark.
+let DIVERGING = null, CLASSES = [], CLASS_OUTLINE = "#fff";
+
+function usePalette(palette) {
+  DIVERGING = palette.diverging;
+  CLASSES = palette.classes;
+  CLASS_OUTLINE = palette.outline;
+}
+
+// Class k's mark at (x, y), of radius about r, traced on `pen`: a canvas context, or svgPen() for an SVG path.
+// The symbols are plotly's names, so the pages' figures and the live views draw a class alike.
+function traceMark(pen, k, x, y, r) {
+  const s = (CLASSES[k] || {}).symbol;
+  const q = r * 1.25, h = r * 0.9;
+  if (s === "square") { pen.moveTo(x - h, y - h); pen.lineTo(x + h, y - h); pen.lineTo(x + h, y + h); pen.lineTo(x - h, y + h); }
+  else if (s === "diamond") { pen.moveTo(x, y - q); pen.lineTo(x + q, y); pen.lineTo(x, y + q); pen.lineTo(x - q, y); }
+  else if (s === "triangle-up") { pen.moveTo(x, y - q); pen.lineTo(x + q, y + h); pen.lineTo(x - q, y + h); }
+  else if (s === "triangle-down") { pen.moveTo(x, y + q); pen.lineTo(x + q, y - h); pen.lineTo(x - q, y - h); }
+  else { pen.moveTo(x + r, y); pen.arc(x, y, r, 0, 2 * Math.PI); }
+  pen.closePath();
+}
+
+function svgPen() {
+  const d = [];
+  return {
+    moveTo: (x, y) => d.push(`M${x} ${y}`),
+    lineTo: (x, y) => d.push(`L${x} ${y}`),
+    arc: (x, y, r) => d.push(`A${r} ${r} 0 1 1 ${x - r} ${y}A${r} ${r} 0 1 1 ${x + r} ${y}`),
+    closePath: () => d.push("Z"),
+    path: () => d.join(""),
+  };
+}
+
+// How many classes the labels use (the largest label + 1, at most the palette's): the views loop over these only.
+function classCount(label) {
+  let top = 0;
+  for (let i = 0; i < label.length; i++) if (label[i] > top) top = label[i];
+  return Math.min(top + 1, CLASSES.length);
+}
+
+// Class k's colour as [r, g, b] (0 to 255), for views that mix it into pixels.
+function classRGB(k) {
+  const hex = CLASSES[k].color;
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+// Class k's mark as a legend's SVG icon (w × h px).
+function classIcon(parent, k, w, h) {
+  const svg = svgEl("svg", { width: w, height: h, "aria-hidden": "true" }, parent);
+  const pen = svgPen();
+  traceMark(pen, k, w / 2, h / 2, Math.min(w, h) / 2 - 1.8);
+  svgEl("path", { d: pen.path(), fill: CLASSES[k].color, stroke: CLASS_OUTLINE, "stroke-width": 1.3 }, svg);
+  return svg;
+}
 
 function divergingRGB(t) {
   // t in [-1, 1] -> [r, g, b] (0 to 255); 0 is the light middle colour.
@@ -214,6 +242,18 @@ function fmt(v) {
   return a !== 0 && (a < 0.01 || a >= 1000) ? v.toExponential(1) : v.toFixed(2);
 }
 
+// A size in px that style.css sets as a CSS variable on the views (e.g. --slice-max), as `el` inherits it.
+function cssPx(el, name) {
+  return parseFloat(getComputedStyle(el).getPropertyValue(name));
+}
+
+// The view's text sizes in px, from the CSS variables of style.css (--text-small, --text, --text-head), and its font
+// family: read where a view lays out or paints text (on build or resize, never per frame), so a size is written once.
+function viewFont(el) {
+  return { small: cssPx(el, "--text-small"), text: cssPx(el, "--text"), head: cssPx(el, "--text-head"),
+           family: getComputedStyle(el).fontFamily || "sans-serif" };
+}
+
 // A hover tooltip inside `host` showing lines of text (set with textContent: names are data).
 function makeTip(host) {
   const el = htmlEl("div", { className: "live-tip", hidden: true }, host);
@@ -250,9 +290,9 @@ function makePanel(root, view, title) {
   return { panel, body, label };
 }
 
-function buildViews(root, data) {
-  root.replaceChildren();
-  const grid = htmlEl("div", { className: "live-grid" }, root);
+function buildViews(box, data) {
+  box.replaceChildren();
+  const grid = htmlEl("div", { className: "live-grid" }, box);
   const views = [];
   const add = (key, title, create, spec, cls) => {
     if (!spec) return;
@@ -265,6 +305,7 @@ function buildViews(root, data) {
   add("heatmaps", "Weights and biases", createHeatmapView, data.heatmaps, "full");
   add("slices", "Decision boundary: slices", createSlicesView, data.slices, "full");
   add("view3d", "Decision boundary in 3-D", createView3d, data.view3d, "full");
+  add("landscape", "The loss landscape", createLandscapeView, data.landscape, "full");
   return views;
 }
 
@@ -275,6 +316,8 @@ function hookPauseButton() {
   window.__mlpPauseHook = true;
   document.addEventListener("click", (e) => {
     const live = window.__mlpLiveState;
+    const tool = e.target && e.target.closest && e.target.closest(".st-key-toolbar button");
+    if (live && tool && live.tellTimer) tellServer(live); // a scrub not yet told goes first: Step goes on from it
     const hit = e.target && e.target.closest && e.target.closest(".st-key-b_pause");
     if (!live || !hit || !live.playing) return;
     live.e0 = live.drawn;
@@ -284,9 +327,11 @@ function hookPauseButton() {
   }, true);
 }
 
-// The toolbar's status line (app_pages/0_Playground.py), written here on every frame while playing, in the words
-// the server writes it in when paused: "Epoch N · loss L · train accuracy A · test accuracy T".
-function writeStatus(store, epoch) {
+// The toolbar's status line (app_pages/0_Playground.py), written here on every frame, in the words the server
+// writes it in when paused: "Epoch N · loss L · train accuracy A · test accuracy T (majority-class baseline B)".
+// Always here once the views play: the browser's text replaces the server's node, which a later rerun of the page
+// may then no longer reach, so the browser keeps it right.
+function writeStatus(store, epoch, baseline) {
   const el = document.querySelector(".st-key-toolbar .mlp-status");
   if (!el) return;
   const at = (k) => store.series[k][epoch];
@@ -297,12 +342,15 @@ function writeStatus(store, epoch) {
   }
   if (at("val_accuracy") !== null && at("val_accuracy") !== undefined) {
     text += ` · test accuracy ${(100 * at("val_accuracy")).toFixed(1)}%`;
+    if (typeof baseline === "number") text += ` (majority-class baseline ${(100 * baseline).toFixed(1)}%)`;
   }
   if (el.textContent !== text) el.textContent = text;
 }
 
 // Keyboard shortcuts, with the focus anywhere but a text field or a slider: space trains or pauses, → steps one
 // epoch and Shift+→ ten, R resets. They press the toolbar's own buttons, so they do exactly what a click does.
+// While paused, ← and → scrub instead (one epoch back or on, drawn at once, as the replay slider does); → at the
+// last epoch recorded presses Step, which records the next one.
 const SHORTCUTS = { " ": ["b_train", "b_pause"], ArrowRight: ["b_step"], "Shift+ArrowRight": ["b_step10"],
                     r: ["b_reset"], R: ["b_reset"] };
 
@@ -310,10 +358,20 @@ function hookShortcuts() {
   if (window.__mlpKeysHook) return;
   window.__mlpKeysHook = true;
   document.addEventListener("keydown", (e) => {
-    const t = e.target;
+    const t = e.composedPath ? e.composedPath()[0] : e.target; // inside the views' shadow root too
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     if (t && t.closest && t.closest("input, textarea, select, [contenteditable], [role=slider], [role=combobox]")) return;
     if (e.key === " " && t && t.closest && t.closest("button, a")) return; // space presses what has the focus
+    const live = window.__mlpLiveState;
+    if (!e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight") && live && !live.playing && live.drawn >= 0) {
+      // From the epoch scrubbed to, which the next frame draws (two presses within a frame are two epochs).
+      const to = Math.min(live.e0, live.store.E - 1) + (e.key === "ArrowLeft" ? -1 : 1);
+      if (to >= 0 && to <= live.store.E - 1) {
+        e.preventDefault();
+        scrub(live, to, "soon");
+        return;
+      }
+    }
     const keys = SHORTCUTS[(e.shiftKey && e.key === "ArrowRight" ? "Shift+" : "") + e.key];
     if (!keys) return;
     for (const key of keys) {
@@ -338,7 +396,9 @@ export default function (component) {
     if (live && live.root) live.root.remove();
     const root = htmlEl("div", { className: "mlp-live" }, parentElement);
     live = parentElement.__mlpLive = { store: createRunStore(data), root, views: [], viewsKey: null, drawn: -1,
-                                       token: null, asked: null, finished: null };
+                                       token: null, asked: null, finished: null, scrubbing: false, told: null };
+    live.replay = makeReplay(live, root);
+    live.box = htmlEl("div", { className: "live-views" }, root);
   }
   live.data = data;
   live.setStateValue = component.setStateValue;
@@ -347,10 +407,16 @@ export default function (component) {
   const pb = data.playback;
   if (pb.token !== live.token) {
     live.token = pb.token;
-    live.t0 = performance.now();
-    live.e0 = pb.epoch;
-    live.playing = pb.playing;
     live.speed = pb.speed;
+    // The slider held, or a playback from before the server took the last scrub (pb.replayed: the last report it
+    // took): the epoch on screen stays; else the server's playback takes over.
+    const behind = live.told && !pb.playing && pb.replayed !== live.told.at && Date.now() - live.told.at < 3000;
+    if (live.scrubbing || behind) live.playing = false;
+    else {
+      live.t0 = performance.now();
+      live.e0 = pb.epoch;
+      live.playing = pb.playing;
+    }
   }
   live.asked = null; // a render answers whatever was asked before it
   const lost = absorbPayload(live.store, data, Math.max(0, live.drawn));
@@ -358,14 +424,23 @@ export default function (component) {
     ask(live, "resync", true);
     return;
   }
+  usePalette(live.store.specs.palette);
+  live.root.style.setProperty("--positive", `rgb(${DIVERGING.pos.join(",")})`);
   const vd = viewData(live.store, data);
   if (live.viewsKey !== data.views_key) {
     live.viewsKey = data.views_key;
-    live.views = buildViews(live.root, vd);
+    live.root.classList.toggle("present", !!data.present); // before the views are built: they read its text sizes
+    live.views = buildViews(live.box, vd);
   }
   for (const v of live.views) if (v.view.setData) v.view.setData(vd);
   live.vd = vd;
   live.dirty = true;
+  // A landscape map is due that the views lack: ask for it once they are built from this render, which they draw
+  // from meanwhile (the server starts it when asked, on a thread of its own: never before the first draw); while it
+  // is underway, ask again in a moment.
+  clearTimeout(live.landscapeAsk);
+  const due = data.landscape;
+  if (due && due.due) askForMap(live, due.key, due.pending ? 500 : 0);
   const tick = () => {
     const store = live.store, now = performance.now();
     let epoch = live.e0;
@@ -403,10 +478,12 @@ export default function (component) {
         v.label.textContent = "Epoch " + frame.epoch;
       }
       live.root.dataset.epoch = String(frame.epoch);
-      if (live.playing) writeStatus(store, frame.epoch);
       live.drawn = frame.epoch;
       live.dirty = false;
     }
+    // Paused, the epoch asked for (its numbers are held even while its weights are being fetched); playing, the drawn.
+    if (frame) writeStatus(store, live.playing ? frame.epoch : epoch, live.data.baseline);
+    live.replay.follow(live.playing ? live.drawn : epoch, store.E - 1);
     if (live.playing && store.done && epoch >= store.E - 1 && live.finished !== live.token) {
       live.finished = live.token; // played to the end: the server shows the run stopped
       live.setTriggerValue("finished", live.token);
@@ -428,6 +505,73 @@ export default function (component) {
       return K === 1 ? flat : X.map((_, s) => flat.slice(s * K, (s + 1) * K));  // k classes: a row each
     },
   };
+}
+
+// The replay slider, above the views: its value follows the epoch on screen every frame, while playing too. Dragging
+// it draws the epoch under the thumb in every view at once (an epoch the browser dropped is asked for, as while
+// playing, and drawn when it comes) and pauses a playing run there; on release (or a key) the server is told the
+// epoch (a state value), so that its playback — the status, Step, +10, the model download — goes on from there.
+function makeReplay(live, host) {
+  const bar = htmlEl("div", { className: "live-replay" }, host);
+  htmlEl("span", { className: "live-replay-name", textContent: "Replay" }, bar);
+  const input = htmlEl("input", { type: "range", min: 0, max: 0, step: 1, value: 0, disabled: true,
+                                  title: "Drag to see every view at another recorded epoch" }, bar);
+  input.setAttribute("aria-label", "Replay");
+  const out = htmlEl("span", { className: "live-replay-value", textContent: "Epoch 0 of 0" }, bar);
+  input.addEventListener("input", () => {
+    live.scrubbing = true;
+    scrub(live, Number(input.value), false);
+  });
+  input.addEventListener("change", () => {
+    live.scrubbing = false;
+    scrub(live, Number(input.value), "now");
+  });
+  return {
+    input,
+    follow(epoch, last) {
+      if (input.max !== String(last)) input.max = String(last);
+      if (input.disabled !== last < 1) input.disabled = last < 1;
+      if (!live.scrubbing && input.value !== String(epoch)) input.value = String(epoch);
+      const shown = Number(input.value), text = `Epoch ${shown} of ${last}`;
+      if (out.textContent !== text) {
+        out.textContent = text;
+        input.setAttribute("aria-valuetext", `Epoch ${shown}`);
+      }
+    },
+  };
+}
+
+// Show `epoch` now, paused (the next frame draws it in every view); with `tell`, the server is told too: "now", or
+// "soon" — once the keys rest for a quarter of a second, so that a run of key presses costs the server one rerun,
+// not one each (a click on the toolbar tells it at once, before the click).
+function scrub(live, epoch, tell) {
+  live.playing = false;
+  live.e0 = epoch;
+  live.dirty = true;
+  if (tell) {
+    live.told = { epoch, at: Date.now(), run: live.store.runId };
+    clearTimeout(live.tellTimer);
+    live.tellTimer = setTimeout(() => tellServer(live), tell === "soon" ? 250 : 0);
+  }
+}
+
+// A state value, not a trigger: it goes with every rerun after it, a click's too, so a Step or a Train pressed
+// before the server took it still starts from the epoch scrubbed to.
+function tellServer(live) {
+  clearTimeout(live.tellTimer);
+  live.tellTimer = null;
+  live.setStateValue("replay", live.told);
+}
+
+// Ask for the landscape map of `key` in `delay` ms, and again every 2 s until a render brings it (a render cancels
+// this and asks afresh if it is still due): an ask whose rerun never came is not waited for forever.
+function askForMap(live, key, delay) {
+  live.landscapeAsk = setTimeout(() => {
+    if (live.store.landscape && live.store.landscape.key === key) return;
+    if (live.asked === "landscape") live.asked = null;
+    ask(live, "landscape", key);
+    askForMap(live, key, 2000);
+  }, delay);
 }
 
 // Ask the server for something with a trigger (one rerun), once until the next render answers.

@@ -7,7 +7,8 @@ function createGraphView(element, spec, data) {
   const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
   // The palette's ends; on a dark theme they are lifted a little towards the light middle to stay visible.
   const colors = { pos: rgb(DIVERGING.pos), neg: rgb(DIVERGING.neg), dark: false };
-  const MAX_LABEL = 110; // px; longer feature names are cut with an ellipsis (full name on hover)
+  const LABEL_EMS = 8; // longer feature names are cut with an ellipsis (full name on hover)
+  const OUTPUT_LABEL = "P(y=1)";
   const DRAWN_EDGES = 500;
 
   const root = htmlEl("div", { className: "graph-view" });
@@ -20,30 +21,60 @@ function createGraphView(element, spec, data) {
   let g = null; // what build() made: scales, edge and node records
   let last = null; // the last frame drawn, for hover refreshes
   let hover = null; // the hovered edge or node record
+  let width = 0; // the view's width the drawing was laid out for (CSS px)
+  let built = null; // the spec and data it was built from
 
+  // Laid out in CSS px for the view's width (again when it changes: a wider screen gets a bigger drawing, the text
+  // staying at its size): the spec's node positions are stretched across the width left by the labels.
   function build(spec, data) {
     themeColors();
     svg.replaceChildren();
-    const nodes = spec.nodes, table = data.forward.table;
+    const f = viewFont(root), table = data.forward.table;
     const act = spec.activation;  // the label the sidebar uses (ui.settings.table.ACTIVATIONS)
-    const softmax = nodes.filter((n) => n.kind === "output").length > 1;  // k > 2 classes: a unit per class
+    width = Math.round(root.clientWidth) || spec.width;
+    const softmax = spec.nodes.filter((n) => n.kind === "output").length > 1;  // k > 2 classes: a unit per class
 
-    // Columns are the nodes sharing an x; the radius follows the tightest spacing.
+    // Columns are the nodes sharing an x.
     const byX = new Map();
-    nodes.forEach((n, i) => {
+    spec.nodes.forEach((n, i) => {
       const k = Math.round(n.x);
       if (!byX.has(k)) byX.set(k, []);
       byX.get(k).push(i);
     });
     const cols = [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, ids]) => ({ x, ids }));
+    let hidden = 0;
+    const capLines = cols.map((c) => {
+      const kinds = new Set(c.ids.map((i) => spec.nodes[i].kind));
+      if (kinds.has("input")) return ["inputs"];
+      if (kinds.has("output")) return ["output", softmax ? "(softmax)" : "(sigmoid)"];
+      hidden += 1;
+      return ["hidden " + hidden, "(" + act + ")"];
+    });
+
+    // Room at the sides for the input names, the output's label and the outer columns' captions.
+    const rMax = 1.5 * f.text, pad = 4;
+    const shown = spec.nodes.map((n) => (n.kind === "input" ? ellipsize(String(n.label), LABEL_EMS * f.text, f.text) : ""));
+    // An output's label: P(y=1) for the one sigmoid unit, p(its class) for each of k softmax units.
+    const outLabel = spec.nodes.map((n) => (n.kind !== "output" ? "" : softmax
+      ? "p(" + ellipsize(String(n.label), LABEL_EMS * f.text, f.text) + ")" : OUTPUT_LABEL));
+    const capHalf = (ci) => Math.max(...capLines[ci].map((l) => measure(l, f.small))) / 2;
+    const left = pad + Math.max(Math.max(0, ...shown.map((l) => measure(l, f.text))) + rMax + 7, capHalf(0));
+    const right = pad + Math.max(Math.max(...outLabel.map((l) => measure(l, f.text))) + rMax + 7,
+      capHalf(cols.length - 1));
+    const sx0 = cols[0].x, k = Math.max(0.1, (width - left - right) / Math.max(1, cols[cols.length - 1].x - sx0));
+    const ky = Math.min(1.5, Math.max(0.6, k));  // heights follow, within bounds: a wide screen, a dense network
+    for (const c of cols) c.x = left + (c.x - sx0) * k;
+    const nodes = spec.nodes.map((n) => ({ ...n, x: left + (n.x - sx0) * k, y: n.y * ky }));
+
+    // The radius follows the tightest spacing.
     let rowGap = 1e9, colGap = 1e9;
     for (const c of cols) {
       const ys = c.ids.map((i) => nodes[i].y).sort((a, b) => a - b);
       for (let i = 1; i < ys.length; i++) rowGap = Math.min(rowGap, ys[i] - ys[i - 1]);
     }
     for (let i = 1; i < cols.length; i++) colGap = Math.min(colGap, cols[i].x - cols[i - 1].x);
-    const r = Math.max(4, Math.min(15, rowGap * 0.3, colGap * 0.12));
-    const roomy = rowGap >= 2 * r + 18; // room for the bias value under each unit
+    const r = Math.max(4, Math.min(rMax, rowGap * 0.3, colGap * 0.12));
+    const roomy = rowGap >= 2 * r + f.small + 8; // room for the bias value under each unit
 
     // The drawing's extent grows with what is drawn; the viewBox is fitted to it at the end.
     let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
@@ -54,23 +85,15 @@ function createGraphView(element, spec, data) {
 
     // Column captions, on one baseline above the highest node; on two lines when columns are close.
     const caps = svgEl("g", { class: "graph-captions" }, svg);
-    let hidden = 0;
-    const capLines = cols.map((c) => {
-      const kinds = new Set(c.ids.map((i) => nodes[i].kind));
-      if (kinds.has("input")) return ["inputs"];
-      if (kinds.has("output")) return ["output", softmax ? "(softmax)" : "(sigmoid)"];
-      hidden += 1;
-      return ["hidden " + hidden, "(" + act + ")"];
-    });
-    const oneLine = capLines.every((l) => measure(l.join(" "), 12) + 24 < colGap);
-    const capY = y0 - 12 - (oneLine ? 0 : 14);
+    const oneLine = capLines.every((l) => measure(l.join(" "), f.small) + 24 < colGap);
+    const lh = Math.round(1.15 * f.small), capY = y0 - lh - (oneLine ? 0 : lh);
     cols.forEach((c, ci) => {
       const lines = oneLine ? [capLines[ci].join(" ")] : capLines[ci];
       lines.forEach((s, li) => {
-        const t = svgEl("text", { x: c.x, y: capY + li * 14, class: li ? "caption sub" : "caption" }, caps);
+        const t = svgEl("text", { x: c.x, y: capY + li * lh, class: li ? "caption sub" : "caption" }, caps);
         t.textContent = s;
-        const w = measure(s, 12) / 2;
-        extend(c.x - w, c.x + w, capY - 12, capY);
+        const w = measure(s, f.small) / 2;
+        extend(c.x - w, c.x + w, capY - f.small, capY + li * lh);
       });
     });
 
@@ -94,6 +117,7 @@ function createGraphView(element, spec, data) {
       return rec;
     });
 
+    const half = 0.7 * f.text;  // half a line of a name, for the extent
     const recs = nodes.map((n, i) => {
       const grp = svgEl("g", { class: "node node-" + n.kind, "data-node": i }, nodeLayer);
       const hasBias = n.bias !== null && n.bias !== undefined;
@@ -102,34 +126,36 @@ function createGraphView(element, spec, data) {
       const label = String(n.label);
       if (n.kind === "input") {
         rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 3 }, grp);
-        const shown = ellipsize(label, MAX_LABEL, measure);
         const t = svgEl("text", { x: n.x - r - 7, y: n.y, class: "node-label input-label" }, grp);
-        t.textContent = shown;
-        extend(n.x - r - 7 - measure(shown, 12), n.x, n.y - 8, n.y + 8);
+        t.textContent = shown[i];
+        extend(n.x - r - 7 - measure(shown[i], f.text), n.x, n.y - half, n.y + half);
       } else {
         rec.shape = svgEl("circle", { cx: n.x, cy: n.y, r, fill: divergingColor(0) }, grp);
-        if (measure(label, 9.5) <= 2 * r - 5) {
+        if (measure(label, f.small) <= 2 * r - 5) {
           rec.inner = svgEl("text", { x: n.x, y: n.y, class: "node-inner" }, grp);
           rec.inner.textContent = label;
         }
         if (n.kind === "output") {
           const t = svgEl("text", { x: n.x + r + 7, y: n.y, class: "node-label output-label" }, grp);
-          t.textContent = softmax ? "p(" + ellipsize(label, MAX_LABEL, measure) + ")" : "P(y=1)";
-          extend(n.x, n.x + r + 7 + measure(t.textContent, 12), n.y - 8, n.y + 8);
+          t.textContent = outLabel[i];
+          extend(n.x, n.x + r + 7 + measure(outLabel[i], f.text), n.y - half, n.y + half);
         }
       }
       if (roomy && hasBias) {
-        rec.value = svgEl("text", { x: n.x, y: n.y + r + 12, class: "node-bias" }, grp);
-        extend(n.x - 16, n.x + 16, n.y, n.y + r + 16);
+        rec.value = svgEl("text", { x: n.x, y: n.y + r + f.small, class: "node-bias" }, grp);
+        extend(n.x - 1.4 * f.small, n.x + 1.4 * f.small, n.y, n.y + r + f.small + 4);
       }
       return rec;
     });
 
-    const pad = 4;
-    svg.setAttribute("viewBox", `${x0 - pad} ${y0 - pad} ${x1 - x0 + 2 * pad} ${y1 - y0 + 2 * pad}`);
-    svg.style.maxWidth = Math.round((x1 - x0 + 2 * pad) * 1.2) + "px";
+    // One user unit a CSS pixel: the text is drawn at the size style.css gives it.
+    const w = Math.ceil(x1 - x0 + 2 * pad), h = Math.ceil(y1 - y0 + 2 * pad);
+    svg.setAttribute("viewBox", `${x0 - pad} ${y0 - pad} ${w} ${h}`);
+    svg.style.width = w + "px";
+    svg.style.height = h + "px";
     g = { edges, slots, pooled, nodes: recs, ws: spec.weight_scale || 1, bs: spec.bias_scale || 1,
       count: nodes.length, ecount: spec.edges.length, roomy, order: pooled ? new Float32Array(edges.length) : null };
+    built = { spec, data };
     buildLegend();
   }
 
@@ -333,13 +359,22 @@ function createGraphView(element, spec, data) {
     };
   }
 
-  function ellipsize(s, maxWidth, measure) {
-    if (measure(s, 12) <= maxWidth) return s;
+  function ellipsize(s, maxWidth, size) {
+    if (measure(s, size) <= maxWidth) return s;
     let n = s.length;
-    while (n > 1 && measure(s.slice(0, n) + "\u2026", 12) > maxWidth) n--;
+    while (n > 1 && measure(s.slice(0, n) + "\u2026", size) > maxWidth) n--;
     return s.slice(0, n) + "\u2026";
   }
 
   build(spec, data);
+  // A new width (a resize, a screen turned, the sidebar closed): the drawing again, at the epoch on screen.
+  const resize = new ResizeObserver(() => {
+    if (!root.isConnected) resize.disconnect();
+    else if (Math.round(root.clientWidth) !== width && root.clientWidth > 0) {
+      build(built.spec, built.data);
+      if (last) update(last);
+    }
+  });
+  resize.observe(root);
   return { update, setData };
 }

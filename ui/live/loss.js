@@ -10,7 +10,8 @@ function createLossView(element, spec, data) {
     { key: "val_accuracy", plot: 1, label: "validation accuracy", cls: "val" },
   ];
   const M = { left: 56, right: 14 };
-  // Plot areas in px; the lowest plot shown gets 30 px more for the epoch labels.
+  // Plot areas in px, the heights set by layout() from the width; the lowest plot shown gets room below for the
+  // epoch labels.
   const HEIGHTS = [{ top: 8, plot: 150, bottom: 8 }, { top: 8, plot: 72, bottom: 8 }];
 
   const root = htmlEl("div", { className: "loss-view" }, element);
@@ -95,6 +96,13 @@ function createLossView(element, spec, data) {
 
   function layout() {
     width = Math.round(element.clientWidth || root.clientWidth || 600);
+    // A wider panel gets a taller chart; the margins follow the text's size (style.css's variables).
+    const f = viewFont(root);
+    M.left = Math.round(3.4 * f.small + 12);
+    const most = cssPx(root, "--loss-max");
+    HEIGHTS[0].plot = Math.round(Math.min(most, Math.max(Math.min(130, most), 0.3 * width)));
+    HEIGHTS[1].plot = Math.round(HEIGHTS[0].plot / 2);
+    const below = Math.round(2 * f.small + 10);
     E = Math.max(0, ...SERIES.map((s) => (d[s.key] ? d[s.key].length : 0)));
     // The epochs recorded so far: a run that diverges at epoch 3 or dies at 17 fills the chart.
     const xmax = Math.max(1, E - 1);
@@ -113,7 +121,7 @@ function createLossView(element, spec, data) {
       const shown = pi === 0 || hasAcc;
       // The lowest plot shown carries the epoch tick labels and the axis title.
       const labelX = hasAcc ? pi === 1 : pi === 0;
-      const height = y1 + (labelX ? 30 : h.bottom);
+      const height = y1 + (labelX ? below : h.bottom);
       p.svg.style.display = p.legend.style.display = shown ? "" : "none";
       p.svg.setAttribute("width", width);
       p.svg.setAttribute("height", height);
@@ -133,15 +141,15 @@ function createLossView(element, spec, data) {
       for (let e = 0; e <= xmax + 1e-9; e += xStep) {
         const x = X(e);
         svgEl("line", { x1: x, x2: x, y1: y0, y2: y1 }, p.grid);
-        if (labelX) svgEl("text", { x, y: y1 + 14, "text-anchor": "middle" }, p.xTicks).textContent = tickText(e);
+        if (labelX) svgEl("text", { x, y: y1 + f.small + 2, "text-anchor": "middle" }, p.xTicks).textContent = tickText(e);
       }
-      p.ylabel.setAttribute("transform", `translate(12 ${(y0 + y1) / 2}) rotate(-90)`);
+      p.ylabel.setAttribute("transform", `translate(${f.small} ${(y0 + y1) / 2}) rotate(-90)`);
       p.marker.setAttribute("y1", y0);
       p.marker.setAttribute("y2", y1);
       if (labelX) {
         p.svg.appendChild(xlabel);
         xlabel.setAttribute("x", M.left + pw);
-        xlabel.setAttribute("y", y1 + 27);
+        xlabel.setAttribute("y", y1 + below - 3);
       }
     });
     plots[0].ylabel.textContent = d.log_scale ? "log loss (log scale)" : "log loss";
@@ -208,7 +216,7 @@ function createLossView(element, spec, data) {
     }
     // Why training stopped is news only once the playback reaches the end.
     const stop = d.stop_reason && epoch >= E - 1 ? d.stop_reason : "";
-    if (note.textContent !== stop) note.textContent = stop;
+    if (note.textContent !== stop) note.textContent = note.title = stop;
   }
 
   function relayout() {

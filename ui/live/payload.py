@@ -19,9 +19,10 @@ import numpy as np
 
 from mlp_core.architecture import parameter_table
 from mlp_core.importance import binary_inputs
-from ui.common.class_colours import CLASS_COLOURS
 from ui.common.grid import axis_range, points_near
-from ui.session.data import Prepared
+from ui.common.palette import live_spec
+from ui.landscape import live as landscape
+from ui.session.data import Prepared, majority_baseline
 from ui.session.recording import Recording
 from ui.session.verdict import final_verdict
 from ui.settings import limits
@@ -37,11 +38,13 @@ WHOLE_RUN_BYTES = 8 * 2**20
 class Sent:
     """What this session's browser has of the current run: the run (and its generation: a Reset starts a new one)
     and the view settings its views were built for, and the epochs whose numbers (loss, accuracies) it has. The
-    weights of the epochs recorded since are sent once (``Recording.take_frames``)."""
+    weights of the epochs recorded since are sent once (``Recording.take_frames``), the landscape's map once a run
+    (and again once its recording completes)."""
 
     run_id: str | None = None
     views_key: str | None = None
     scalars: int = 0
+    landscape: str | None = None  # the key of the landscape map it has (``ui.landscape.live.due``)
 
 
 @dataclass(frozen=True)
@@ -57,20 +60,42 @@ class Axes:
 @dataclass(frozen=True)
 class Want:
     """What the browser asked for with its last render's trigger: epochs ``first`` to ``last`` (their weights),
-    or everything again (``resync``: it lost its views, or found a gap)."""
+    or everything again (``resync``: it lost its views, or found a gap), or the landscape map of key ``landscape``
+    (it was told one is due: it is computed in the render that answers)."""
 
     first: int = 0
     last: int = -1
     resync: bool = False
+    landscape: str | None = None
 
     @classmethod
     def from_triggers(cls, state) -> Want:
         """From the component's state in ``st.session_state`` (its trigger values of this run)."""
         state = state or {}
+        asked = state.get("landscape")
+        common = {"resync": bool(state.get("resync")), "landscape": asked if isinstance(asked, str) else None}
         want = state.get("want")
         if isinstance(want, dict) and isinstance(want.get("from"), int) and isinstance(want.get("to"), int):
-            return cls(max(0, want["from"]), want["to"] - 1, bool(state.get("resync")))
-        return cls(resync=bool(state.get("resync")))
+            return cls(max(0, want["from"]), want["to"] - 1, **common)
+        return cls(**common)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The epoch of run ``run`` the browser's replay slider was let go at (or ← / → moved to), with the browser's
+    time of it (``at``), which tells one report from the next."""
+
+    epoch: int
+    at: object
+    run: str | None
+
+    @classmethod
+    def from_state(cls, state) -> Replay | None:
+        """From the component's state in ``st.session_state`` (its ``replay`` value), or None."""
+        told = (state or {}).get("replay")
+        if isinstance(told, dict) and isinstance(told.get("epoch"), int) and not isinstance(told["epoch"], bool):
+            return cls(max(0, told["epoch"]), told.get("at"), told.get("run"))
+        return None
 
 
 def output_labels(units, class_names) -> list[str]:
@@ -291,16 +316,17 @@ def frames_to_send(recording: Recording, want: Want, shown: int, speed: float) -
 
 
 def live_payload(recording: Recording, data: Prepared, run_id: str, view, playback: dict, sent: Sent,
-                 want: Want = Want(), axes: Axes = Axes()) -> dict:
-    """What the live component gets for one render; ``sent`` is brought up to date with it."""
+                 want: Want = Want(), axes: Axes = Axes(), maps: landscape.Maps | None = None) -> dict:
+    """What the live component gets for one render; ``sent`` is brought up to date with it. ``maps`` computes the
+    landscape view's maps (None: the map is said to be due, never computed)."""
     arch = recording.architecture
     units, activation, weights = arch.units, arch.activation, int(arch.weight_mask.sum())
     k = data.n_classes
     shown_class = view.shown_class if k > 2 and 0 <= view.shown_class < k else None
-    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row, shown_class]
+    views = [run_id, view.x_input, view.y_input, view.slices, axes.third, axes.row, shown_class, view.present]
     views_key = hashlib.sha1(json.dumps(views).encode()).hexdigest()[:12]
     if want.resync or sent.run_id != run_id:  # new views: everything again (a small run whole, else around shown)
-        sent.scalars, sent.views_key, want = 0, None, Want(resync=True)
+        sent.scalars, sent.views_key, sent.landscape, want = 0, None, None, Want(resync=True)
     new_views = sent.views_key != views_key
     shown = min(playback["epoch"], recording.n_epochs - 1)
     frames = frames_to_send(recording, want, shown, playback["speed"])
@@ -318,19 +344,45 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "scales": scales(arch, recording.peaks),
         "forward": {"table": parameter_table(units).tolist(), "activation": activation},
         "playback": playback,
+        "present": bool(view.present),  # for a projector: larger text, the main views together (style.css)
         "feature_names": list(data.feature_names),
         "class_names": list(data.class_names),
-        # k > 2 classes: each class's colour, and the class whose probability the boundary views show (None: they
-        # show the predicted class)
-        "classes": {"colours": [list(c) for c in CLASS_COLOURS[:k]], "shown": shown_class} if k > 2 else None,
+        # k > 2 classes: the class whose probability the boundary views show (None: they show the predicted class);
+        # each class's colour and symbol are the palette's (specs.palette.classes)
+        "classes": {"shown": shown_class} if k > 2 else None,
+        "baseline": majority_baseline(data)[1],  # the test accuracy of always guessing the majority class
         "loss": loss_spec(recording, data, view.log_scale),
         "specs": {
+            "palette": live_spec(),
             "graph": network_graph_spec(units, data.feature_names, activation, class_names=data.class_names),
             "heatmaps": heatmap_spec(units, data.feature_names, data.class_names),
             "slices": slices_spec(data, view.x_input, view.y_input, view.slices,
                                   limits.slices_grid(weights, view.slices), axes),
             "view3d": view3d_spec(data, _three(data, view, axes), limits.view3d_grid(weights), row=axes.row),
+            "landscape": landscape.view_spec(recording, len(data.Z_train)),
         } if new_views else None,
+        "landscape": landscape_part(recording, data, run_id, playback["playing"], sent, want, maps),
     }
     sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs
     return payload
+
+
+def landscape_part(recording: Recording, data: Prepared, run_id: str, playing: bool, sent: Sent, want: Want,
+                   maps: landscape.Maps | None) -> dict | None:
+    """The landscape view's map: None when the browser has the one due (or none is); ``{key, due: true}`` when it
+    lacks it — started only when it asks, after its views are drawn from a render, and computed on the landscape
+    thread, so it never delays a draw (``pending``: underway, ask again in a moment); the map itself once computed,
+    of the epochs recorded when it started (``ui.landscape.live.Maps``). While the recording grows under a playback
+    the views' fragment reruns every second on its own: the map is started and sent without asks (whose reruns would
+    interrupt the recording's)."""
+    key = landscape.due(run_id, recording, playing, sent.landscape)
+    if key is None or sent.landscape == key or landscape.view_spec(recording, len(data.Z_train))["problem"]:
+        return None
+    ticking = playing and not recording.done
+    if maps is None or not (ticking or landscape.same_run(want.landscape, run_id)):
+        return {"key": key, "due": True}
+    made = maps.map_for(key, sent.landscape, recording, data.Z_train, data.y_train)
+    if made is None:
+        return None if ticking else {"key": key, "due": True, "pending": True}
+    sent.landscape = made["key"]
+    return made

@@ -6,15 +6,16 @@
 // (redrawn per frame) under the near points and axes (redrawn only on resize or new data).
 // With k > 2 classes (data.classes) a panel shows either the class the network predicts at each point, in that
 // class's colour (paler where it is less sure), with the lines where the prediction changes, or one class's
-// probability on the two-class scale with its p = 0.5 line (data.classes.shown); points in their class's colour.
+// probability on the two-class scale with its p = 0.5 line (data.classes.shown); points in their class's mark.
+// Every class's colour and mark are the palette's (specs.palette: CLASSES, traceMark and classIcon in core.js).
 
 function createSlicesView(element, spec, data) {
-  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names.
+  // Plot margins inside each panel's canvases (CSS px): room for tick labels and the axis names, set by layout()
+  // from the text's sizes (style.css's variables).
   const M = { left: 46, right: 10, top: 6, bottom: 38 };
   const GAP = 18;
+  const MIN_SIZE = 220;  // a panel's width, at least; a wider screen gets bigger slices, up to style.css's --slice-max
   const POINT_R = 3.6;
-  const negRGB = `rgb(${DIVERGING.neg.join(",")})`;
-  const posRGB = `rgb(${DIVERGING.pos.join(",")})`;
 
   // 256-entry colour table for p, built once from divergingColor(2p − 1); written as whole pixels.
   const lutBytes = new Uint8ClampedArray(256 * 4);
@@ -37,11 +38,10 @@ function createSlicesView(element, spec, data) {
   let dpr = 1;
   let lastFrame = null;
   let specKey = "";
-  let font = "sans-serif";
+  let font = null;          // viewFont(root): the text's sizes and family
   let ink = "#31333f";
   let K = 1;                // output units: 1 (two classes) or k
   let shown = null;         // k classes: the class whose probability is shown, or null (the predicted class)
-  let classRGB = [negRGB, posRGB];   // each class's colour (points, predicted regions)
   let regionLut = null;     // k classes, predicted: per class, 256 pixels from pale (unsure) to its colour (sure)
 
   function classNames(d) {
@@ -60,7 +60,7 @@ function createSlicesView(element, spec, data) {
     contourItem(item(), text, shown === null ? "where the predicted class changes" : "p = 0.5");
     names.forEach((name, c) => {
       const one = item("mlpx-legend-class");
-      classSvg(svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one), c, classRGB[c], 6, 6);
+      classIcon(one, c, 13, 13);
       text(one, name);
     });
   }
@@ -101,13 +101,11 @@ function createSlicesView(element, spec, data) {
     contourItem(item(), text, "p = 0.5 (decision boundary)");
 
     const one = item();
-    const svg2 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, one);
-    svgEl("circle", { cx: 6, cy: 6, r: 4.5, fill: posRGB, stroke: "#fff", "stroke-width": 1.3 }, svg2);
+    classIcon(one, 1, 13, 13);
     text(one, pos + " (class 1)");
 
     const zero = item();
-    const svg3 = svgEl("svg", { width: 12, height: 12, "aria-hidden": "true" }, zero);
-    svgEl("rect", { x: 1.5, y: 1.5, width: 9, height: 9, fill: negRGB, stroke: "#fff", "stroke-width": 1.3 }, svg3);
+    classIcon(zero, 0, 13, 13);
     text(zero, neg + " (class 0)");
     if (proj) wrongLegend(item, text);
     if (neg === "class 0") {
@@ -134,8 +132,9 @@ function createSlicesView(element, spec, data) {
       const plot = htmlEl("div", { className: "mlpx-slice-plot" }, fig);
       const map = htmlEl("canvas", null, plot);
       const axes = htmlEl("canvas", null, plot);
+      const labels = svgEl("svg", { class: "mlpx-slice-labels" }, plot);
       row.appendChild(fig);
-      return { fig, title, note, noteText: "", plot, map, axes, ps };
+      return { fig, head, title, note, noteText: "", plot, map, axes, labels, ps };
     });
   }
 
@@ -184,20 +183,18 @@ function createSlicesView(element, spec, data) {
     }
   }
 
-  // Points of class 0 (squares) then class 1 (circles), so the (usually fewer) class 1 stay visible where classes
-  // mix; with k classes then triangles, diamonds, and again. A point the network gets wrong is ringed in the ink
-  // colour.
+  // Points class by class (0 first, so the usually fewer class 1 stay visible where classes mix), each in its
+  // class's mark (CLASSES); a point the network gets wrong is ringed in the ink colour.
   function drawPoints(ctx, n, px, py, label, wrong) {
     ctx.lineWidth = 1.3;
-    const R = POINT_R;
-    for (let cls = 0; cls < classRGB.length; cls++) {
-      ctx.fillStyle = classRGB[cls];
+    for (let cls = 0, k = classCount(label); cls < k; cls++) {
+      ctx.fillStyle = CLASSES[cls].color;
       for (let i = 0; i < n; i++) {
         if (label[i] !== cls) continue;
         const x = px(i), y = py(i);
-        ctx.strokeStyle = "#fff";
+        ctx.strokeStyle = CLASS_OUTLINE;
         ctx.beginPath();
-        classPath(ctx, cls, x, y, R, R - 0.4);
+        traceMark(ctx, cls, x, y, POINT_R);
         ctx.fill();
         ctx.stroke();
         if (wrong && wrong[i]) {
@@ -212,17 +209,21 @@ function createSlicesView(element, spec, data) {
 
   function layout() {
     const width = root.clientWidth || element.clientWidth || 960;
-    const n = Math.max(1, panels.length);
-    const size = Math.max(220, Math.min(360, Math.floor((width - GAP * (n - 1)) / n)));
+    // As many panels a row as fit at MIN_SIZE (all of them on a wide screen, one on a phone), sharing its width.
+    const n = Math.max(1, Math.min(panels.length, Math.floor((width + GAP) / (MIN_SIZE + GAP))));
+    const size = Math.max(MIN_SIZE, Math.min(cssPx(root, "--slice-max"), Math.floor((width - GAP * (n - 1)) / n)));
     const ratio = window.devicePixelRatio || 1;
-    if (size === cssSize && ratio === dpr) return false;
+    const f = viewFont(root);
+    if (size === cssSize && ratio === dpr && font && f.small === font.small && f.text === font.text) return false;
     cssSize = size;
     dpr = ratio;
-    const cs = getComputedStyle(root);
-    font = cs.fontFamily || "sans-serif";
-    ink = cs.color || ink;
+    font = f;
+    ink = getComputedStyle(root).color || ink;
+    M.left = Math.round(f.text + 2.6 * f.small + 12);
+    M.bottom = Math.round(f.small + f.text + 15);
     const h = plotSize() + M.top + M.bottom;
     for (const pn of panels) {
+      pn.head.style.marginLeft = M.left + "px";
       pn.fig.style.width = size + "px";
       pn.plot.style.width = size + "px";
       pn.plot.style.height = h + "px";
@@ -232,6 +233,8 @@ function createSlicesView(element, spec, data) {
         c.style.width = size + "px";
         c.style.height = h + "px";
       }
+      pn.labels.setAttribute("width", size);
+      pn.labels.setAttribute("height", h);
       drawAxes(pn);
     }
     return true;
@@ -239,8 +242,7 @@ function createSlicesView(element, spec, data) {
 
   const plotSize = () => cssSize - M.left - M.right;
 
-  // Static layer: training points, frame, ticks and axis names. Names come from users' files: drawn as
-  // canvas text (never parsed as markup) and shortened to fit.
+  // Static layer: training points, frame, ticks and axis names.
   function drawAxes(pn) {
     const ctx = pn.axes.getContext("2d");
     const ps = pn.ps, S = plotSize(), x0 = M.left, y0 = M.top;
@@ -260,40 +262,34 @@ function createSlicesView(element, spec, data) {
     ctx.strokeStyle = "rgba(128,128,128,0.55)";
     ctx.lineWidth = 1;
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, S + 1, S + 1);
-    ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
-    ctx.font = `11px ${font}`;
     ctx.globalAlpha = 0.8;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
     ctx.beginPath();
+    // The tick marks on the canvas; their labels and the axis names as SVG text over it (text a screen reader and
+    // a test can read, at style.css's sizes).
+    const labels = pn.labels, text = (s, attrs) => { svgEl("text", attrs, labels).textContent = s; };
+    labels.replaceChildren();
     const ticks = (a) => (a.binary ? [[0, "0"], [1, "1"]] : niceTicks(a.min, a.max, 5));
     for (const [v, s] of ticks(ps.x)) {
       const px = Math.round(sx(v)) + 0.5;
       ctx.moveTo(px, y0 + S + 0.5);
       ctx.lineTo(px, y0 + S + 4.5);
-      ctx.fillText(s, px, y0 + S + 6);
+      text(s, { x: px, y: y0 + S + 6, class: "tick", "text-anchor": "middle", "dominant-baseline": "hanging" });
     }
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
     for (const [v, s] of ticks(ps.y)) {
       const py = Math.round(sy(v)) + 0.5;
       ctx.moveTo(x0 - 0.5, py);
       ctx.lineTo(x0 - 4.5, py);
-      ctx.fillText(s, x0 - 6, py);
+      text(s, { x: x0 - 6, y: py, class: "tick", "text-anchor": "end", "dominant-baseline": "middle" });
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
-    ctx.font = `600 12px ${font}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "alphabetic";
-    ctx.fillText(fitText(ctx, ps.x.name, S), x0 + S / 2, y0 + S + 33);
-    ctx.save();
-    ctx.translate(13, y0 + S / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "middle";
-    ctx.fillText(fitText(ctx, ps.y.name, S), 0, 0);
-    ctx.restore();
+    // Names come from users' files: set as text (never parsed as markup), shortened to fit (measured on the canvas).
+    ctx.font = `600 ${font.text}px ${font.family}`;
+    text(fitText(ctx, ps.x.name, S), { x: x0 + S / 2, y: y0 + S + M.bottom - 5, class: "name", "text-anchor": "middle" });
+    const yc = Math.round(0.6 * font.text) + 2;
+    text(fitText(ctx, ps.y.name, S), { x: 0, y: 0, class: "name", "text-anchor": "middle", "dominant-baseline": "middle",
+      transform: `translate(${yc} ${y0 + S / 2}) rotate(-90)` });
   }
 
   // Marching squares on the logit, which a ReLU network makes piecewise linear, so linear interpolation
@@ -462,10 +458,9 @@ function createSlicesView(element, spec, data) {
     forward = makeForward(d.forward.table, d.forward.activation);
     K = d.forward.table[d.forward.table.length - 1][1];
     shown = K > 1 && d.classes ? d.classes.shown : null;
-    classRGB = K > 1 && d.classes ? d.classes.colours.map((_, c) => classCss(d, c)) : [negRGB, posRGB];
-    regionLut = K > 1 && d.classes ? d.classes.colours.map((rgb) => {
+    regionLut = K > 1 ? Array.from({ length: K }, (_, cls) => {
       // From a pale tint of the class's colour (p = 1/k, unsure) to three quarters of the way to it (sure).
-      const bytes = new Uint8ClampedArray(256 * 4), m = DIVERGING.mid;
+      const bytes = new Uint8ClampedArray(256 * 4), m = DIVERGING.mid, rgb = classRGB(cls);
       for (let q = 0; q < 256; q++) {
         const t = 0.18 + 0.57 * (q / 255);
         bytes.set([0, 1, 2].map((c) => m[c] + (rgb[c] - m[c]) * t).concat(255), q * 4);
@@ -497,7 +492,7 @@ function createSlicesView(element, spec, data) {
   root.mlpProbe = () => ({
     grid: G, panels: panels.map((pn) => Array.from(pn.p)),
     // k classes: each panel's predicted class at every grid node, and the class whose probability is shown (or null)
-    classes: K > 1 ? { k: K, shown, predicted: panels.map((pn) => Array.from(pn.top)), colours: classRGB } : null,
+    classes: K > 1 ? { k: K, shown, predicted: panels.map((pn) => Array.from(pn.top)), colours: CLASSES.slice(0, K).map((c) => c.color) } : null,
     points: panels.map((pn) => (pn.ps.points ? pn.ps.points.label.length : proj ? proj.n : 0)),
     projected: proj ? { n: proj.n, wrong: proj.wrong.reduce((a, b) => a + b, 0) } : null,
     axes: panels.map((pn) => [pn.ps.x.name, pn.ps.y.name]),

@@ -12,6 +12,7 @@ function createRunStore(data) {
     stride: 1, // over budget, epochs away from the one on screen are kept every `stride` only
     series: Object.fromEntries(SERIES_KEYS.map((k) => [k, []])),
     specs: null, scales: null, loss: null,
+    landscape: null, // the landscape view's map, kept until a newer one comes (ui/landscape/live.py)
   };
 }
 
@@ -25,6 +26,8 @@ function absorbPayload(store, data, shown) {
   if (data.specs) store.specs = data.specs;
   const sc = data.scalars;
   if (sc.from > store.series.loss.length || !store.specs) return { resync: true };
+  // After the check: a render that lost something is not drawn, and the server sends the map again after a resync.
+  if (data.landscape && !data.landscape.due) store.landscape = data.landscape;
   for (const k of SERIES_KEYS) {
     const s = store.series[k];
     s.length = sc.from;
@@ -84,5 +87,6 @@ function viewData(store, data) {
     loss: { ...store.loss, ...Object.fromEntries(SERIES_KEYS.map((k) => [k, curve(k)])) },
     slices: s.slices,
     view3d: s.view3d,
+    landscape: s.landscape && { ...s.landscape, map: store.landscape },
   };
 }

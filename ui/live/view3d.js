@@ -16,7 +16,7 @@ function createView3d(element, spec, data) {
   const mix = (a, b, t) => a.map((v, i) => v + (b[i] - v) * t);
   const SHADE = mix(DIVERGING.mid, DIVERGING.pos, 0.8);
   const LIT = mix(DIVERGING.mid, DIVERGING.pos, 0.25);   // never so light that it vanishes
-  const NEG = DIVERGING.neg, POS = DIVERGING.pos;
+  const NEG = DIVERGING.neg;
 
   function normalize(v) {
     const n = Math.hypot(v[0], v[1], v[2]);
@@ -43,7 +43,8 @@ function createView3d(element, spec, data) {
   let K = 1, shown = null;   // output units; k classes: the class whose probability is shown, or null
   let scr = null, keys = null;   // per triangle: screen x, y of its corners and depth; sort key
   const size = { w: 0, h: 0, dpr: 1 };   // the drawing in CSS px, and the device's pixel ratio
-  const theme = { font: "sans-serif", ink: "#31333f", paper: "rgba(255,255,255,0.85)" };
+  // font: viewFont(root) (the text's sizes in px and family), read by layout()
+  const theme = { font: null, ink: "#31333f", paper: "rgba(255,255,255,0.85)" };
   let lastFrame = null, pending = false;
 
   function className(d, k) {
@@ -51,13 +52,12 @@ function createView3d(element, spec, data) {
     return Array.isArray(c) && (c.length === 2 || K > 1) ? String(c[k]) : "class " + k;
   }
 
-  const pointRGB = (d, c) => (K > 1 ? d.classes.colours[c] : c ? POS : NEG);
-
   function buildSide(d) {
     side.replaceChildren();
-    const item = (draw, text) => {
+    const item = (draw, text, cls) => {  // an icon drawn by `draw`, or class cls's mark
       const row = htmlEl("div", { className: "mlpx-3d-item" }, side);
-      draw(svgEl("svg", { width: 16, height: 14, "aria-hidden": "true" }, row));
+      if (draw) draw(svgEl("svg", { width: 16, height: 14, "aria-hidden": "true" }, row));
+      else classIcon(row, cls, 16, 14);
       htmlEl("span", { textContent: text }, row);
     };
     const rgb = (c) => `rgb(${c.map(Math.round).join(",")})`;
@@ -66,7 +66,7 @@ function createView3d(element, spec, data) {
         "p(" + className(d, shown) + ") = 0.5 surface";
       item((s) => svgEl("path", { d: "M1 11 L6 2 L15 4 L11 13 Z", fill: rgb(mix(SHADE, LIT, 0.5)), stroke: rgb(SHADE) }, s),
         sheet);
-      d.class_names.forEach((name, c) => item((s) => classSvg(s, c, rgb(pointRGB(d, c)), 8, 7), String(name)));
+      d.class_names.forEach((name, c) => item(null, String(name), c));
       heldLines(d);
       return;
     }
@@ -74,10 +74,8 @@ function createView3d(element, spec, data) {
       "p = 0.5 surface (decision boundary)");
     // "yes (class 1)" for a CSV's labels; plain "class 1" when the classes have no other name.
     const named = Array.isArray(d.class_names) && d.class_names.length === 2 && String(d.class_names[1]) !== "class 1";
-    item((s) => svgEl("circle", { cx: 8, cy: 7, r: 4.5, fill: rgb(POS), stroke: "#fff", "stroke-width": 1.3 }, s),
-      className(d, 1) + (named ? " (class 1)" : ""));
-    item((s) => svgEl("rect", { x: 3.5, y: 2.5, width: 9, height: 9, fill: rgb(NEG), stroke: "#fff", "stroke-width": 1.3 }, s),
-      className(d, 0) + (named ? " (class 0)" : ""));
+    item(null, className(d, 1) + (named ? " (class 1)" : ""), 1);
+    item(null, className(d, 0) + (named ? " (class 0)" : ""), 0);
     heldLines(d);
   }
 
@@ -148,7 +146,7 @@ function createView3d(element, spec, data) {
     grid.fields = surfaces.map(() => new Float64Array(n3));
     tints = surfaces.map((_, c) => {
       if (!regions) return [SHADE, LIT];
-      const rgb = d.classes.colours[c];
+      const rgb = classRGB(c);
       return [mix(DIVERGING.mid, rgb, 0.8), mix(DIVERGING.mid, rgb, 0.25)];
     });
   }
@@ -187,17 +185,17 @@ function createView3d(element, spec, data) {
     const sideW = avail >= 640 ? 248 : 0;
     const w = Math.max(300, Math.min(680, avail - sideW));
     const h = Math.round(Math.max(280, Math.min(480, w * 0.72)));
-    const ratio = window.devicePixelRatio || 1;
-    if (w === size.w && h === size.h && ratio === size.dpr) return false;
+    const ratio = window.devicePixelRatio || 1, f = viewFont(root);
+    const same = theme.font && f.small === theme.font.small && f.text === theme.font.text;
+    if (w === size.w && h === size.h && ratio === size.dpr && same) return false;
     size.w = w; size.h = h; size.dpr = ratio;
+    theme.font = f;
     raster.resize(w, h);
     canvas.width = Math.round(w * ratio);
     canvas.height = Math.round(h * ratio);
     canvas.style.width = w + "px";
     canvas.style.height = h + "px";
-    const cs = getComputedStyle(root);
-    theme.font = cs.fontFamily || theme.font;
-    theme.ink = cs.color || theme.ink;
+    theme.ink = getComputedStyle(root).color || theme.ink;
     // Halos and the note take the page's background side: light text means a dark theme.
     const rgb = (theme.ink.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
     theme.paper = rgb[0] + rgb[1] + rgb[2] > 384 ? "rgba(14,17,23,0.85)" : "rgba(255,255,255,0.85)";
@@ -301,22 +299,22 @@ function createView3d(element, spec, data) {
   function drawPoints() {
     const { n, label, screen: pscr, group } = points, D = camera.distance;
     ctx.lineWidth = 1.3;
-    ctx.strokeStyle = "#fff";
+    ctx.strokeStyle = CLASS_OUTLINE;
     for (let band = 0; band < 3; band++)
       for (let faces = 2; faces >= 0; faces--) {
         ctx.globalAlpha = [0.55, 0.78, 1][band] * Math.pow(1 - ALPHA, faces);
-        for (let cls = 0; cls < Math.max(2, K); cls++) {
+        for (let cls = 0, k = classCount(label); cls < k; cls++) {
           ctx.beginPath();
           let any = false;
           for (let q = 0; q < n; q++) {
             if (label[q] !== cls || group[q] !== band * 3 + faces) continue;
             const x = pscr[q * 3], y = pscr[q * 3 + 1];
             const r = (3.2 * D) / (D - pscr[q * 3 + 2]);   // perspective: nearer, larger
-            classPath(ctx, cls, x, y, r);
+            traceMark(ctx, cls, x, y, r);
             any = true;
           }
           if (!any) continue;
-          ctx.fillStyle = `rgb(${pointRGB(lastFrame.data, cls).join(",")})`;
+          ctx.fillStyle = CLASSES[cls].color;
           ctx.fill();
           ctx.stroke();
         }
@@ -359,20 +357,21 @@ function createView3d(element, spec, data) {
       (lo === hi ? `(p = ${lo}).` : `(p from ${lo} to ${hi}).`);
     if (K > 1 && shown === null) text = `No boundary in this box: the network predicts "${className(lastFrame.data, grid.top[0])}" everywhere.`;
     else if (K > 1) text = `No p(${className(lastFrame.data, shown)}) = 0.5 surface in this box ` + (lo === hi ? `(p = ${lo}).` : `(p from ${lo} to ${hi}).`);
-    ctx.font = `12px ${font}`;
+    ctx.font = `${font.small}px ${font.family}`;
     const t = fitText(ctx, text, cssW - 24);
     const tw = ctx.measureText(t).width;
     ctx.fillStyle = paper;
     ctx.strokeStyle = "rgba(128,128,128,0.5)";
     ctx.lineWidth = 1;
     ctx.beginPath();
-    ctx.roundRect(cssW / 2 - tw / 2 - 10, 6, tw + 20, 24, 12);
+    const h = font.small + 11;
+    ctx.roundRect(cssW / 2 - tw / 2 - 10, 6, tw + 20, h, h / 2);
     ctx.fill();
     ctx.stroke();
     ctx.fillStyle = ink;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    ctx.fillText(t, cssW / 2, 18);
+    ctx.fillText(t, cssW / 2, 6 + h / 2);
   }
 
   function requestRender() {
@@ -406,6 +405,7 @@ function createView3d(element, spec, data) {
   root.mlpProbe = () => ({
     grid: grid.N, p: Array.from(grid.p), triangles: surfaces.reduce((t, sf) => t + sf.count, 0), yaw: camera.yaw,
     pitch: camera.pitch, predicted: K > 1 ? Array.from(grid.top) : null,
+    fonts: theme.font && [theme.font.small, theme.font.text],  // px sizes of the text painted on the canvas
   });
 
   return {

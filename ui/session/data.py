@@ -58,3 +58,8 @@ def from_csv(loaded: LoadedCSV, test_size: float, seed: int, title: str) -> Prep
     return Prepared(X_train, X_test, y_train, y_test, pre.mean, pre.scale, tuple(pre.feature_names),
                     tuple(str(c) for c in pre.classes), title, pre, tuple(loaded.report["notices"]))
 
+
+def majority_baseline(data: Prepared) -> tuple[str, float]:
+    """The training split's majority class and the test accuracy of always guessing it (the first on ties)."""
+    majority = int(np.argmax(np.bincount(data.y_train.astype(int), minlength=data.n_classes)))
+    return data.class_names[majority], float(np.mean(data.y_test == majority))

@@ -11,7 +11,7 @@ import streamlit as st
 from mlp_core.csv_preview import column_summaries
 from mlp_core.csv_table import Table
 from ui.common.text import literal
-from ui.session.data import Prepared
+from ui.session.data import Prepared, majority_baseline
 from ui.session.state import remembered
 
 PREVIEW_ROWS = 8
@@ -56,12 +56,6 @@ def show_preview(name: str, file_key, table: Table, target: str | None, data: Pr
                      expanded=data is None):
         st.dataframe(table.frame.head(PREVIEW_ROWS), hide_index=True)
         st.dataframe(column_table(table, target, data, summaries), hide_index=True)
-
-
-def majority_baseline(data: Prepared) -> tuple[str, float]:
-    """The training split's majority class and the test accuracy of always guessing it (the first on ties)."""
-    majority = int(np.argmax(np.bincount(data.y_train.astype(int), minlength=data.n_classes)))
-    return data.class_names[majority], float(np.mean(data.y_test == majority))
 
 
 def balance_text(data: Prepared) -> str:

@@ -139,15 +139,15 @@ def _on_reinitialize() -> None:
         reinitialize(session)
 
 
-def stuck_notice(session: Session, epoch: int, link_to_learn: bool = True) -> None:
+def stuck_notice(session: Session, epoch: int, link_to_learn: bool = True) -> bool:
     """Say so when the network at this epoch can no longer learn, and why (``ui.session.verdict``): a network that
     died in training needs a lower learning rate; one stuck from its start, other initial weights (offered by a
-    button). From another page, a link to the Learn page's map of the dead units."""
+    button). From another page, a link to the Learn page's map of the dead units. Returns whether it said so."""
     exp = session.experiment
     verdict = stuck_verdict(session.recording, session.data.Z_train, exp.network.activation, epoch,
                             exp.train.learning_rate)
     if verdict is None:
-        return
+        return False
     say(verdict.kind, verdict.text, lead=verdict.lead)
     left, right = st.columns([1, 3])
     if verdict.cause == "initial weights":
@@ -155,3 +155,4 @@ def stuck_notice(session: Session, epoch: int, link_to_learn: bool = True) -> No
                     help="Moves to the next weights seed whose network does not get stuck, and trains from epoch 0.")
     if link_to_learn:
         right.page_link("app_pages/4_Learn.py", label="Which units are dead, and why", icon=":material/function:")
+    return True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from ui.common.text import say
+from ui.landscape.live import Maps
 from ui.live.payload import Sent
 from ui.session.data import Prepared
 from ui.session.recording import Recording
@@ -64,9 +65,10 @@ class Session:
     reliance: object = None  # (run_id, ui.session.axes.Reliance): what the run's network relies on, measured once
     notices: list[str] = field(default_factory=list)
     seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.resend_seeded)
-    replay_enabled: bool = False  # whether the replay slider was usable when last drawn
+    replay_report: object = None  # the last epoch the browser's replay slider was let go at, used once
     pause_report: object = None  # the last "paused at" message from the browser, used once
     sent: Sent = field(default_factory=Sent)  # what the browser's live views have of the run
+    landscape_maps: Maps = field(default_factory=Maps, repr=False, compare=False)  # the landscape view's, computing
     # Held while a run of a page reads or changes the recording and the playback: a click can start a new run
     # while the previous one is still working, in another thread (Streamlit's fast reruns).
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)

@@ -73,6 +73,7 @@ class ViewSettings:
     y_input: int = default("view", "y_input")
     slices: int = default("view", "slices")
     shown_class: int = default("view", "shown_class")  # k classes: −1 colours by the predicted class, c by p(c)
+    present: bool = default("view", "present")  # for a projector: larger text, the main views on one screen
 
 
 @dataclass(frozen=True)

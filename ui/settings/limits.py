@@ -47,6 +47,9 @@ LANDSCAPE_WORK = PAGE_WORK
 LANDSCAPE_GRID = (11, GRID_POINTS)  # points a side, at least and at most
 PATH_EPOCHS = 5000  # the most epochs a run may have: every epoch of a small network's run
 PATH_FLOATS = 4_000_000  # 32 MB of float64
+# The Playground's landscape view: its map and line are computed on the server once per run (when its recording is
+# complete, or paused), within a tenth of the page's budget — a fraction of a second — or not drawn live at all.
+LIVE_LANDSCAPE_WORK = PAGE_WORK / 10
 
 
 # What the browser may compute for one frame of the boundary views (multiply-adds of the forward pass over their
@@ -146,10 +149,10 @@ def landscape_grid(parameters: int, rows: int, budget: float = LANDSCAPE_WORK / 
     return min(LANDSCAPE_GRID[1], side) if side >= LANDSCAPE_GRID[0] else 0
 
 
-def landscape_problem(parameters: int, rows: int) -> str | None:
-    """Why no landscape of this network on this data fits in one visitor's share of the server, and what to
-    change; None when one does."""
-    if landscape_grid(parameters, rows):
+def landscape_problem(parameters: int, rows: int, budget: float = LANDSCAPE_WORK / 2) -> str | None:
+    """Why no landscape of this network on this data fits in one visitor's share of the server (``budget``), and
+    what to change; None when one does."""
+    if landscape_grid(parameters, rows, budget):
         return None
     return (f"a landscape of a network of {parameters:,} parameters on {rows:,} training rows is larger than one "
             f"visitor may ask of the shared server: even its coarsest grid, {LANDSCAPE_GRID[0]} × {LANDSCAPE_GRID[0]} "

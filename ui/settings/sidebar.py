@@ -97,6 +97,8 @@ def widget(key: str, disabled: bool = False):
         value = st.number_input(s.label, s.low, s.high, step=s.step, **common)
     elif s.widget == "checkbox":
         value = st.checkbox(s.label, **common)
+    elif s.widget == "toggle":
+        value = st.toggle(s.label, **common)
     else:
         return st.text_input(s.label, **common)
     return from_widget(s, value)
@@ -242,6 +244,7 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
     """Playback and the slices' inputs (for data of at least two inputs; otherwise the choice in the settings is
     kept for later data). ``suggested``: the inputs the model relies on most, the axes a new file starts with."""
     st.header("Playback and views")
+    present = widget("present")
     speed = widget("speed")
     log_scale = widget("log")
     d = 0 if feature_names is None else len(feature_names)
@@ -265,7 +268,7 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
     shown = current.shown_class
     if class_names is not None and len(class_names) > 2:
         shown = shown_class_control(class_names)
-    return ViewSettings(speed, log_scale, int(x), int(y), slices, shown)
+    return ViewSettings(speed, log_scale, int(x), int(y), slices, shown, present)
 
 
 def shown_class_control(class_names: tuple[str, ...]) -> int:

@@ -215,6 +215,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shade", "view", "shown_class", "Colour the boundary by", "int", -1, "input", low=-1,
             high=MAX_CLASSES - 1, help="With more than two classes: each point in the colour of the class the "
                                        "network predicts there, or one class's probability."),
+    Setting("present", "view", "present", "Present mode", "bool", False, "toggle",
+            help="For a projector: larger text in every view, and the network, the loss and a slice of the "
+                 "decision boundary on one screen (the introduction goes below the views)."),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 BY_FIELD = {(s.part, s.field): s for s in SETTINGS}
