@@ -3,7 +3,7 @@
 // projected on it; beside it the loss along the line from the initial to the final weights. The map and the line
 // are drawn once per map the server sends; update() only moves the marker to the epoch on screen.
 function createLandscapeView(element, spec, data) {
-  const M = { left: 64, right: 14, top: 10, bottom: 54 }; // around each plot, room for 13 px ticks and a title
+  const M = { left: 64, right: 14, top: 10, bottom: 54 }; // around each plot, room for ticks (up to 16 px, Present) and a title
   const root = htmlEl("div", { className: "landscape-view" }, element);
   const note = htmlEl("div", { className: "landscape-note" }, root);
   const row = htmlEl("div", { className: "landscape-row" }, root);
