@@ -217,7 +217,7 @@ def take_replay(session: Session, told: Replay | None) -> None:
 
 
 def toolbar(session: Session) -> None:
-    """Train, Pause, Step, Reset and the live status (the replay slider is the live views' own: ui/live/core.js)."""
+    """Train, Pause, Step, Reset and the live status (the replay slider: ui/live/presenter.js)."""
     pb, last = session.playback, last_epoch(session)
     st.html(f"<style>{TOOLBAR_STYLE}</style>")
     toolbar_box = st.container(key="toolbar")  # stays in view while the page scrolls (TOOLBAR_STYLE)
@@ -237,7 +237,7 @@ def toolbar(session: Session) -> None:
                    help="Back to the same initial weights")
     shown = pb.current(last)
     rec = session.recording
-    if pb.playing:  # the browser writes the epoch on screen here, every frame, in the words below (ui/live/core.js)
+    if pb.playing:  # the browser writes the epoch on screen here, every frame, as below (ui/live/presenter.js)
         status = f"Training, {pb.speed:g} epochs per second."
     else:
         loss, accuracy, val_accuracy = (rec.scalar(name, shown) for name in ("loss", "accuracy", "val_accuracy"))

@@ -25,7 +25,7 @@ def test_every_class_up_to_max_classes_has_a_mark_of_its_own_and_the_two_classes
 
 
 def test_the_live_views_draw_every_symbol_the_palette_names():
-    core = (ROOT / "ui" / "live" / "core.js").read_text()
+    core = (ROOT / "ui" / "live" / "draw.js").read_text()
     trace = core[core.index("function traceMark"):core.index("function svgPen")]
     for symbol in palette.SYMBOLS:
         assert symbol == "circle" or f'"{symbol}"' in trace, symbol  # circle is traceMark's default

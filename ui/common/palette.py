@@ -14,7 +14,7 @@ from mlp_core.config import MAX_CLASSES
 
 NEGATIVE, MIDDLE, POSITIVE = (179, 88, 6), (247, 247, 247), (84, 39, 136)
 OUTLINE = "#ffffff"  # every class mark's outline
-SYMBOLS = ("square", "circle", "diamond", "triangle-up", "triangle-down")  # plotly's names; ui/live/core.js traceMark
+SYMBOLS = ("square", "circle", "diamond", "triangle-up", "triangle-down")  # plotly's names; ui/live/draw.js traceMark
 
 
 def hex_colour(rgb: tuple[int, int, int]) -> str:

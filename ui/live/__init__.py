@@ -13,12 +13,14 @@ import pyarrow as pa
 import streamlit as st
 
 HERE = Path(__file__).parent
-# The run as the browser holds it, one file per view, and the parts of the 3-D view (its surface, camera,
-# rasterizer and box) in files of their own.
+# The network's forward pass and the drawing helpers every view shares, the run as the browser holds it, one file
+# per view, the parts of the 3-D view (its surface, camera, rasterizer and box) in files of their own, and the
+# toolbar's side (status line, keyboard, replay slider).
 VIEW_FILES = (
-    "store.js",
-    "graph.js", "loss.js", "heatmaps.js", "slices.js",
+    "forward.js", "draw.js", "store.js",
+    "graph.js", "loss.js", "heatmaps.js", "slices.js", "sliceslegend.js",
     "surface.js", "camera.js", "raster.js", "box.js", "view3d.js", "landscape.js",
+    "presenter.js",
 )
 
 

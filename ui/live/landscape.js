@@ -85,7 +85,7 @@ function createLandscapeView(element, spec, data) {
     const dx = (map.x[nx - 1] - map.x[0]) / (nx - 1), dy = (map.y[ny - 1] - map.y[0]) / (ny - 1);
     place.X = (a) => gu((a - map.x[0]) / dx);
     place.Y = (b) => gv((b - map.y[0]) / dy);
-    // Contour lines at evenly spaced log losses (marching squares, core.js).
+    // Contour lines at evenly spaced log losses (marching squares, draw.js).
     const parts = [], eu = new Float64Array(4), ev = new Float64Array(4), LEVELS = 14;
     for (let k = 1; k < LEVELS; k++) {
       const level = lo + ((hi - lo) * k) / LEVELS;

@@ -54,7 +54,7 @@ function createLossView(element, spec, data) {
 
   let d = spec, E = 0, width = 0, last = null;
 
-  // Not core.js's niceTicks: these axes start at 0 and want the 1-2-5 step NEAREST span / count, where
+  // Not draw.js's niceTicks: these axes start at 0 and want the 1-2-5 step NEAREST span / count, where
   // niceTicks takes the next one up (2.5 included) for a range that may start anywhere.
   function niceStep(span, count) {
     const raw = span / Math.max(1, count), p = Math.pow(10, Math.floor(Math.log10(raw)));

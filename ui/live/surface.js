@@ -51,7 +51,7 @@ function createSurface(N) {
     surface.xyz = t; surface.normals = n; surface.side = s;
   }
 
-  // logit: the N³ node values (see logit in core.js).
+  // logit: the N³ node values (see logit in forward.js).
   function update(logit) {
     L = logit;
     gradient();
@@ -148,7 +148,7 @@ function createSurface(N) {
   }
 
   // Where the surface meets the box: marching squares on the logits of each of the six faces (face
-  // 2a + s lies on axis a at its min, s = 0, or max, s = 1), with core.js's squareSegments.
+  // 2a + s lies on axis a at its min, s = 0, or max, s = 1), with draw.js's squareSegments.
   const fu = new Float64Array(4), fv = new Float64Array(4);
   function outline() {
     const stride = [1, N, N2], seg3 = surface.outline;
