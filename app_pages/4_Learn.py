@@ -7,7 +7,7 @@ from mlp_core import explain
 from ui.common.progress import progress
 from ui.common.text import literal, say
 from ui.learn import equations, regions, vanishing
-from ui.session.runs import prepare_data, prepare_run, stuck_notice
+from ui.session.runs import data_or_stop, prepare_run, stuck_notice
 from ui.session.state import get_session, remembered, show_notices
 from ui.settings import limits
 from ui.settings.table import ACTIVATIONS
@@ -47,10 +47,7 @@ def model_in_view():
     session = get_session()
     with session.lock:
         exp = session.experiment
-        prepare_data(session, exp, session.csv_choices)
-        if session.data is None:
-            say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
-            st.stop()
+        data_or_stop(session)
         if session.data.n_classes > 2:  # the page writes out the article's one sigmoid output and logistic loss
             say("info", f"This page works the article's network through by hand: two classes, one sigmoid output. "
                         f"The Playground's network tells {session.data.n_classes} classes apart; choose one class "

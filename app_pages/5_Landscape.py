@@ -19,7 +19,7 @@ from ui.landscape.explain import (
     standings,
     where_the_marker_is,
 )
-from ui.session.runs import prepare_data, prepare_run
+from ui.session.runs import data_or_stop, prepare_run
 from ui.session.state import get_session, remembered, show_notices
 from ui.settings import limits
 from ui.settings.table import ACTIVATIONS, BY_KEY
@@ -33,10 +33,7 @@ def run_in_view():
     session = get_session()
     with session.lock:
         exp = session.experiment
-        prepare_data(session, exp, session.csv_choices)
-        if session.data is None:
-            say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
-            st.stop()
+        data_or_stop(session)
         prepare_run(session, exp)
         if session.recording is None:
             st.stop()

@@ -29,6 +29,15 @@ from ui.settings.limits import FIRST_DRAW_SECONDS
 SEED_SEARCH_SECONDS = 3.0
 
 
+def data_or_stop(session: Session) -> None:
+    """For a page other than the Playground: the data of the session's settings, or, when there is none (a CSV
+    source without a usable file), where to get it, and the page stops there. Under the session's lock."""
+    prepare_data(session, session.experiment, session.csv_choices)
+    if session.data is None:
+        say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
+        st.stop()
+
+
 def prepare_data(session: Session, exp: Experiment, csv_choices: dict | None) -> None:
     """Build the train/test data when its settings changed. When a CSV file cannot be used (unreadable, no target
     chosen, refused by the reading), the previous data and its run are cleared from the page, so that nothing
