@@ -99,6 +99,7 @@ def main():
 def playground_view(repeats: int) -> None:
     """The Playground's landscape view of the default run: its map as the server computes and sends it once the run
     is recorded (``ui.landscape.live.landscape_map``: the path's weights, the grid, the line, rounded for the wire)."""
+    from ui.landscape import recorded
     from ui.landscape.live import landscape_map
     from ui.session.data import synthetic
     from ui.session.recording import Recording
@@ -108,7 +109,12 @@ def playground_view(repeats: int) -> None:
     d = synthetic(exp.data)
     rec = Recording(d.Z_train, d.y_train, exp.train.training_config(exp.network), d.Z_test, d.y_test)
     rec.extend()
-    seconds, sent = timed(repeats, landscape_map, "bench", rec, d.Z_train, d.y_train)
+
+    def view_map():  # what the server does: the path's weights under the session's lock, the map on its thread
+        epochs, thetas = recorded.path_weights(rec)
+        return landscape_map("bench", rec.architecture, rec.config.alpha, epochs, thetas, d.Z_train, d.y_train)
+
+    seconds, sent = timed(repeats, view_map)
     print(f"the Playground's landscape view, default run ({rec.n_epochs - 1} epochs, {len(d.Z_train)} training rows): "
           f"its {len(sent['x'])} × {len(sent['y'])} map computed and packed in {seconds:.3f} s, "
           f"{len(json.dumps(sent)) / 1024:.0f} KB of JSON, sent once a run")
