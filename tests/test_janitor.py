@@ -98,6 +98,6 @@ def test_a_visitor_who_left_is_shut_down_and_the_memory_of_their_upload_given_ba
     # A session kept alive would hold all of it (before the janitor: 786 MB after a crowd left). What stays is
     # Python's small-object allocator: reading the file makes ~2 million short-lived cell strings, and an arena
     # (1 MB) that still holds one live object of the server's is never returned — measured with
-    # sys._debugmallocstats: 5–7 arenas more per visitor, live objects and used blocks flat (README, "Reliability and security").
+    # sys._debugmallocstats: 5–7 arenas more per visitor, live objects and used blocks flat (README, "Reliability").
     assert after - before < 0.4 * cost, (f"memory did not come back: {before:.0f} MB before the upload, "
                                          f"{loaded:.0f} MB with it, {after:.0f} MB after the visitor left")
