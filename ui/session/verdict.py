@@ -8,6 +8,7 @@ problem of the initial weights.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from mlp_core.explain import stuck_reason
@@ -51,8 +52,32 @@ def overshot(recording: Recording, until: int, rise: float = 0.1) -> bool:
     return False
 
 
+# Verdicts already reached, per recording (gone with it): the page's messages, the loss chart's note and every
+# render ask again, and each answer is a forward pass over the training data — more, a search over the epochs, for a
+# stuck network. A Reset (a new generation) starts afresh.
+_KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_KNOWN_PER_RUN = 16
+
+
+def _known(recording: Recording, key: tuple, reach):
+    generation, known = _KNOWN.get(recording, (None, {}))
+    if generation != recording.generation:
+        known = {}
+        _KNOWN[recording] = (recording.generation, known)
+    if key not in known:
+        if len(known) >= _KNOWN_PER_RUN:
+            known.pop(next(iter(known)))
+        known[key] = reach()
+    return known[key]
+
+
 def stuck_verdict(recording: Recording, X, activation: str, epoch: int, learning_rate: float) -> Verdict | None:
     """Whether the network at ``epoch`` can no longer learn, and why; None when it can."""
+    return _known(recording, ("stuck", epoch, id(X), activation, learning_rate),
+                  lambda: _stuck_verdict(recording, X, activation, epoch, learning_rate))
+
+
+def _stuck_verdict(recording: Recording, X, activation: str, epoch: int, learning_rate: float) -> Verdict | None:
     snap = recording.snapshot(epoch)
     reason = stuck_reason(snap.coefs, snap.intercepts, X, activation)
     if reason is None:
