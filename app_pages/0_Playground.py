@@ -99,10 +99,10 @@ HOW_TO_READ = """
 
 def settings(session: Session) -> tuple[Experiment, str | None]:
     """The sidebar: every setting of the experiment, and why the settings chosen cannot be used (or None). The data
-    is prepared before the view settings are drawn, so that they name the inputs of the data in use. A teaching-data
-    run larger than one visitor may ask of the server is refused here with a message that says what to change, and
-    the previous settings are kept meanwhile (a CSV file's run is checked once the file is read, by
-    ``prepare_run``)."""
+    and the run are prepared before the view settings are drawn, so that they name the inputs of the data in use
+    and the inputs the run relies on. A teaching-data run larger than one visitor may ask of the server is refused
+    here with a message that says what to change, and the previous settings are kept meanwhile (a CSV file's run
+    is checked once the file is read, by ``prepare_run``)."""
     exp = session.experiment
     with st.sidebar:
         data, csv_choices = sidebar.data_controls(session, exp.data)
@@ -385,9 +385,8 @@ def introduction(session: Session) -> None:
 def main_page(session: Session) -> None:
     """The page below the widgets' seeding: title, sidebar, toolbar and live views."""
     head = st.container()  # the introduction, unless Present puts it below the views
-    exp, problem = settings(session)
+    exp, problem = settings(session)  # the data and the run prepared too
     session.experiment = exp
-    prepare_run(session, exp)
     if exp.view.present:
         st.html(f"<style>{PRESENT_STYLE}</style>")
     else:
