@@ -7,7 +7,10 @@ article's 3-2 network on the default dataset, all views on screen) and samples t
 every view on every animation frame. Prints: distinct epochs drawn per second per view, frames in
 which a view was blank, how long the views kept moving after Pause, and how long the page took to
 become interactive. Then, as a presenter at 1400 × 900: Train with the space bar, scrolled down to the
-slices, the sticky status line's epochs per second, and how long it kept moving after space paused.
+slices, the sticky status line's epochs per second, and how long it kept moving after space paused. Last, the
+network graph's unit thumbnails (each unit's map over the slice plane) for the article's network and for 6 hidden
+layers of 8: how many are drawn, the distinct epochs per second every view draws with them on, and the frames in
+which a thumbnail showed another epoch than the views.
 """
 
 from __future__ import annotations
@@ -111,6 +114,38 @@ def presenter(browser, url: str, seconds: float) -> dict:
             "space_hold_s": (last_change - pressed) / 1000, "moving_before": before}
 
 
+# Every animation frame for `seconds`: each view's "Epoch N", the epoch the graph's thumbnails were painted at, and
+# how many thumbnails there are.
+THUMB_SAMPLER = """(seconds) => new Promise((done) => {
+  const live = (FIND_FN)()[0], out = [], t0 = performance.now();
+  const tick = () => {
+    const labels = {};
+    for (const el of live.querySelectorAll('.epoch-label')) labels[el.dataset.view] = el.textContent;
+    const view = live.querySelector('.graph-view');
+    out.push({ t: performance.now() - t0, labels, maps: view.dataset.mapsEpoch,
+               thumbs: live.querySelectorAll('.graph-thumb').length });
+    if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(tick); else done(out);
+  };
+  requestAnimationFrame(tick);
+})""".replace("FIND_FN", FIND.strip())
+
+
+def thumbnails(browser, url: str, seconds: float, width: int, height: int) -> dict:
+    """With the graph's thumbnails on: the distinct epochs per second each view draws, the thumbnails' count, and
+    the frames in which they showed another epoch than the graph's label (they are painted in the same update)."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    open_app(page, url)
+    page.get_by_role("button", name="Train").click()
+    page.locator(".st-key-b_pause button:not([disabled])").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    samples = page.evaluate(THUMB_SAMPLER, seconds)
+    page.context.close()
+    lagging = sum(1 for s in samples if s["maps"] is not None and "graph" in s["labels"]
+                  and f"Epoch {s['maps']}" != s["labels"]["graph"])
+    return {"rates": distinct_epochs_per_second(samples), "thumbs": max(s["thumbs"] for s in samples),
+            "lagging": lagging, "frames": len(samples)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to sample the playing views")
@@ -126,6 +161,9 @@ def main():
         page = browser.new_context(viewport={"width": args.width, "height": args.height}).new_page()
         result = measure(page, server.url, args.seconds)
         shown = presenter(browser, server.url, args.seconds)
+        networks = (("the article's network (3, 2)", ""), ("6 hidden layers of 8", "/?hidden=8,8,8,8,8,8"))
+        maps = {name: thumbnails(browser, server.url + query, args.seconds, args.width, args.height)
+                for name, query in networks}
     print(f"live dashboard, default settings, headless Chromium, {args.width} × {args.height} viewport "
           "(every view inside it)")
     print(f"  interactive after          {result['interactive_s']:.2f} s   (goal ≤ 3 s; a new visitor)")
@@ -140,6 +178,11 @@ def main():
     print(f"  status line: distinct epochs per second {shown['status_rate']:6.1f}   (goal ≥ 15)")
     print(f"  status moved after space   {shown['space_hold_s']:.2f} s   (goal ≤ 0.3 s; it changed "
           f"{shown['moving_before']} times in the 0.5 s before the key)")
+    for name, m in maps.items():
+        print(f"network graph with a thumbnail in every unit: {name}, {m['thumbs']} thumbnails")
+        for view, rate in m["rates"].items():
+            print(f"  {view:>9}: distinct epochs drawn per second {rate:6.1f}   (goal ≥ 15)")
+        print(f"  frames whose thumbnails showed another epoch than the views: {m['lagging']} of {m['frames']}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ export default function (component) {
     live = parentElement.__mlpLive = { store: createRunStore(data), root, views: [], viewsKey: null, drawn: -1,
                                        token: null, asked: null, finished: null, scrubbing: false, told: null };
     live.replay = makeReplay(live, root);
+    live.control = makeControl(live);
     live.box = htmlEl("div", { className: "live-views" }, root);
   }
   live.data = data;
@@ -75,7 +76,8 @@ export default function (component) {
   }
   usePalette(live.store.specs.palette);
   live.root.style.setProperty("--positive", `rgb(${DIVERGING.pos.join(",")})`);
-  const vd = viewData(live.store, data);
+  const vd = { ...viewData(live.store, data), control: live.control };
+  live.replay.mark(data.edits || []);
   if (live.viewsKey !== data.views_key) {
     live.viewsKey = data.views_key;
     live.root.classList.toggle("present", !!data.present); // before the views are built: they read its text sizes
@@ -110,7 +112,7 @@ export default function (component) {
       live.t0 = now;
     }
     epoch = Math.max(0, Math.min(store.E - 1, epoch));
-    const frame = frameAt(store, epoch);
+    const frame = withPreview(live, frameAt(store, epoch));
     if (frame && !frame.exact) {
       // Dropped to fit the budget, or not sent yet: draw the one before it, ask for the next few seconds, and
       // while playing, hold the clock here until they come (played one by one then, not skipped).
@@ -154,6 +156,42 @@ export default function (component) {
       return K === 1 ? flat : X.map((_, s) => flat.slice(s * K, (s + 1) * K));  // k classes: a row each
     },
   };
+}
+
+// What the views may do besides drawing (the network graph: its card and its + and −): whether the run plays,
+// a value drawn in place of a parameter's at the epoch on screen (preview; null: the recorded one again), an edit
+// sent to the server (the `edit` trigger: it starts a new branch of the run, a new run for the browser) and new
+// hidden layer sizes (the `network` trigger).
+function makeControl(live) {
+  const control = {
+    playing: () => live.playing,
+    preview(param, value) {
+      live.preview = value === null ? null : { epoch: live.drawn, param, value };
+      live.dirty = true;
+    },
+    edit(param, value) {
+      const at = Date.now();
+      live.preview = { epoch: live.drawn, param, value, at };
+      live.dirty = true;
+      live.setTriggerValue("edit", { run: live.store.runId, epoch: live.drawn, param, value, at });
+      // Refused (a notice says why), the run does not change: the recorded value is drawn again.
+      setTimeout(() => { if (live.preview && live.preview.at === at) control.preview(param, null); }, 4000);
+    },
+    network: (hidden) => live.setTriggerValue("network", { hidden, at: Date.now() }),
+  };
+  return control;
+}
+
+// The frame to draw with a previewed value in place of the recorded one (a copy: the store keeps what it was sent).
+function withPreview(live, frame) {
+  const p = live.preview;
+  if (!frame || !p || frame.epoch !== p.epoch) return frame;
+  if (!live.previewed || live.previewed.key !== p) {
+    const theta = Float32Array.from(frame.theta);
+    theta[p.param] = p.value;
+    live.previewed = { key: p, theta };
+  }
+  return { ...frame, theta: live.previewed.theta };
 }
 
 // Ask for the landscape map of `key` in `delay` ms, and again every 2 s until a render brings it (a render cancels

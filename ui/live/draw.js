@@ -71,6 +71,14 @@ function divergingColor(t) {
   return `rgb(${divergingRGB(t).join(",")})`;
 }
 
+// The diverging scale as 256 whole pixels (Uint32, canvas byte order), entry q the colour of t = 2q/255 − 1: p's
+// colour at (p * 255 + 0.5) | 0 (the slices), any t in [-1, 1] at ((t + 1) * 127.5 + 0.5) | 0 (the units' maps).
+function divergingLut() {
+  const bytes = new Uint8ClampedArray(256 * 4);
+  for (let q = 0; q < 256; q++) bytes.set([...divergingRGB((2 * q) / 255 - 1), 255], q * 4);
+  return new Uint32Array(bytes.buffer);
+}
+
 // s cut short with an ellipsis so that it fits in maxW pixels in the canvas context's font.
 function fitText(ctx, s, maxW) {
   if (ctx.measureText(s).width <= maxW) return s;
@@ -80,6 +88,26 @@ function fitText(ctx, s, maxW) {
     if (ctx.measureText(s.slice(0, mid) + "…").width <= maxW) lo = mid; else hi = mid - 1;
   }
   return s.slice(0, lo) + "…";
+}
+
+// Width of a string in px at an element's font (canvas measurement: works before the element is shown): a function
+// (s, size) -> px.
+function textMeasurer(el) {
+  const ctx = htmlEl("canvas").getContext("2d");
+  let family = null;
+  return (s, size) => {
+    if (family === null) family = getComputedStyle(el).fontFamily || "sans-serif";
+    ctx.font = size + "px " + family;
+    return ctx.measureText(s).width * 1.05;
+  };
+}
+
+// s cut short with an ellipsis to fit maxWidth px at `size`, measured by a textMeasurer.
+function ellipsizeText(measure, s, maxWidth, size) {
+  if (measure(s, size) <= maxWidth) return s;
+  let n = s.length;
+  while (n > 1 && measure(s.slice(0, n) + "\u2026", size) > maxWidth) n--;
+  return s.slice(0, n) + "\u2026";
 }
 
 // Whether text on divergingColor(t) is more legible light than dark (WCAG contrast ratio).

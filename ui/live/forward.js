@@ -1,5 +1,6 @@
-// The network in the browser: its forward pass over many points from the recorded weights, the hidden and
-// output activations, the likeliest class and the margins the views trace their lines on.
+// The network in the browser: its forward pass over many points from the recorded weights (the output, or every
+// unit of every layer), the inputs of a slice plane's grid, a parameter's name, the likeliest class and the margins
+// the views trace their lines on.
 
 // The hidden units' activations, by the names the payload gives (forward.activation); the output is one sigmoid
 // unit (two classes) or a softmax over k units (k > 2 classes), whatever they are.
@@ -40,6 +41,76 @@ function makeForward(table, activation) {
     }
     return out;
   };
+}
+
+// Every unit's pre-activation and output for many points, layer by layer: after forward(theta, X, n, d),
+// Z[li] and A[li] (Float64Array, n × fan_out of layer li, point by point) hold layer li's pre-activations and
+// outputs (the hidden activation, then the sigmoid or softmax output). Sized for at most n points.
+function makeLayers(table, activation, n) {
+  const act = ACT[activation];
+  const Z = table.map((r) => new Float64Array(n * r[1])), A = table.map((r) => new Float64Array(n * r[1]));
+  const last = table.length - 1, K = table[last][1];
+  function forward(theta, X, count, d) {
+    let a = X, width = d;
+    for (let li = 0; li < table.length; li++) {
+      const [fin, fout, w, b] = table[li], z = Z[li], out = A[li];
+      for (let s = 0; s < count; s++) {
+        const zs = s * fout, as = s * width;
+        for (let j = 0; j < fout; j++) z[zs + j] = theta[b + j];
+        for (let k = 0; k < fin; k++) {
+          const ak = a[as + k];
+          if (ak === 0) continue;
+          const row = w + k * fout;
+          for (let j = 0; j < fout; j++) z[zs + j] += theta[row + j] * ak;
+        }
+        if (li < last) for (let j = 0; j < fout; j++) out[zs + j] = act(z[zs + j]);
+        else if (K === 1) out[zs] = 1 / (1 + Math.exp(-z[zs]));
+        else {
+          for (let j = 0; j < K; j++) out[zs + j] = z[zs + j];
+          softmax(out.subarray(zs, zs + K), K);
+        }
+      }
+      a = out;
+      width = fout;
+    }
+  }
+  return { forward, Z, A };
+}
+
+// The standardized inputs of a slice plane's G × G grid nodes, node (i, j) at row j * G + i (j along y from the
+// bottom, i along x): the panel's two inputs across their ranges (a 0/1 input at the value nearest the node: the
+// network at 0, then at 1), every other input held at ps.fixed (original units), a one-hot group kept a real row.
+// The slices and the units' maps in the network graph draw the same plane from it.
+function planeInputs(ps, mean, scale, G, nIn) {
+  const X = new Float64Array(G * G * nIn);
+  const at = (a, t) => { const v = a.min + (a.max - a.min) * t; return a.binary ? (v < 0.5 ? 0 : 1) : v; };
+  const raw = new Float64Array(nIn);
+  for (let j = 0; j < G; j++) {
+    const yv = at(ps.y, j / (G - 1));
+    for (let i = 0; i < G; i++) {
+      const row0 = (j * G + i) * nIn, xv = at(ps.x, i / (G - 1));
+      raw.set(ps.fixed);
+      raw[ps.x.index] = xv;
+      raw[ps.y.index] = yv;
+      holdOneHot(raw, ps.x, xv);
+      holdOneHot(raw, ps.y, yv);
+      for (let k = 0; k < nIn; k++) X[row0 + k] = (raw[k] - mean[k]) / scale[k];
+    }
+  }
+  return X;
+}
+
+// Where a parameter sits: "layer 2, W[3, 1]" (row = input of the layer, column = unit) or
+// "layer 2, b[1]", 1-based as in the heatmaps.
+function parameterName(table, p) {
+  for (let li = 0; li < table.length; li++) {
+    const [fin, fout, w, b] = table[li];
+    if (p >= w && p < w + fin * fout) {
+      return `layer ${li + 1}, W[${Math.floor((p - w) / fout) + 1}, ${((p - w) % fout) + 1}]`;
+    }
+    if (p >= b && p < b + fout) return `layer ${li + 1}, b[${p - b + 1}]`;
+  }
+  return "";
 }
 
 // z[0..k) turned into probabilities in place (the largest subtracted first, as scikit-learn's softmax does).

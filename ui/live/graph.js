@@ -1,8 +1,13 @@
 // Network graph: inputs, hidden units and output as columns; each edge's width is |w| and its colour
-// the sign of w; each unit's fill and the number under it are its bias. Built once per payload;
-// update() only sets attributes, and only those that changed. A large network (more than DRAWN_EDGES weights,
+// the sign of w; each unit's fill (its border when it shows its map) and the number under it are its bias. Every
+// unit shows what it computes over the slice plane, a thumbnail of its own (unitmaps.js), and a dead ReLU unit says
+// so; a click on a unit enlarges its map, a click on an edge shows its weight, beside the graph, where a paused run's
+// weights and biases can be changed (graphdetail.js); + and − above change the network (graphshape.js). Built once
+// per payload; update() only sets attributes, and only those that changed. A large network (more than DRAWN_EDGES weights,
 // a hairball whose painting alone would take longer than a frame) shows its DRAWN_EDGES strongest weights of
 // the epoch, on a fixed set of paths that update() hands from edge to edge.
+let GRAPH_PICK = null;  // the unit or edge the card shows, across the views' rebuilds (pick() in the view)
+
 function createGraphView(element, spec, data) {
   const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
   // The palette's ends; on a dark theme they are lifted a little towards the light middle to stay visible.
@@ -10,19 +15,34 @@ function createGraphView(element, spec, data) {
   const LABEL_EMS = 8; // longer feature names are cut with an ellipsis (full name on hover)
   const OUTPUT_LABEL = "P(y=1)";
   const DRAWN_EDGES = 500;
+  const THUMBS_MOST = 120;  // units; more, and the dots are too small to show a map (click one: its map, enlarged)
+  const THUMB_GRID = 20;    // a thumbnail's grid, points a side
+  const DETAIL_ROOM = 236;  // the card beside the graph (graphdetail.js), with its gap, when the view is wide enough
 
   const root = htmlEl("div", { className: "graph-view" });
-  const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, root);
+  // The graph beside its card: the plate (+ and − above the drawing, the thumbnails over it) centred in its stage.
+  const row = htmlEl("div", { className: "graph-row" }, root);
+  const stage = htmlEl("div", { className: "graph-stage" }, row);
+  const plate = htmlEl("div", { className: "graph-plate" }, stage);
+  const shapeBar = htmlEl("div", { className: "graph-shape" }, plate);
+  const drawing = htmlEl("div", { className: "graph-drawing" }, plate);
+  const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, drawing);
+  const thumbLayer = htmlEl("div", { className: "graph-thumbs" }, drawing);
   const tip = makeTip(root);
   const legend = htmlEl("div", { className: "view-legend" }, root);
   element.appendChild(root);
 
   const measure = textMeasurer(root);
+  const ellipsize = (t, maxWidth, size) => ellipsizeText(measure, t, maxWidth, size);
   let g = null; // what build() made: scales, edge and node records
   let last = null; // the last frame drawn, for hover refreshes
   let hover = null; // the hovered edge or node record
   let width = 0; // the view's width the drawing was laid out for (CSS px)
   let built = null; // the spec and data it was built from
+  let maps = null;  // the units' maps on the slice plane (unitmaps.js), when the thumbnails are shown
+  let deadCheck = null, dead = null;  // ReLU units off for every training row: the check and its last result
+  let detail = null; // the card beside the graph (graphdetail.js), and what it knows of the network
+  const detailCtx = { onClose: () => { GRAPH_PICK = null; relayout(); } };
 
   // Laid out in CSS px for the view's width (again when it changes: a wider screen gets a bigger drawing, the text
   // staying at its size): the spec's node positions are stretched across the width left by the labels.
@@ -31,7 +51,10 @@ function createGraphView(element, spec, data) {
     svg.replaceChildren();
     const f = viewFont(root), table = data.forward.table;
     const act = spec.activation;  // the label the sidebar uses (ui.settings.table.ACTIVATIONS)
-    width = Math.round(root.clientWidth) || spec.width;
+    const full = Math.round(root.clientWidth) || spec.width;
+    width = full;
+    if (detail && detail.isOpen() && width >= 2 * DETAIL_ROOM + 240) width -= DETAIL_ROOM;  // the card beside it
+    row.classList.toggle("stacked", !!detail && detail.isOpen() && width === full);
     const softmax = spec.nodes.filter((n) => n.kind === "output").length > 1;  // k > 2 classes: a unit per class
 
     // Columns are the nodes sharing an x.
@@ -52,7 +75,10 @@ function createGraphView(element, spec, data) {
     });
 
     // Room at the sides for the input names, the output's label and the outer columns' captions.
-    const rMax = 1.5 * f.text, pad = 4;
+    // Every unit's map as its own canvas over its node, when there is room for one (a large network: on a click);
+    // units that show one are drawn larger.
+    const plane = slicePlane(data), thumbable = !!plane && spec.nodes.length <= THUMBS_MOST;
+    const rMax = (thumbable ? 2.2 : 1.5) * f.text, pad = 4;
     const shown = spec.nodes.map((n) => (n.kind === "input" ? ellipsize(String(n.label), LABEL_EMS * f.text, f.text) : ""));
     // An output's label: P(y=1) for the one sigmoid unit, p(its class) for each of k softmax units.
     const outLabel = spec.nodes.map((n) => (n.kind !== "output" ? "" : softmax
@@ -75,6 +101,7 @@ function createGraphView(element, spec, data) {
     for (let i = 1; i < cols.length; i++) colGap = Math.min(colGap, cols[i].x - cols[i - 1].x);
     const r = Math.max(4, Math.min(rMax, rowGap * 0.3, colGap * 0.12));
     const roomy = rowGap >= 2 * r + f.small + 8; // room for the bias value under each unit
+    const thumbs = thumbable && r >= 9;
 
     // The drawing's extent grows with what is drawn; the viewBox is fitted to it at the end.
     let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
@@ -107,7 +134,7 @@ function createGraphView(element, spec, data) {
       const xa = a.x + r, xb = b.x - r, xm = (xa + xb) / 2;
       const d = `M${xa},${a.y} C${xm},${a.y} ${xm},${b.y} ${xb},${b.y}`;
       return { param: e.param, d, path: null, hit: null, width: -1, pos: true,
-        name: "weight " + a.label + " \u2192 " + b.label, where: layerName(table, e.param) };
+        name: "weight " + a.label + " \u2192 " + b.label, where: parameterName(table, e.param) };
     });
     // One path (and its wider invisible twin for hovering) per edge, or per slot of the strongest ones.
     const slots = (pooled ? Array.from({ length: DRAWN_EDGES }, () => ({ edge: -1 })) : edges).map((rec, i) => {
@@ -118,20 +145,31 @@ function createGraphView(element, spec, data) {
     });
 
     const half = 0.7 * f.text;  // half a line of a name, for the extent
+    thumbLayer.replaceChildren();
     const recs = nodes.map((n, i) => {
-      const grp = svgEl("g", { class: "node node-" + n.kind, "data-node": i }, nodeLayer);
+      const grp = svgEl("g", { class: "node node-" + n.kind + (thumbs ? " thumb" : ""), "data-node": i }, nodeLayer);
       const hasBias = n.bias !== null && n.bias !== undefined;
       const rec = { param: hasBias ? n.bias : null, shape: null, value: null, inner: null, fill: "", text: "",
-        dark: false, name: n.title || String(n.label), where: hasBias ? layerName(table, n.bias) : "" };
+        dark: false, name: n.title || String(n.label), where: hasBias ? parameterName(table, n.bias) : "", grp,
+        label: String(n.label), kind: n.kind, x: n.x, y: n.y, canvas: null, dead: false };
       const label = String(n.label);
+      if (thumbs) {
+        rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 4 }, grp);
+        rec.canvas = htmlEl("canvas", { width: THUMB_GRID, height: THUMB_GRID, className: "graph-thumb" }, thumbLayer);
+        rec.canvas.setAttribute("role", "img");
+        rec.ctx = rec.canvas.getContext("2d");
+        rec.img = rec.ctx.createImageData(THUMB_GRID, THUMB_GRID);
+        rec.pix = new Uint32Array(rec.img.data.buffer);
+        setThumbLabel(rec);
+      }
       if (n.kind === "input") {
-        rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 3 }, grp);
+        if (!thumbs) rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 3 }, grp);
         const t = svgEl("text", { x: n.x - r - 7, y: n.y, class: "node-label input-label" }, grp);
         t.textContent = shown[i];
         extend(n.x - r - 7 - measure(shown[i], f.text), n.x, n.y - half, n.y + half);
       } else {
-        rec.shape = svgEl("circle", { cx: n.x, cy: n.y, r, fill: divergingColor(0) }, grp);
-        if (measure(label, f.small) <= 2 * r - 5) {
+        if (!thumbs) rec.shape = svgEl("circle", { cx: n.x, cy: n.y, r, fill: divergingColor(0) }, grp);
+        if (!thumbs && measure(label, f.small) <= 2 * r - 5) {
           rec.inner = svgEl("text", { x: n.x, y: n.y, class: "node-inner" }, grp);
           rec.inner.textContent = label;
         }
@@ -153,10 +191,38 @@ function createGraphView(element, spec, data) {
     svg.setAttribute("viewBox", `${x0 - pad} ${y0 - pad} ${w} ${h}`);
     svg.style.width = w + "px";
     svg.style.height = h + "px";
+    plate.style.width = w + "px";
     g = { edges, slots, pooled, nodes: recs, ws: spec.weight_scale || 1, bs: spec.bias_scale || 1,
-      count: nodes.length, ecount: spec.edges.length, roomy, order: pooled ? new Float32Array(edges.length) : null };
-    built = { spec, data };
+      count: nodes.length, ecount: spec.edges.length, roomy, order: pooled ? new Float32Array(edges.length) : null,
+      thumbs, plane, r, left: x0 - pad, top: y0 - pad };
+    built = { spec, data, full };
+    placeThumbs();
+    maps = thumbs ? createUnitMaps(table, data.forward.activation, plane, THUMB_GRID) : null;
+    const rows = data.forward.activation === "relu" ? data.graph.rows : null;
+    deadCheck = rows ? createDeadCheck(table, rows) : null;
+    dead = null;
+    Object.assign(detailCtx, { table, activation: data.forward.activation, control: data.control, units: recs,
+      limit: data.editing ? data.editing.limit : 0 });
+    if (!detail) detail = createGraphDetail(row, detailCtx);
+    shapeControls(shapeBar, data, cols.filter((c, ci) => ci > 0 && ci < cols.length - 1).map((c) => c.x - g.left));
     buildLegend();
+  }
+
+  // The thumbnails over their nodes (the SVG's user units are CSS px: a node's box, less its border).
+  function placeThumbs() {
+    for (const n of g.nodes) {
+      if (!n.canvas) continue;
+      const side = 2 * g.r - 4;
+      Object.assign(n.canvas.style, { left: n.x - g.r + 2 - g.left + "px", top: n.y - g.r + 2 - g.top + "px",
+        width: side + "px", height: side + "px" });
+    }
+  }
+
+  // A unit's name for a screen reader and a hover: what it is, and dead when it is.
+  function setThumbLabel(n) {
+    const text = n.name + (n.dead ? " — dead: off for every training row" : "") + ": its map over the slice plane";
+    if (n.canvas) n.canvas.setAttribute("aria-label", text);
+    n.grp.setAttribute("aria-label", n.name + (n.dead ? " (dead)" : ""));
   }
 
   function buildLegend() {
@@ -180,15 +246,42 @@ function createGraphView(element, spec, data) {
     const dots = svgEl("svg", { width: 46, height: 14, class: "legend-swatch" });
     [-1, -0.5, 0, 0.5, 1].forEach((t, i) => svgEl("circle", { cx: 6 + i * 8.5, cy: 7, r: 4.2,
       fill: divergingColor(t), class: "legend-dot" }, dots));
-    item(dots, (g.roomy ? "unit fill and number = bias" : "unit fill = bias (hover for values)") +
+    const part = g.thumbs ? "border" : "fill";
+    item(dots, (g.roomy ? "unit " + part + " and number = bias" : "unit " + part + " = bias (hover for values)") +
       " (\u00B1" + fmt(g.bs) + ")");
+    if (g.thumbs) {
+      const ps = g.plane.ps;
+      item(null, "inside each unit: its output over " + ps.x.name + " \u00D7 " + ps.y.name + " (" + ps.title + ")" +
+        (built.data.forward.activation === "relu" ? "; grey: off" : "") + "; click a unit to enlarge");
+    } else item(null, "click a unit: its map");
+  }
+
+  // Show a unit or an edge in the card; remembered for the next views of a network of the same shape (a new branch
+  // of the run after an edit rebuilds them), so the card stays open on what was being looked at.
+  function pick(what) {
+    GRAPH_PICK = { ...what, count: g.count, ecount: g.ecount };
+    if (what.kind === "unit") detail.showUnit(what.index, g.plane);
+    else detail.showEdge(what.rec);
+  }
+
+  // The plane the units' maps are drawn on: the middle slice (the slices' two inputs, the others held as there).
+  function slicePlane(d) {
+    const sl = d.slices;
+    if (!sl || !sl.panels || !sl.panels.length) return null;
+    return { ps: sl.panels[(sl.panels.length - 1) >> 1], mean: sl.mean, scale: sl.scale };
+  }
+
+  // The width changed, or the card beside the graph opened or closed: laid out again, at the epoch on screen.
+  function relayout() {
+    build(built.spec, built.data);
+    if (last) update(last);
   }
 
   function update(frame) {
     last = frame;
     if (!g || frame.theta.length === 0) return;
     const th = frame.theta;
-    if (g.pooled) assignStrongest(th);
+    if (g.pooled) assignStrongest(g.edges, g.slots, g.order, th, DRAWN_EDGES);
     // Invisible differences do not touch the DOM: widths in quarter pixels, fills in the palette's steps. A large
     // network's dots and hairlines change in coarser steps (whole pixels, eighths of the bias scale): repainting
     // its hundreds of units every frame cost more than all the other views together.
@@ -212,7 +305,8 @@ function createGraphView(element, spec, data) {
       const fill = divergingColor(t);
       if (fill !== n.fill) {
         n.fill = fill;
-        n.shape.setAttribute("fill", fill);
+        if (g.thumbs) n.shape.style.stroke = fill;  // the border (a style: style.css's outline would win)
+        else n.shape.setAttribute("fill", fill);
         const dark = needsLightText(t);
         if (n.inner && dark !== n.dark) n.inner.classList.toggle("on-dark", dark);
         n.dark = dark;
@@ -223,54 +317,36 @@ function createGraphView(element, spec, data) {
         n.value.textContent = text;
       }
     }
+    if (maps) {
+      maps.compute(th);
+      g.nodes.forEach((n, i) => {
+        maps.paint(i, n.pix);
+        n.ctx.putImageData(n.img, 0, 0);
+      });
+      root.dataset.mapsEpoch = String(frame.epoch);  // the bench checks they are of the epoch the views show
+    }
+    if (deadCheck) markDead(deadCheck.step(th, frame.epoch));
+    if (detail) detail.update(frame, dead);
     if (hover) showTip();
   }
 
-  // The k-th largest of values (reordered in place): Hoare's selection, linear on average, where a sort of the
-  // 20,000 weights of a 6 × 64 network took a tenth of each frame.
-  function kthLargest(values, k) {
-    let lo = 0, hi = values.length - 1;
-    const want = values.length - k;
-    while (lo < hi) {
-      const pivot = values[(lo + hi) >> 1];
-      let i = lo, j = hi;
-      while (i <= j) {
-        while (values[i] < pivot) i++;
-        while (values[j] > pivot) j--;
-        if (i <= j) {
-          const t = values[i]; values[i] = values[j]; values[j] = t;
-          i++; j--;
-        }
+  // The dead units of the check's last result: a dashed outline, "dead" under the unit, in its name for a screen
+  // reader and on hover.
+  function markDead(result) {
+    dead = result;
+    if (!result) return;
+    g.nodes.forEach((n, i) => {
+      const now = !!result.dead[i];
+      if (now === n.dead) return;
+      n.dead = now;
+      n.grp.classList.toggle("dead", now);
+      setThumbLabel(n);
+      if (now && !n.deadText) {
+        n.deadText = svgEl("text", { x: n.x, y: n.y - g.r - 4, class: "node-dead" }, n.grp);
+        n.deadText.textContent = "dead";
       }
-      if (want <= j) hi = j;
-      else if (want >= i) lo = i;
-      else break;
-    }
-    return values[want];
-  }
-
-  // Hand the slots to this epoch's strongest edges; an edge still among them keeps its slot (no DOM change).
-  function assignStrongest(th) {
-    const edges = g.edges, order = g.order;
-    for (let i = 0; i < edges.length; i++) order[i] = Math.abs(th[edges[i].param]);
-    const cut = kthLargest(order.slice(), DRAWN_EDGES);
-    const keep = new Set();
-    for (let i = 0; i < edges.length && keep.size < DRAWN_EDGES; i++) if (order[i] >= cut) keep.add(i);
-    const free = [];
-    for (const slot of g.slots) {
-      if (keep.has(slot.edge)) keep.delete(slot.edge);
-      else free.push(slot);
-    }
-    let k = 0;
-    for (const i of keep) {
-      const slot = free[k++], e = edges[i];
-      slot.edge = i;
-      slot.param = e.param;
-      slot.name = e.name;
-      slot.where = e.where;
-      slot.path.setAttribute("d", e.d);
-      slot.hit.setAttribute("d", e.d);
-    }
+      if (n.deadText) n.deadText.style.display = now ? "" : "none";
+    });
   }
 
   function showTip() {
@@ -280,6 +356,7 @@ function createGraphView(element, spec, data) {
       lines.push("input feature, fed in standardized");
     } else if (last && last.theta.length) {
       const what = hover.path ? "w" : "b";
+      if (hover.dead && dead) lines.push("dead: off for every one of the " + dead.rows + " training rows (epoch " + dead.epoch + ")");
       lines.push(what + " = " + fmt(last.theta[hover.param]));
       lines.push("\u2202loss/\u2202" + what + " = " + fmt(last.grad[hover.param]) + "  (epoch " + last.epoch + ")");
     }
@@ -303,6 +380,19 @@ function createGraphView(element, spec, data) {
     hover = null;
     tip.hide();
   });
+  // A click on a unit: its map, enlarged, beside the graph (and its bias to edit, paused); on an edge: its weight.
+  svg.addEventListener("click", (ev) => {
+    const t = ev.target.closest ? ev.target.closest("[data-edge],[data-node]") : null;
+    if (!t || !g || !detail) return;
+    const wasOpen = detail.isOpen();
+    if (t.dataset.node !== undefined) pick({ kind: "unit", index: +t.dataset.node });
+    else if (g.slots[+t.dataset.edge].param !== undefined) {
+      const e = g.slots[+t.dataset.edge];  // a large network's slot changes edges: the card keeps this one
+      pick({ kind: "edge", rec: { param: e.param, name: e.name, where: e.where } });
+    }
+    if (!wasOpen) relayout();  // room for the card beside the graph
+    else if (last) update(last);
+  });
 
   function setData(d) {
     const s = d.graph;
@@ -324,19 +414,6 @@ function createGraphView(element, spec, data) {
     }
   }
 
-  // Where a parameter sits: "layer 2, W[3, 1]" (row = input of the layer, column = unit) or
-  // "layer 2, b[1]", 1-based as in the heatmaps.
-  function layerName(table, p) {
-    for (let li = 0; li < table.length; li++) {
-      const [fin, fout, w, b] = table[li];
-      if (p >= w && p < w + fin * fout) {
-        return `layer ${li + 1}, W[${Math.floor((p - w) / fout) + 1}, ${((p - w) % fout) + 1}]`;
-      }
-      if (p >= b && p < b + fout) return `layer ${li + 1}, b[${p - b + 1}]`;
-    }
-    return "";
-  }
-
   // On a dark theme (light text) the palette's dark ends would vanish into the background: lift them.
   function themeColors() {
     const m = /(\d+)[, ]+(\d+)[, ]+(\d+)/.exec(getComputedStyle(root).color || "");
@@ -348,32 +425,15 @@ function createGraphView(element, spec, data) {
     return true;
   }
 
-  // Width of a string in px at the view's font (canvas measurement: works before the view is shown).
-  function textMeasurer(el) {
-    const ctx = htmlEl("canvas").getContext("2d");
-    let family = null;
-    return (s, size) => {
-      if (family === null) family = getComputedStyle(el).fontFamily || "sans-serif";
-      ctx.font = size + "px " + family;
-      return ctx.measureText(s).width * 1.05;
-    };
-  }
-
-  function ellipsize(s, maxWidth, size) {
-    if (measure(s, size) <= maxWidth) return s;
-    let n = s.length;
-    while (n > 1 && measure(s.slice(0, n) + "\u2026", size) > maxWidth) n--;
-    return s.slice(0, n) + "\u2026";
-  }
-
   build(spec, data);
+  if (GRAPH_PICK && GRAPH_PICK.count === g.count && GRAPH_PICK.ecount === g.ecount) {
+    pick(GRAPH_PICK);
+    relayout();
+  }
   // A new width (a resize, a screen turned, the sidebar closed): the drawing again, at the epoch on screen.
   const resize = new ResizeObserver(() => {
     if (!root.isConnected) resize.disconnect();
-    else if (Math.round(root.clientWidth) !== width && root.clientWidth > 0) {
-      build(built.spec, built.data);
-      if (last) update(last);
-    }
+    else if (Math.round(root.clientWidth) !== built.full && root.clientWidth > 0) relayout();
   });
   resize.observe(root);
   return { update, setData };

@@ -141,6 +141,18 @@ def network_graph_spec(units, feature_names, activation, width=640, height=300, 
     }
 
 
+def dead_check_rows(data: Prepared, activation: str) -> np.ndarray | None:
+    """The training rows (standardized, float32) on which the browser checks which ReLU units are dead — off for
+    every one of them — at the epoch on screen: all of them, or an evenly spread sample of ``limits.UNIT_ROWS_VALUES``
+    numbers; None for other activations (no unit is ever dead)."""
+    if activation != "relu":
+        return None
+    Z = data.Z_train
+    n = max(1, min(len(Z), limits.UNIT_ROWS_VALUES // max(1, Z.shape[1])))
+    idx = np.linspace(0, len(Z) - 1, n).round().astype(int) if n < len(Z) else slice(None)
+    return np.ascontiguousarray(Z[idx], dtype=np.float32)
+
+
 def scales(architecture, peaks: np.ndarray) -> dict:
     """The views' scales from each parameter's largest |value| over the epochs recorded: the largest weight and
     bias (the graph's widths and fills) and each layer's largest value (its heatmap's colours)."""
@@ -330,6 +342,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
     new_views = sent.views_key != views_key
     shown = min(playback["epoch"], recording.n_epochs - 1)
     frames = frames_to_send(recording, want, shown, playback["speed"])
+    rows = dead_check_rows(data, activation) if new_views else None
     payload = {
         "run_id": run_id,
         "views_key": views_key,
@@ -354,7 +367,10 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         "loss": loss_spec(recording, data, view.log_scale),
         "specs": {
             "palette": live_spec(),
-            "graph": network_graph_spec(units, data.feature_names, activation, class_names=data.class_names),
+            "graph": {**network_graph_spec(units, data.feature_names, activation, class_names=data.class_names),
+                      # the dead-unit check's rows: their values in `unit_rows`, binary beside the JSON (ui/live)
+                      "rows": None if rows is None else {"n": len(rows), "d": int(rows.shape[1]),
+                                                         "total": len(data.Z_train)}},
             "heatmaps": heatmap_spec(units, data.feature_names, data.class_names),
             "slices": slices_spec(data, view.x_input, view.y_input, view.slices,
                                   limits.slices_grid(weights, view.slices), axes),
@@ -362,6 +378,7 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
             "landscape": landscape.view_spec(recording, len(data.Z_train)),
         } if new_views else None,
         "landscape": landscape_part(recording, data, run_id, playback["playing"], sent, want, maps),
+        "unit_rows": rows,
     }
     sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs
     return payload

@@ -84,10 +84,14 @@ function hookShortcuts() {
 function makeReplay(live, host) {
   const bar = htmlEl("div", { className: "live-replay" }, host);
   htmlEl("span", { className: "live-replay-name", textContent: "Replay" }, bar);
+  const track = htmlEl("span", { className: "live-replay-track" }, bar);
   const input = htmlEl("input", { type: "range", min: 0, max: 0, step: 1, value: 0, disabled: true,
-                                  title: "Drag to see every view at another recorded epoch" }, bar);
+                                  title: "Drag to see every view at another recorded epoch" }, track);
   input.setAttribute("aria-label", "Replay");
+  const marks = htmlEl("span", { className: "live-replay-marks" }, track);  // the epochs edited by hand
   const out = htmlEl("span", { className: "live-replay-value", textContent: "Epoch 0 of 0" }, bar);
+  const edited = htmlEl("span", { className: "live-replay-edited" }, bar);
+  let markKey = "";
   input.addEventListener("input", () => {
     live.scrubbing = true;
     scrub(live, Number(input.value), false);
@@ -96,10 +100,30 @@ function makeReplay(live, host) {
     live.scrubbing = false;
     scrub(live, Number(input.value), "now");
   });
+  // A mark over the slider at each epoch where a weight was changed by hand (the run's branch points), named in text.
+  function placeMarks() {
+    const epochs = JSON.parse(markKey || "[]"), last = Math.max(1, Number(input.max));
+    marks.replaceChildren();
+    for (const e of epochs) {
+      const m = htmlEl("span", { className: "live-replay-mark", title: "Edited by hand at epoch " + e }, marks);
+      m.style.left = `calc(8px + (100% - 16px) * ${Math.min(1, e / last)})`;
+    }
+    setText(edited, epochs.length ? "edited at epoch" + (epochs.length > 1 ? "s " : " ") + epochs.join(", ") : "");
+  }
   return {
     input,
+    mark(edits) {
+      const key = JSON.stringify([...new Set(edits.map((e) => e.epoch))].sort((a, b) => a - b));
+      if (key !== markKey) {
+        markKey = key;
+        placeMarks();
+      }
+    },
     follow(epoch, last) {
-      if (input.max !== String(last)) input.max = String(last);
+      if (input.max !== String(last)) {
+        input.max = String(last);
+        placeMarks();
+      }
       if (input.disabled !== last < 1) input.disabled = last < 1;
       if (!live.scrubbing && input.value !== String(epoch)) input.value = String(epoch);
       const shown = Number(input.value), text = `Epoch ${shown} of ${last}`;

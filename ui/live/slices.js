@@ -17,13 +17,7 @@ function createSlicesView(element, spec, data) {
   const MIN_SIZE = 220;  // a panel's width, at least; a wider screen gets bigger slices, up to style.css's --slice-max
   const POINT_R = 3.6;
 
-  // 256-entry colour table for p, built once from divergingColor(2p − 1); written as whole pixels.
-  const lutBytes = new Uint8ClampedArray(256 * 4);
-  for (let q = 0; q < 256; q++) {
-    const rgb = divergingColor((2 * q) / 255 - 1).match(/\d+/g).map(Number);
-    lutBytes.set([rgb[0], rgb[1], rgb[2], 255], q * 4);
-  }
-  const lut = new Uint32Array(lutBytes.buffer);
+  const lut = divergingLut();  // p's colour at (p * 255 + 0.5) | 0
 
   const root = htmlEl("div", { className: "mlpx-slices" });
   const row = htmlEl("div", { className: "mlpx-slices-row" }, root);
@@ -69,23 +63,7 @@ function createSlicesView(element, spec, data) {
     G = sl.grid;
     const nIn = d.forward.table[0][0];
     for (const pn of panels) {
-      const ps = pn.ps;
-      const X = new Float64Array(G * G * nIn);
-      // A 0/1 input takes the value nearest the grid node: its axis shows the network at 0, then at 1.
-      const at = (a, t) => { const v = a.min + (a.max - a.min) * t; return a.binary ? (v < 0.5 ? 0 : 1) : v; };
-      const raw = new Float64Array(nIn);
-      for (let j = 0; j < G; j++) {
-        const yv = at(ps.y, j / (G - 1));
-        for (let i = 0; i < G; i++) {
-          const row0 = (j * G + i) * nIn, xv = at(ps.x, i / (G - 1));
-          raw.set(ps.fixed);
-          raw[ps.x.index] = xv;
-          raw[ps.y.index] = yv;
-          holdOneHot(raw, ps.x, xv);
-          holdOneHot(raw, ps.y, yv);
-          for (let k = 0; k < nIn; k++) X[row0 + k] = (raw[k] - sl.mean[k]) / sl.scale[k];
-        }
-      }
+      const X = planeInputs(pn.ps, sl.mean, sl.scale, G, nIn);
       pn.X = X;
       pn.nIn = nIn;
       pn.p = new Float64Array(G * G);

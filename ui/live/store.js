@@ -12,6 +12,7 @@ function createRunStore(data) {
     stride: 1, // over budget, epochs away from the one on screen are kept every `stride` only
     series: Object.fromEntries(SERIES_KEYS.map((k) => [k, []])),
     specs: null, scales: null, loss: null,
+    unitRows: null, // the training rows of the graph's dead-unit check: {n, d, total, values: Float32Array(n × d)}
     landscape: null, // the landscape view's map, kept until a newer one comes (ui/landscape/live.py)
   };
 }
@@ -23,7 +24,12 @@ function absorbPayload(store, data, shown) {
   store.done = data.done;
   store.scales = data.scales;
   store.loss = data.loss;
-  if (data.specs) store.specs = data.specs;
+  if (data.specs) {
+    store.specs = data.specs;
+    // The graph's dead-unit check's training rows come with the specs, as binary (one float32 column).
+    const rows = data.specs.graph && data.specs.graph.rows;
+    store.unitRows = rows && data.unit_rows ? { ...rows, values: data.unit_rows.getChild("v").toArray().slice() } : null;
+  }
   const sc = data.scalars;
   if (sc.from > store.series.loss.length || !store.specs) return { resync: true };
   // After the check: a render that lost something is not drawn, and the server sends the map again after a resync.
@@ -82,7 +88,7 @@ function viewData(store, data) {
   const curve = (k) => (store.series[k].some((v) => v !== null) ? store.series[k] : null);
   return {
     ...data,
-    graph: s.graph && { ...s.graph, weight_scale: sc.weight, bias_scale: sc.bias },
+    graph: s.graph && { ...s.graph, weight_scale: sc.weight, bias_scale: sc.bias, rows: store.unitRows },
     heatmaps: s.heatmaps && { layers: s.heatmaps.layers.map((L, i) => ({ ...L, scale: sc.layers[i] })) },
     loss: { ...store.loss, ...Object.fromEntries(SERIES_KEYS.map((k) => [k, curve(k)])) },
     slices: s.slices,

@@ -59,6 +59,9 @@ SLICES_FRAME_WORK = 4e6
 VIEW3D_FRAME_WORK = 3e6
 SLICES_GRID = (8, 56)  # points a side of a slice, at least and at most
 VIEW3D_GRID = (5, 16)
+# The network graph's dead-unit check runs in the browser over the training rows: at most this many numbers of them
+# travel with a run's views (800 KB of float32; an evenly spread sample of a larger table's rows).
+UNIT_ROWS_VALUES = 200_000
 
 
 def slices_grid(weights: int, panels: int) -> int:
