@@ -75,7 +75,13 @@ NOTES_HEIGHT = 132
 NO_NOTES = "Messages about the run appear here."
 HOW_TO_READ = """
 - **Network**: edge width is the weight's size, colour its sign (purple positive, orange negative);
-  a node's fill is its bias. Hover an edge or a node for the value and its gradient.
+  a unit's border (its fill, in a large network) is its bias. Inside each unit, its output over the slices' two
+  inputs: an input its own value, a hidden unit its activation (a ReLU's grey where it is off), the output p as
+  in the slices. A ReLU unit off for every training row says **dead**: no gradient reaches it. Hover an edge or
+  a unit for the value and its gradient; click a unit to enlarge its map (the black line is where its
+  pre-activation is 0). Paused, click an edge or a unit to change its weight or bias: every view shows it at
+  once, Apply goes on training from it (a mark on the Replay slider; Reset returns to the initial weights).
+  The − and + above the graph remove or add a hidden layer, or a unit of a layer.
 - **Loss and accuracy**: log loss (solid) and accuracy (dashed) on the training and the test split.
 - **Weights and biases**: every W and b, colour symmetric about 0, value in the cell.
 - **Decision boundary**: the probability of the positive class over two inputs, with the third held at
