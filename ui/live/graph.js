@@ -99,7 +99,7 @@ function createGraphView(element, spec, data) {
       for (let i = 1; i < ys.length; i++) rowGap = Math.min(rowGap, ys[i] - ys[i - 1]);
     }
     for (let i = 1; i < cols.length; i++) colGap = Math.min(colGap, cols[i].x - cols[i - 1].x);
-    const r = Math.max(4, Math.min(rMax, rowGap * 0.3, colGap * 0.12));
+    const r = Math.max(4, Math.min(rMax, rowGap * 0.3, colGap * (thumbable ? 0.18 : 0.12)));
     const roomy = rowGap >= 2 * r + f.small + 8; // room for the bias value under each unit
     const thumbs = thumbable && r >= 9;
 
@@ -227,8 +227,8 @@ function createGraphView(element, spec, data) {
 
   function buildLegend() {
     legend.replaceChildren();
-    const item = (swatch, text) => {
-      const span = htmlEl("span", { className: "legend-item" }, legend);
+    const item = (swatch, text, wraps) => {
+      const span = htmlEl("span", { className: "legend-item" + (wraps ? " wraps" : "") }, legend);
       if (swatch) span.appendChild(swatch);
       htmlEl("span", { textContent: text }, span);
     };
@@ -252,7 +252,7 @@ function createGraphView(element, spec, data) {
     if (g.thumbs) {
       const ps = g.plane.ps;
       item(null, "inside each unit: its output over " + ps.x.name + " \u00D7 " + ps.y.name + " (" + ps.title + ")" +
-        (built.data.forward.activation === "relu" ? "; grey: off" : "") + "; click a unit to enlarge");
+        (built.data.forward.activation === "relu" ? "; grey: off" : "") + "; click a unit to enlarge", true);
     } else item(null, "click a unit: its map");
   }
 
