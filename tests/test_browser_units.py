@@ -7,11 +7,13 @@ network, the sidebar and the link."""
 import dataclasses
 import shutil
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
 
 from mlp_core.explain import dead_units
+from mlp_core.persistence import load_model
 from mlp_core.training import train
 from tests.browser_probe import FIND
 from tests.conftest import wait_until_idle, wait_until_main_page_ready
@@ -141,3 +143,60 @@ def _shot(page, name: str, artifacts_dir: Path) -> Path:
     return path
 
 
+
+
+def test_a_weight_edited_while_paused_is_drawn_at_once_and_the_run_goes_on_from_it(app_page, artifacts_dir):
+    page = app_page
+    for epoch in (10, 20, 30, 40):
+        _step(page, "+10", epoch)
+    before = page.evaluate(SLICE_P)
+    run = page.evaluate("() => window.__mlpLiveState.store.runId")
+    page.locator(".graph-svg [data-edge='0']").click(force=True)  # x1 → h1.1: W[1, 1] of layer 1, parameter 0
+    card = page.locator(".graph-detail")
+    card.wait_for(state="visible")
+    assert card.locator(".graph-detail-title").text_content() == "weight x1 \u2192 h1.1"
+    number = card.locator(".graph-edit-number")
+    number.fill("2.5")
+    # Drawn at once, before anything is sent: the slices with the new weight.
+    page.wait_for_function(f"(p) => JSON.stringify(({SLICE_P})()) !== JSON.stringify(p)", arg=before, timeout=10_000)
+    card.get_by_role("button", name="Apply").click()
+    page.wait_for_function("(r) => window.__mlpLiveState.store.runId !== r", arg=run, timeout=30_000)  # a branch
+    wait_until_idle(page)
+    _at_epoch(page, 40)
+    assert page.evaluate("() => window.__mlpLiveState.store.frames.get(40)[0]") == 2.5
+    query = urlparse(page.url).query
+    assert parse_qs(query)["edits"] == ["40:0:2.5"]  # the link carries the edit
+    assert page.locator(".live-replay-mark").count() == 1  # the replay marks the edited epoch
+    assert "edited at epoch 40" in page.locator(".live-replay").text_content()
+    _step(page, "Step", 41)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the model (JSON)").click()
+    model = load_model(Path(download.value.path()).read_text())
+    _, snaps = _run(query, 41, edits=[(40, 0, 2.5)])
+    for got, want in zip(model.estimator.coefs_ + model.estimator.intercepts_,
+                         snaps[41].coefs + snaps[41].intercepts, strict=True):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)  # the run went on from the edited weight
+    assert not np.allclose(snaps[41].params, _run("", 41)[1][41].params)  # and the edit made a difference
+    # Reset: back to the original initial weights, no edit left.
+    page.get_by_role("button", name="Reset", exact=True).click()
+    wait_until_idle(page)
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('edits')", timeout=10_000)
+
+
+def test_plus_and_minus_change_the_network_the_sidebar_and_the_link(app_page, artifacts_dir):
+    page = app_page
+    hidden = page.locator("[data-testid=stSidebar]").get_by_label("Hidden layers")
+
+    def press(label: str, sizes: str, thumbs: int) -> None:
+        page.get_by_role("button", name=label).click()
+        page.wait_for_function("(s) => new URL(location.href).searchParams.get('hidden') === s", arg=sizes,
+                               timeout=30_000)
+        wait_until_idle(page)
+        page.wait_for_function(f"(n) => {LIVE}.querySelectorAll('.graph-thumb').length === n", arg=thumbs,
+                               timeout=30_000)
+        assert hidden.input_value() == sizes
+
+    press("One unit more in hidden layer 1", "4,2", 10)
+    press("Add a hidden layer", "4,2,2", 12)
+    press("One unit fewer in hidden layer 3", "4,2,1", 11)
+    press("Remove the last hidden layer", "4,2", 10)
