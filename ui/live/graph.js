@@ -147,7 +147,8 @@ function createGraphView(element, spec, data) {
     const half = 0.7 * f.text;  // half a line of a name, for the extent
     thumbLayer.replaceChildren();
     const recs = nodes.map((n, i) => {
-      const grp = svgEl("g", { class: "node node-" + n.kind + (thumbs ? " thumb" : ""), "data-node": i }, nodeLayer);
+      const grp = svgEl("g", { class: "node node-" + n.kind + (thumbs ? " thumb" : ""), "data-node": i,
+                               tabindex: 0, role: "button" }, nodeLayer);  // Enter or a click: its card
       const hasBias = n.bias !== null && n.bias !== undefined;
       const rec = { param: hasBias ? n.bias : null, shape: null, value: null, inner: null, fill: "", text: "",
         dark: false, name: n.title || String(n.label), where: hasBias ? parameterName(table, n.bias) : "", grp,
@@ -160,8 +161,8 @@ function createGraphView(element, spec, data) {
         rec.ctx = rec.canvas.getContext("2d");
         rec.img = rec.ctx.createImageData(THUMB_GRID, THUMB_GRID);
         rec.pix = new Uint32Array(rec.img.data.buffer);
-        setThumbLabel(rec);
       }
+      setThumbLabel(rec);
       if (n.kind === "input") {
         if (!thumbs) rec.shape = svgEl("rect", { x: n.x - r, y: n.y - r, width: 2 * r, height: 2 * r, rx: 3 }, grp);
         const t = svgEl("text", { x: n.x - r - 7, y: n.y, class: "node-label input-label" }, grp);
@@ -380,7 +381,13 @@ function createGraphView(element, spec, data) {
     hover = null;
     tip.hide();
   });
-  // A click on a unit: its map, enlarged, beside the graph (and its bias to edit, paused); on an edge: its weight.
+  // A click on a unit (or Enter on it): its map, enlarged, beside the graph (and its bias to edit, paused); on an
+  // edge: its weight.
+  svg.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || !ev.target.closest || !ev.target.closest("[data-node]")) return;
+    ev.preventDefault();
+    ev.target.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  });
   svg.addEventListener("click", (ev) => {
     const t = ev.target.closest ? ev.target.closest("[data-edge],[data-node]") : null;
     if (!t || !g || !detail) return;
