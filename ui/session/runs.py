@@ -20,7 +20,7 @@ from ui.session import janitor
 from ui.session.axes import Reliance, reliance
 from ui.session.data import from_csv, synthetic
 from ui.session.recording import Recording
-from ui.session.state import Session, get_session
+from ui.session.state import Session, get_session, show_notices
 from ui.session.verdict import stuck_verdict
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
@@ -34,6 +34,7 @@ def data_or_stop(session: Session) -> None:
     source without a usable file), where to get it, and the page stops there. Under the session's lock."""
     prepare_data(session, session.experiment, session.csv_choices)
     if session.data is None:
+        show_notices(session)  # a link's ignored values, said before the page stops
         say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
         st.stop()
 
