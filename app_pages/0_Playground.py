@@ -9,12 +9,13 @@ import streamlit as st
 from ui.common.figures import importance_figure
 from ui.common.text import literal, say
 from ui.live import live_views
+from ui.live.asks import apply_pending_network, take_asks
 from ui.live.payload import Axes, Replay, Sent, Want, live_payload, sent_whole
 from ui.session.axes import default_row, held_values, third_axis
 from ui.session.data import majority_baseline
 from ui.session.export import model_filename, model_json
 from ui.session.preview import balance_text, show_preview
-from ui.session.runs import prepare_data, prepare_run, run_reliance, stuck_notice
+from ui.session.runs import dropped_edits, keep_edits, prepare_data, prepare_run, run_edits, run_reliance, stuck_notice
 from ui.session.state import Session, get_session, show_notices
 from ui.session.verdict import final_verdict
 from ui.settings import sidebar
@@ -114,7 +115,7 @@ def settings(session: Session) -> tuple[Experiment, str | None]:
         data, csv_choices = sidebar.data_controls(session, exp.data)
         network = sidebar.network_controls(exp.network)
         train = sidebar.training_controls()
-    chosen = Experiment(data, network, train, exp.view)
+    chosen = Experiment(data, network, train, exp.view, exp.edits)
     found = run_problems(chosen)
     problem = None
     if found:
@@ -131,7 +132,7 @@ def settings(session: Session) -> tuple[Experiment, str | None]:
             session.held_row = sidebar.held_row_control(names, len(session.data.X_train), default_row(session.data))
         elif found is not None:
             session.held_row = default_row(session.data)
-    return Experiment(chosen.data, chosen.network, chosen.train, view), problem
+    return Experiment(chosen.data, chosen.network, chosen.train, view, run_edits(session)), problem
 
 
 def tabular(session: Session) -> bool:
@@ -192,15 +193,12 @@ def on_reset() -> None:
     s, told = get_session(), replay_report()
     with s.lock:
         take_replay(s, told)  # scrubbed to an epoch just before: from there
+        dropped = s.recording.edits
         s.recording.reset()
+        keep_edits(s)
         s.recording.extend(seconds=FIRST_DRAW_SECONDS)
         s.playback.pause_at(0)
-        s.notices.append("Reset: back to the same initial weights, epoch 0.")
-
-
-def views_run(session: Session) -> str:
-    """The run as the live views know it: a new run or a Reset is another."""
-    return f"{session.run_id}.{session.recording.generation}"
+        s.notices.append("Reset: back to the same initial weights, epoch 0." + dropped_edits(dropped))
 
 
 def replay_report() -> Replay | None:
@@ -218,7 +216,7 @@ def take_replay(session: Session, told: Replay | None) -> None:
         return
     with session.lock:
         session.replay_report = told.at
-        if told.run == views_run(session):
+        if told.run == session.views_run:
             session.playback.pause_at(min(told.epoch, last_epoch(session)))
 
 
@@ -317,6 +315,8 @@ def live_panel(session: Session, axes: Axes) -> None:
     def views():
         state = st.session_state.get("live") or {}
         take_replay(session, replay_report())  # the slider let go: its report reruns this fragment
+        if take_asks(session, state):  # a weight set, the hidden layers resized: the toolbar, status and URL follow
+            st.rerun(scope="app")
         if pb.token != drawn_for or (pb.playing and state.get("finished") == pb.token):
             st.rerun(scope="app")  # paused, stepped… or played to the end: the toolbar and the status must follow
         with session.lock:
@@ -326,7 +326,7 @@ def live_panel(session: Session, axes: Axes) -> None:
         if ticking and rec.done:
             st.rerun(scope="app")  # recorded to the end: the page again, its fragment without the timer
         with session.lock:
-            payload = live_payload(rec, session.data, views_run(session), session.experiment.view,
+            payload = live_payload(rec, session.data, session.views_run, session.experiment.view,
                                    {**pb.as_dict(), "replayed": session.replay_report}, session.sent,
                                    Want.from_triggers(state), axes, session.landscape_maps)
         live_views(payload)
@@ -445,6 +445,8 @@ def playground() -> None:
     else:  # a click may have stopped the seeding run, or followed it, before the browser got the values
         sidebar.resend_seeded(session.seeded_widgets)
     with session.lock:
+        take_asks(session, st.session_state.get("live"))  # when this run, not the views' fragment's, carries them
+        apply_pending_network(session)  # the hidden layers the views asked for, before the sidebar draws them
         main_page(session)
     if not seeding:  # reached only when the run was not stopped: the values were sent after the seeding run
         session.seeded_widgets = ()

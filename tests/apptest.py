@@ -45,6 +45,13 @@ def let_go_replay(at, epoch: int, at_time: float = 1.0) -> AppTest:
     return at.run()
 
 
+def ask(at, trigger: str, value: dict) -> AppTest:
+    """What the browser's live views send with one of their triggers (``edit``, ``network``: ``ui/live/asks.py``), and
+    the run it starts."""
+    at.session_state["live"] = {trigger: value}
+    return at.run()
+
+
 def click(at, key):
     at.button(key=key).click()
     return at.run()

@@ -4,7 +4,9 @@
 import numpy as np
 import pytest
 
-from tests.apptest import PLAYGROUND, click, let_go_replay, messages, open_app, replayed, session_of
+from mlp_core.edits import Edit
+from tests.apptest import PLAYGROUND, ask, click, let_go_replay, live_data, messages, open_app, replayed, session_of
+from ui.settings.limits import MAX_EDITS
 
 
 def test_opens_with_the_articles_network_ready_at_epoch_zero():
@@ -181,3 +183,123 @@ def test_present_comes_from_the_link_goes_back_into_it_and_moves_the_introductio
     assert not session_of(at).experiment.view.present and "present" not in at.query_params
     main = [getattr(e, "key", None) or type(e).__name__ for e in at.main]
     assert main.index("Title") < main.index("b_train")
+
+
+def _edit(at, epoch, param, value, at_time, run=None):
+    """A weight set on the live network graph, for the run the views show (or ``run``)."""
+    return ask(at, "edit", {"run": run or live_data(at)["run_id"], "epoch": epoch, "param": param, "value": value,
+                            "at": at_time})
+
+
+def test_a_weight_set_on_the_graph_branches_the_run_there_and_reset_drops_it():
+    at = click(click(open_app(), "b_step10"), "b_step10")
+    first = session_of(at).recording.snapshot(1).params.copy()
+    run = live_data(at)["run_id"]
+    at = _edit(at, 12, 20, 0.5, at_time=1)
+    assert not at.exception, [e.value for e in at.exception]
+    s = session_of(at)
+    assert s.recording.edits == (Edit(12, 20, 0.5),) and s.recording.n_epochs == 13
+    assert s.recording.snapshot(12).params[20] == 0.5
+    assert not s.playback.playing and s.playback.epoch == 12 and replayed(at) == 12
+    assert ("Weight layer 3, W[1, 1] set to 0.5 at epoch 12: the run goes on from there (Reset goes back to the "
+            "original initial weights).") in messages(at, "info")
+    assert at.query_params["edits"] in (["12:20:0.5"], "12:20:0.5")
+    data = live_data(at)
+    assert data["run_id"] != run and data["edits"] == [{"epoch": 12, "param": 20, "value": 0.5}]  # new views
+    assert 12 in data["frames"]["epochs"]
+    generation = s.recording.generation
+    at = at.run()  # the ask is still in the component's state: used once
+    assert session_of(at).recording.generation == generation and session_of(at).playback.epoch == 12
+    at = click(at, "b_step")  # training goes on from the edited weights
+    assert session_of(at).playback.epoch == 13 and session_of(at).recording.snapshot(12).params[20] == 0.5
+    at = click(at, "b_reset")
+    s = session_of(at)
+    assert s.recording.edits == () and "edits" not in at.query_params and live_data(at)["edits"] == []
+    assert any("Reset" in m and "hand edit of a weight was dropped" in m for m in messages(at, "info"))
+    s.recording.extend(until_epoch=1)
+    np.testing.assert_array_equal(s.recording.snapshot(1).params, first)
+
+
+def test_a_stale_or_bad_edit_from_the_browser_changes_nothing_and_a_bad_one_says_why():
+    at = click(open_app(), "b_step10")
+    rec = session_of(at).recording
+    at = _edit(at, 5, 3, 0.5, at_time=1, run="0.0")  # a run the views no longer show: ignored
+    assert rec.edits == () and rec.generation == 0 and not messages(at, "info")
+    last = rec.n_epochs - 1  # recorded ahead of the playback
+    for when, (epoch, param, value, says) in enumerate([
+        (last + 1, 3, 0.5, f"an edit's epoch is one of the epochs recorded, 0 to {last}; got {last + 1}"),
+        (5, 23, 0.5, "the network's weights and biases are numbered 0 to 22; got 23"),
+        (5, -1, 0.5, "numbered 0 to 22; got -1"),
+        (5, 3, float("nan"), "a number from -100 to 100; got nan"),
+        (5, 3, 1e300, "got 1e+300"),
+        (5, 3, 10**400, "got inf"),
+        (5, 3, "0.5", "an edit needs an epoch and a parameter, whole numbers, and a value, a number"),
+        (5.0, 3, 0.5, "whole numbers"),
+        (True, 3, 0.5, "whole numbers"),
+    ], start=2):
+        at = _edit(at, epoch, param, value, at_time=when)
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(m.startswith("The weight was not set: ") and says in m for m in messages(at, "info")), messages(at)
+        assert rec.edits == () and rec.generation == 0 and session_of(at).playback.epoch == 10
+    for param in range(MAX_EDITS):
+        rec.edit(10, param, 0.25)
+    at = _edit(at, 10, MAX_EDITS, 0.5, at_time=99, run=session_of(at).views_run)
+    assert f"The weight was not set: a run takes at most {MAX_EDITS} edits" in " ".join(messages(at, "info"))
+    assert len(rec.edits) == MAX_EDITS
+    at = _edit(at, 10, 0, -0.5, at_time=100, run=session_of(at).views_run)  # one of them again: still 20
+    assert rec.edits[0] == Edit(10, 0, -0.5) and len(rec.edits) == MAX_EDITS
+
+
+def test_the_graphs_plus_and_minus_set_the_hidden_layers_as_the_sidebar_does():
+    at = click(open_app(), "b_step10")
+    run = session_of(at).run_id
+    at = ask(at, "network", {"hidden": [3, 3], "at": 1})
+    assert not at.exception, [e.value for e in at.exception]
+    s = session_of(at)
+    assert at.text_input(key="w_hidden").value == "3,3" and s.experiment.network.hidden == (3, 3)
+    assert s.recording.snapshot(0).architecture.units == [3, 3, 3, 1] and s.run_id == run + 1
+    assert at.query_params["hidden"] in (["3,3"], "3,3") and live_data(at)["editing"]["hidden"] == [3, 3]
+    assert any("network settings changed" in m for m in messages(at, "info"))
+    for when, hidden in enumerate([[0], [65], [3] * 7, "3,3", [True], [2.5], None], start=2):
+        at = ask(at, "network", {"hidden": hidden, "at": when})
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(m.startswith("The hidden layers were not changed: the hidden layers must be at most 6 hidden "
+                                "layers of 1 to 64 units") for m in messages(at, "info")), (hidden, messages(at))
+        assert session_of(at).run_id == run + 1 and at.text_input(key="w_hidden").value == "3,3"
+    at = ask(at, "network", {"hidden": [], "at": 20})  # the last hidden layer removed: a single sigmoid unit
+    assert session_of(at).recording.snapshot(0).architecture.units == [3, 1]
+    assert at.text_input(key="w_hidden").value == "none"
+
+
+def test_hidden_layers_too_large_for_the_server_are_refused_with_the_sidebars_words():
+    at = open_app({"n": "5000", "batch": "1"})
+    at = ask(at, "network", {"hidden": [64] * 6, "at": 1})
+    assert not at.exception
+    assert any(m.startswith("The hidden layers were not changed: this run is larger than one visitor may ask")
+               for m in messages(at, "info")), messages(at)
+    assert session_of(at).experiment.network.hidden == (3, 2) and not messages(at, "error")
+
+
+def test_a_link_with_edits_opens_the_edited_run_and_a_new_run_drops_them():
+    at = open_app({"edits": "0:3:0.5,5:7:-1.25"})
+    assert not at.exception, [e.value for e in at.exception]
+    s = session_of(at)
+    assert s.recording.edits == (Edit(0, 3, 0.5), Edit(5, 7, -1.25)) == s.experiment.edits
+    assert s.recording.snapshot(0).params[3] == 0.5 and not messages(at, "info")
+    assert at.query_params["edits"] in (["0:3:0.5,5:7:-1.25"], "0:3:0.5,5:7:-1.25")
+    at = click(at, "b_step10")
+    assert session_of(at).recording.snapshot(5).params[7] == -1.25
+    at.text_input(key="w_hidden").input("4,3")
+    at = at.run()
+    s = session_of(at)
+    assert s.recording.edits == () == s.experiment.edits and "edits" not in at.query_params
+    assert ("The network settings changed, so training starts again from epoch 0. The run's 2 hand edits of its "
+            "weights were dropped.") in messages(at, "info")
+
+
+def test_a_links_edits_that_do_not_fit_are_ignored_with_a_notice():
+    at = open_app({"edits": "0:99:0.5", "lr": "0.3"})
+    assert not at.exception and session_of(at).recording.edits == ()
+    assert session_of(at).experiment.train.learning_rate == 0.3 and "edits" not in at.query_params
+    assert ("The link's edits='0:99:0.5' was ignored: the network's weights and biases are numbered 0 to 22; got 99."
+            in messages(at, "info"))

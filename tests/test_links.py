@@ -1,6 +1,6 @@
 """Links as visitors write them, opened on every page under AppTest: no page ever fails, valid settings are
 kept exactly (the sidebar's widgets hold them, and the URL written back reads as the same settings), and
-every notice is plain text."""
+every notice is plain text. The run's hand edits (``edits``) too: kept exactly, or ignored with a notice."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import APP, messages, session_of
 from ui.common.text import literal
+from ui.settings.limits import EDIT_LIMIT, MAX_EDITS
 from ui.settings.link import from_query, to_query
 from ui.settings.table import SETTINGS
 
@@ -49,8 +50,25 @@ def _texts(s):
     return st.one_of(own, own, hostile)
 
 
+# A link's hand edits spelt oddly or with hostile values: not edits, too many, not finite, too large, of a parameter the
+# network does not have or an epoch past the run's, long texts, other digits and number syntaxes.
+HOSTILE_EDITS = ["40-7-0.5", "40:7", "40:7:0.5:1", "x:y:z", "-1:7:0.5", "40:7:nan", "40:7:inf", "40:7:-inf",
+                 "40:7:1e999", "40:7:1e300", "40:7:100.000001", "40:23:0.5", "40:9999999:0.5", "5001:1:0.5",
+                 ",".join(["1:1:0.5"] * (MAX_EDITS + 1)), "1:1:" + "9" * 10_000, "1:1:0.5," * 2500, "é" * 10_000,
+                 "40:7:0x10", "40:7:1_0", "４０:7:0.5"]
+
+
+def _edits():
+    """The link's ``edits``: valid ones for the default network and epochs (a link's other settings may make them
+    invalid), and hostile ones."""
+    edit = st.tuples(st.integers(0, 1000), st.integers(0, 22), st.floats(-EDIT_LIMIT, EDIT_LIMIT, allow_nan=False))
+    valid = st.lists(edit, min_size=1, max_size=4).map(lambda es: ",".join(f"{e}:{p}:{v!r}" for e, p, v in es))
+    return st.tuples(st.just("edits"), st.one_of(valid, st.sampled_from(HOSTILE_EDITS)))
+
+
 def _query():
-    pairs = st.lists(st.sampled_from(SETTINGS).flatmap(lambda s: st.tuples(st.just(s.key), _texts(s))), max_size=8)
+    setting = st.sampled_from(SETTINGS).flatmap(lambda s: st.tuples(st.just(s.key), _texts(s)))
+    pairs = st.lists(st.one_of(setting, setting, setting, _edits()), max_size=8)
     extra = st.lists(st.tuples(st.text(min_size=1, max_size=8), st.text(max_size=20)), max_size=1)
     return st.tuples(pairs, extra).map(lambda p: _as_query(p[0] + p[1]))
 
@@ -102,3 +120,12 @@ def test_the_links_of_the_issue_open_every_page(page):
                   {"speed": "7"}, {"x": "0", "y": "0"}, {"act": "![x](http://example.invalid/x.png)"},
                   {"act": "[click](http://example.invalid)"}, {"act": "$\\rule{2000px}{300px}$"}):
         _check(page, query)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: Path(p).stem)
+def test_a_links_edits_open_every_page_kept_exactly_or_ignored_with_a_notice(page):
+    for query in ({"edits": "0:3:0.5,40:7:-1.25"}, {"edits": "3:40:2.5", "hidden": "8,4", "epochs": "300"},
+                  *({"edits": text, "lr": "0.3"} for text in HOSTILE_EDITS)):
+        _check(page, query)
+        expected, notices = from_query(query)
+        assert bool(expected.edits) != bool(notices), (query, notices)  # kept, or said to be ignored

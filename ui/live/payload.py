@@ -26,8 +26,8 @@ from ui.session.data import Prepared, majority_baseline
 from ui.session.recording import Recording
 from ui.session.verdict import final_verdict
 from ui.settings import limits
-from ui.settings.limits import RECORDING_BUDGET
-from ui.settings.table import ACTIVATIONS
+from ui.settings.limits import EDIT_LIMIT, MAX_EDITS, RECORDING_BUDGET
+from ui.settings.table import ACTIVATIONS, BY_KEY
 
 # A run this small is sent whole (every epoch's weights) when the browser needs its views again: at most
 # 8 MB (the article's network: 1,000 epochs in 184 KB). A larger one, the epochs around the one on screen.
@@ -379,9 +379,20 @@ def live_payload(recording: Recording, data: Prepared, run_id: str, view, playba
         } if new_views else None,
         "landscape": landscape_part(recording, data, run_id, playback["playing"], sent, want, maps),
         "unit_rows": rows,
+        "edits": [{"epoch": e.epoch, "param": e.param, "value": e.value} for e in recording.edits],
+        "editing": editing_spec(recording),
     }
     sent.run_id, sent.views_key, sent.scalars = run_id, views_key, recording.n_epochs
     return payload
+
+
+def editing_spec(recording: Recording) -> dict:
+    """What the graph may change by hand, from the limits and the settings table: a parameter's value within
+    ±``limit``, at most ``max_edits`` edits a run; the hidden layers (now ``hidden``) of ``units`` units each, at
+    most ``max_layers`` of them."""
+    hidden = BY_KEY["hidden"]
+    return {"limit": EDIT_LIMIT, "max_edits": MAX_EDITS, "hidden": recording.architecture.units[1:-1],
+            "units": [int(hidden.low), int(hidden.high)], "max_layers": hidden.max_layers}
 
 
 def landscape_part(recording: Recording, data: Prepared, run_id: str, playing: bool, sent: Sent, want: Want,

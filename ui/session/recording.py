@@ -12,6 +12,10 @@ weights, a recording keeps what the budget (``ui.settings.limits.RECORDING_BUDGE
 
 Any other epoch is recomputed from the keyframe before it — at most ``stride - 1`` epochs of training, the same
 arithmetic, so the same numbers. The article's network on the teaching data keeps every epoch as a keyframe.
+
+A run may carry hand edits of its weights (``mlp_core.edits``): training, keeping and recomputing all go through
+``train_with_edits``, so an edited epoch is honoured wherever it falls, on the stride or between two keyframes.
+``edit`` branches the run at a recorded epoch; ``reset`` goes back to the original initial weights, without edits.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import numba
 import numpy as np
 
 from mlp_core.config import TrainingConfig
-from mlp_core.training import Snapshot, train
+from mlp_core.edits import Edit, branched, merged, train_with_edits
+from mlp_core.training import Snapshot
 from ui.settings.limits import RECORDING_BUDGET
 
 EVALUATED_ROWS_PER_EPOCH = 50_000
@@ -33,10 +38,10 @@ RECOMPUTED_KEPT = 16  # recomputed snapshots kept for the next question (Step, t
 
 
 class Recording:
-    """One run, recorded. ``reset()`` starts again from the same initial weights."""
+    """One run, recorded, with its hand edits (``edits``). ``reset()`` starts again from the same initial weights."""
 
     def __init__(self, X, y, config: TrainingConfig, X_val=None, y_val=None, initial_params=None,
-                 budget: int = RECORDING_BUDGET, n_classes: int = 2):
+                 budget: int = RECORDING_BUDGET, n_classes: int = 2, edits=()):
         self._args = (X, y, config, X_val, y_val)
         self.n_classes = n_classes  # two: one sigmoid output; more: a softmax output of one unit per class
         self.config = config
@@ -45,15 +50,20 @@ class Recording:
         # so that training stays ahead of the playback (the loss itself is recorded every epoch).
         rows = len(X) + (0 if X_val is None else len(X_val))
         self.evaluate_every = max(1, -(-rows // EVALUATED_ROWS_PER_EPOCH))
+        self.generation = 0  # a Reset or an edit starts a new one: other weights per epoch
+        self._edits: tuple[Edit, ...] = ()
         self._start(initial_params)
+        self.initial_params = (self.last.coefs, self.last.intercepts)  # the original ones, before any edit
+        self._edits = merged(edits)
+        if any(e.epoch == 0 for e in self._edits):
+            self._branch(0)
 
     def _start(self, initial_params) -> None:
-        self.generation = getattr(self, "generation", -1) + 1  # a Reset starts a new one: other weights per epoch
+        """Record epoch 0 from these initial weights (with the edits of epoch 0), forgetting everything else."""
         self.stride = 1
-        self._run = self._train(initial_params=initial_params, resumable=lambda epoch: epoch % self.stride == 0)
+        self._run = self._train(initial_params=initial_params, resumable=self._on_stride)
         first = next(self._run)
         self.architecture = first.architecture
-        self.initial_params = (first.coefs, first.intercepts)
         self._scalars = {name: [] for name in SCALARS}
         self.keyframes: dict[int, Snapshot] = {}
         self._keyframe_bytes = 0
@@ -64,14 +74,60 @@ class Recording:
         self.n_epochs = 0
         self._keep(first)
 
+    def _on_stride(self, epoch: int) -> bool:
+        return epoch % self.stride == 0
+
     def _train(self, **kw):
         X, y, config, X_val, y_val = self._args
-        return train(X, y, config, X_val, y_val, evaluate_every=self.evaluate_every, n_classes=self.n_classes, **kw)
+        return train_with_edits(X, y, config, self._edits, X_val, y_val, evaluate_every=self.evaluate_every,
+                                n_classes=self.n_classes, **kw)
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """The run's hand edits, ordered by epoch (then parameter); those of epochs not recorded yet are applied when
+        the recording reaches them."""
+        return self._edits
 
     def reset(self) -> None:
-        """Forget every epoch after 0 and train again from the same initial weights."""
+        """Forget every epoch after 0 and every edit, and train again from the same initial weights."""
         self._run.close()
+        self._edits = ()
+        self.generation += 1
         self._start(self.initial_params)
+
+    def edit(self, epoch: int, param: int, value: float) -> None:
+        """Set parameter ``param`` (an index into the flat parameter vector) to ``value`` at the end of the recorded
+        epoch ``epoch``: the run branches there. The epochs recorded after it, and the edits of later epochs, are
+        forgotten; the epoch is recorded again with the edit, and training goes on from it (a new generation)."""
+        if not 0 <= epoch < self.n_epochs:
+            raise IndexError(f"epoch {epoch} is not recorded (0 to {self.n_epochs - 1})")
+        if not 0 <= param < self.architecture.size:
+            raise IndexError(f"parameter {param} is not one of the network's (0 to {self.architecture.size - 1})")
+        self._edits = branched(self._edits, Edit(int(epoch), int(param), float(value)))
+        self.generation += 1
+        self._branch(epoch)
+
+    def _branch(self, epoch: int) -> None:
+        """Record ``epoch`` again, with the edits as they are now, and go on from it: the epochs before it are kept,
+        the others forgotten. It is recomputed from the keyframe before it (epoch 0, from the initial weights)."""
+        self._run.close()
+        if epoch == 0:
+            self._start(self.initial_params)
+            return
+        start = self.keyframes[max(e for e in self.keyframes if e < epoch)]
+        for name in SCALARS:
+            del self._scalars[name][epoch:]
+        self.keyframes = {e: s for e, s in self.keyframes.items() if e < epoch}
+        self._keyframe_bytes = _nbytes(self.keyframes.values())
+        self.frames = OrderedDict((e, f) for e, f in self.frames.items() if e < epoch)
+        self._recomputed = OrderedDict((e, s) for e, s in self._recomputed.items() if e < epoch)
+        self.n_epochs = epoch
+        self._run = self._train(start=start, resumable=self._on_stride)
+        with one_thread():
+            for snap in self._run:  # the epochs between the keyframe and ``epoch`` are recorded already
+                if snap.epoch == epoch:
+                    self._keep(snap)
+                    break
 
     @property
     def done(self) -> bool:
@@ -93,7 +149,8 @@ class Recording:
 
     @property
     def peaks(self) -> np.ndarray:
-        """The largest |value| of each parameter over the epochs recorded (the views' colour and width scales)."""
+        """The largest |value| of each parameter over the epochs recorded (the views' colour and width scales); after
+        an edit, over the epochs the run went on without too, so that the scales never shrink under the views."""
         return self._peaks
 
     def extend(self, until_epoch: int | None = None, seconds: float | None = None) -> None:
@@ -117,7 +174,7 @@ class Recording:
             value = getattr(snap, name)
             self._scalars[name].append(np.nan if value is None else value)
         np.maximum(self._peaks, np.abs(snap.params), out=self._peaks)
-        if snap.resume is not None:
+        if snap.resume is not None and self._on_stride(snap.epoch):  # an edited epoch carries it off the stride too
             self.keyframes[snap.epoch] = snap
             self._keyframe_bytes += _nbytes([snap])
         self.frames[snap.epoch] = _frame(snap)

@@ -14,17 +14,20 @@ import streamlit as st
 
 from mlp_core.config import TrainingConfig
 from mlp_core.csv_messages import CSVError
+from mlp_core.edits import Edit
 from mlp_core.explain import stuck_reason
+from mlp_core.network import output_units
 from ui.common.text import say
 from ui.session import janitor
 from ui.session.axes import Reliance, reliance
 from ui.session.data import from_csv, synthetic
 from ui.session.recording import Recording
-from ui.session.state import Session, get_session
+from ui.session.state import Session, get_session, show_notices
 from ui.session.verdict import stuck_verdict
+from ui.settings import edits as hand
 from ui.settings import sidebar
 from ui.settings.experiment import Experiment, run_problems
-from ui.settings.limits import FIRST_DRAW_SECONDS
+from ui.settings.limits import FIRST_DRAW_SECONDS, parameter_count
 
 SEED_SEARCH_SECONDS = 3.0
 
@@ -34,6 +37,7 @@ def data_or_stop(session: Session) -> None:
     source without a usable file), where to get it, and the page stops there. Under the session's lock."""
     prepare_data(session, session.experiment, session.csv_choices)
     if session.data is None:
+        show_notices(session)  # a link's ignored values, said before the page stops
         say("info", "Upload a CSV file on the Playground page, or choose a teaching dataset there.")
         st.stop()
 
@@ -76,7 +80,8 @@ def clear_data(session: Session) -> None:
 
 
 def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
-    """Start a new recording when the data, the network or the training settings changed."""
+    """Start a new recording when the data, the network or the training settings changed. A new run starts without
+    hand edits (the notice says how many were dropped); only the session's first run takes the link's."""
     key = (session.data_key, exp.network, exp.train)
     if key == session.run_key or session.data is None:
         return
@@ -87,14 +92,52 @@ def prepare_run(session: Session, exp: Experiment, notice: bool = True) -> None:
         session.recording, session.run_key = None, None
         return
     config = exp.train.training_config(exp.network)
+    dropped = session.recording.edits if session.recording is not None else ()
     if session.run_key is not None and notice:
         changed = "data" if key[0] != session.run_key[0] else "network" if key[1] != session.run_key[1] else "training"
-        session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0.")
-    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test, n_classes=d.n_classes)
+        session.notices.append(f"The {changed} settings changed, so training starts again from epoch 0."
+                               + dropped_edits(dropped))
+    session.recording = Recording(d.Z_train, d.y_train, config, d.Z_test, d.y_test, n_classes=d.n_classes,
+                                  edits=link_edits(session, exp) if session.run_id == 0 else ())
     session.recording.extend(seconds=FIRST_DRAW_SECONDS)
     session.run_key = key
     session.run_id += 1
     session.playback.pause_at(0)
+    keep_edits(session)
+
+
+def link_edits(session: Session, exp: Experiment) -> tuple[Edit, ...]:
+    """The link's edits for the session's first run, once the data says which parameters its network has (a CSV
+    file's are known only now): those that fit it, or none, with a notice."""
+    d = session.data
+    n_params = parameter_count(len(d.feature_names), exp.network.hidden, output_units(d.n_classes))
+    problem = hand.link_problem(exp.edits, n_params, exp.train.max_epochs)
+    if problem:
+        session.notices.append(hand.ignored(hand.encode(exp.edits), problem))
+        return ()
+    return exp.edits
+
+
+def run_edits(session: Session) -> tuple[Edit, ...]:
+    """The hand edits of the session's run, as its link carries them: the recording's; before the session's first run
+    (a CSV file not chosen yet), the link's, waiting for it."""
+    if session.recording is not None:
+        return session.recording.edits
+    return session.experiment.edits if session.run_id == 0 else ()
+
+
+def keep_edits(session: Session) -> None:
+    """The session's settings take its run's edits (``run_edits``), so that its link carries them."""
+    session.experiment = dataclasses.replace(session.experiment, edits=run_edits(session))
+
+
+def dropped_edits(edits) -> str:
+    """The words a notice that training starts again adds when the run had hand edits: they are not kept."""
+    if not edits:
+        return ""
+    if len(edits) == 1:
+        return " The run's hand edit of a weight was dropped."
+    return f" The run's {len(edits)} hand edits of its weights were dropped."
 
 
 def run_reliance(session: Session) -> Reliance | None:
@@ -136,10 +179,12 @@ def reinitialize(session: Session) -> None:
     old = session.experiment.train.seed
     seed = live_seed(session)
     exp = session.experiment
+    dropped = run_edits(session)
     session.experiment = dataclasses.replace(exp, train=dataclasses.replace(exp.train, seed=seed))
     st.session_state["w_seed"] = seed  # the main page's sidebar shows and keeps it
     prepare_run(session, session.experiment, notice=False)
-    session.notices.append(f"New initial weights: weights seed {old} → {seed}; training starts again from epoch 0.")
+    session.notices.append(f"New initial weights: weights seed {old} → {seed}; training starts again from epoch 0."
+                           + dropped_edits(dropped))
 
 
 def _on_reinitialize() -> None:

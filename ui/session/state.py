@@ -67,11 +67,19 @@ class Session:
     seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.resend_seeded)
     replay_report: object = None  # the last epoch the browser's replay slider was let go at, used once
     pause_report: object = None  # the last "paused at" message from the browser, used once
+    edit_report: object = None  # the last weight the browser set by hand (its ``at``), used once
+    network_report: object = None  # the last hidden layers the browser's +/- asked for (its ``at``), used once
+    pending_hidden: tuple[int, ...] | None = None  # those hidden layers, for the sidebar's next full run
     sent: Sent = field(default_factory=Sent)  # what the browser's live views have of the run
     landscape_maps: Maps = field(default_factory=Maps, repr=False, compare=False)  # the landscape view's, computing
     # Held while a run of a page reads or changes the recording and the playback: a click can start a new run
     # while the previous one is still working, in another thread (Streamlit's fast reruns).
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    @property
+    def views_run(self) -> str:
+        """The run as the live views know it (their payload's ``run_id``): a new run, a Reset or an edit is another."""
+        return f"{self.run_id}.{self.recording.generation}"
 
 
 def get_session() -> Session:

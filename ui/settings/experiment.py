@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from mlp_core.config import TrainingConfig
 from mlp_core.datasets import FEATURE_NAMES
+from mlp_core.edits import Edit
 from ui.settings import limits
 from ui.settings.table import SETTINGS, Setting, default, in_plain_words
 
@@ -82,6 +83,9 @@ class Experiment:
     network: NetworkSettings = NetworkSettings()
     train: TrainingSettings = TrainingSettings()
     view: ViewSettings = ViewSettings()
+    # The run's hand edits of its weights, in effect (``mlp_core.edits.merged``): the link carries them
+    # (``ui.settings.edits``), the session's run applies them (``ui.session.runs.run_edits``).
+    edits: tuple[Edit, ...] = ()
 
     def get(self, s: Setting):
         return getattr(getattr(self, s.part), s.field)

@@ -1,6 +1,6 @@
 """What one visitor's work may cost the server, in one place: a training run, a comparison with scikit-learn,
 an experiment or a gradient check on the Learn page, a loss landscape or a race of optimizers; and what one frame
-of the live views may cost the browser.
+of the live views may cost the browser. Also how far a visitor may edit a run's weights by hand.
 The pages ask here before they start any work, whatever path the settings came by (the sidebar, a link, another
 page); the README states the same limits.
 
@@ -26,6 +26,10 @@ RECORDING_BUDGET = 64 * 2**20
 # a second here, so half a second keeps ahead of a playback at 30 a second.
 FIRST_DRAW_SECONDS = 0.05
 RECORD_SECONDS = 0.5
+# Hand edits of a run's weights (the live network graph, or a link's ``edits``): at most this many per run, each
+# value within ±EDIT_LIMIT (the weights the article's network learns stay within a few units).
+MAX_EDITS = 20
+EDIT_LIMIT = 100.0
 # One computation on another page (a comparison, the Learn page's ReLU-against-sigmoid runs): a few seconds.
 PAGE_WORK = 1e10
 # One gradient check: losses computed in extended precision, about 3.6 ns a row-parameter step here, and at
@@ -74,8 +78,9 @@ def view3d_grid(weights: int) -> int:
     return int(min(VIEW3D_GRID[1], max(VIEW3D_GRID[0], (VIEW3D_FRAME_WORK / max(weights, 1)) ** (1 / 3))))
 
 
-def parameter_count(n_inputs: int, hidden: tuple[int, ...]) -> int:
-    units = (n_inputs, *hidden, 1)
+def parameter_count(n_inputs: int, hidden: tuple[int, ...], outputs: int = 1) -> int:
+    """The network's weights and biases; ``outputs``: the units of its last layer (one for two classes)."""
+    units = (n_inputs, *hidden, outputs)
     return sum(a * b + b for a, b in zip(units[:-1], units[1:], strict=True))
 
 
