@@ -5,8 +5,10 @@ An ``Edit`` (epoch e, index p into the flat parameter vector, value v) replaces 
 view shows at "Epoch e" — by the same snapshot with p set to v: its loss and gradient are measured again at the
 edited weights, over the full batch, as training measures its initial weights, and so are its accuracies. Everything
 else of the run is kept: the optimizer's state, the random generator and the order of the rows, the stop rules'
-counters and the initial loss the divergence rule compares with (the snapshot's ``Resume`` data). Training goes on
-from the edited snapshot (``train``'s ``start``), so an edited run is the run ``train`` gives from that snapshot.
+counters (the snapshot's ``Resume`` data) — but for the loss the divergence rule compares with, which becomes the
+edited weights' loss when that is higher: training that goes down from a worse start is not "diverging" (the rule
+would stop it at the next epoch and blame the learning rate). Training goes on from the edited snapshot (``train``'s
+``start``), so an edited run is the run ``train`` gives from that snapshot.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def edited_snapshot(snap: Snapshot, edits: Sequence[Edit], X, y, config: Trainin
                     evaluate_every: int = 1, n_classes: int = 2) -> Snapshot:
     """``snap`` with each edit's parameter set to its value (the later winning), and its loss (L2 term included),
     gradient and accuracies measured at those weights over the full batch, exactly as ``train`` measures the initial
-    weights of epoch 0 (it does, here); its epoch, largest weight change and ``Resume`` data are kept. A stop at an
-    epoch before ``max_iter`` is lifted: training goes on from the edited weights."""
+    weights of epoch 0 (it does, here); its epoch, largest weight change and ``Resume`` data are kept, the divergence
+    rule's starting loss raised to the edited loss when that is higher. A stop at an epoch before ``max_iter`` is
+    lifted: training goes on from the edited weights."""
     params = snap.params.copy()
     for edit in edits:
         params[edit.param] = edit.value
@@ -55,9 +58,12 @@ def edited_snapshot(snap: Snapshot, edits: Sequence[Edit], X, y, config: Trainin
     measured = next(train(X, y, config, X_val, y_val, evaluate_every=evaluate_every,
                           initial_params=(arch.coefs(params), arch.intercepts(params)), n_classes=n_classes))
     stop = {} if snap.epoch >= config.max_iter else {"stop_rule": None, "stop_reason": None}
+    resume = snap.resume
+    if resume is not None and measured.loss > resume.initial_loss:
+        resume = dataclasses.replace(resume, initial_loss=measured.loss)
     return dataclasses.replace(snap, params=measured.params, grads=measured.grads, loss=measured.loss,
                                accuracy=measured.accuracy, val_loss=measured.val_loss,
-                               val_accuracy=measured.val_accuracy, **stop)
+                               val_accuracy=measured.val_accuracy, resume=resume, **stop)
 
 
 def train_with_edits(X, y, config: TrainingConfig, edits: Sequence[Edit], X_val=None, y_val=None,

@@ -37,15 +37,20 @@ def _run(train_settings: dict, budget: int | None = None):
 
 
 def _independent(d, config, evaluate_every, epoch, param, value):
-    """The run edited at ``epoch``, by ``train`` alone: trained to that epoch, its snapshot's parameter set, and
-    training started again from it. Returns the snapshots of the epochs after it."""
+    """The run edited at ``epoch``, by ``train`` alone: trained to that epoch, its snapshot's parameter set (the
+    divergence rule's starting loss raised to the edited weights' loss, from the readable reference, when higher),
+    and training started again from it. Returns the snapshots of the epochs after it."""
     run = train(d.Z_train, d.y_train, config, d.Z_test, d.y_test, evaluate_every=evaluate_every,
                 resumable=lambda e: e == epoch)
     snap = next(s for s in run if s.epoch == epoch)
     run.close()
     params = snap.params.copy()
     params[param] = value
-    start = dataclasses.replace(snap, params=params)
+    arch = snap.architecture
+    loss = loss_and_gradients(arch.coefs(params), arch.intercepts(params), d.Z_train, d.y_train[:, None],
+                              config.activation, config.alpha)[0]
+    resume = dataclasses.replace(snap.resume, initial_loss=max(snap.resume.initial_loss, loss))
+    start = dataclasses.replace(snap, params=params, resume=resume)
     return list(train(d.Z_train, d.y_train, config, d.Z_test, d.y_test, evaluate_every=evaluate_every, start=start))
 
 
@@ -92,7 +97,10 @@ def test_the_edited_epoch_shows_the_loss_gradient_and_accuracy_at_the_edited_wei
     assert snap.val_accuracy == np.mean((snap.predict_proba(d.Z_test) > 0.5) == d.y_test)
     assert rec.scalar("loss", 40) == snap.loss != before.loss  # the loss curve and the status show the edit
     assert snap.max_weight_change == before.max_weight_change  # the step that led to the epoch, as before
-    np.testing.assert_equal(dataclasses.astuple(snap.resume), dataclasses.astuple(before.resume))  # run state kept
+    # The run's state kept, but for the divergence rule's starting loss: the edited loss when that is higher.
+    kept = dataclasses.replace(snap.resume, initial_loss=before.resume.initial_loss)
+    np.testing.assert_equal(dataclasses.astuple(kept), dataclasses.astuple(before.resume))
+    assert snap.resume.initial_loss == max(before.resume.initial_loss, snap.loss)
 
 
 def test_an_edit_off_the_keyframe_stride_survives_recomputation():
@@ -273,3 +281,14 @@ def test_edits_checks_say_what_is_accepted():
     assert hand.count_problem(MAX_EDITS) is None and f"at most {MAX_EDITS}" in hand.count_problem(MAX_EDITS + 1)
     assert hand.edits_problem([ok] * (MAX_EDITS + 1), 23, 3, "the epochs") == hand.count_problem(MAX_EDITS + 1)
 
+
+
+def test_an_edit_that_raises_the_loss_is_trained_down_not_called_diverged():
+    d, config, rec = _run({})
+    rec.extend(until_epoch=40)
+    start = rec.snapshot(0).loss
+    rec.edit(40, 20, 2.0)  # the output's first weight: the loss jumps above twice the initial loss
+    assert rec.snapshot(40).loss > 2 * start
+    rec.extend(until_epoch=80)
+    assert rec.n_epochs == 81 and rec.last.stop_rule != "diverged"  # the branch trains on from its own start
+    assert rec.scalar("loss", 80) < rec.scalar("loss", 40)
