@@ -185,7 +185,7 @@ def test_a_weight_edited_while_paused_is_drawn_at_once_and_the_run_goes_on_from_
 
 def test_plus_and_minus_change_the_network_the_sidebar_and_the_link(app_page, artifacts_dir):
     page = app_page
-    hidden = page.locator("[data-testid=stSidebar]").get_by_label("Hidden layers")
+    hidden = page.locator("[data-testid=stSidebar]").get_by_role("textbox", name="Hidden layers")
 
     def press(label: str, sizes: str, thumbs: int) -> None:
         page.get_by_role("button", name=label).click()

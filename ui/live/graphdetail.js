@@ -139,7 +139,8 @@ function setText(el, text) {
 // The editor of one parameter: its value as a number and on a slider; every change drawn at once in the views
 // (control.preview), Apply (or Enter) sends it (control.edit), Cancel (or Escape) puts the recorded value back.
 function makeEditor(card, ctx) {
-  const box = htmlEl("form", { className: "graph-edit", hidden: true }, card);
+  // Checked here (value()), not by the browser's form validation, which refused a number off the slider's range.
+  const box = htmlEl("form", { className: "graph-edit", hidden: true, noValidate: true }, card);
   const label = htmlEl("label", { className: "graph-edit-label" }, box);
   const name = htmlEl("span", null, label);
   const number = htmlEl("input", { type: "number", step: "any", className: "graph-edit-number" }, label);
@@ -168,7 +169,10 @@ function makeEditor(card, ctx) {
 
   number.addEventListener("input", () => {
     const v = value();
-    if (v !== null) slider.value = String(v);
+    if (v !== null) {
+      if (Math.abs(v) > Number(slider.max)) setRange(Math.min(ctx.limit, 2 * Math.abs(v)));  // the slider widens
+      slider.value = String(v);
+    }
     changed(v);
   });
   slider.addEventListener("input", () => {
@@ -188,6 +192,13 @@ function makeEditor(card, ctx) {
   box.addEventListener("keydown", (e) => {
     if (e.key === "Escape") { e.preventDefault(); reset(); }
   });
+
+  // The slider from −range to range, in 200 steps.
+  function setRange(range) {
+    slider.min = String(-range);
+    slider.max = String(range);
+    slider.step = String(range / 200);
+  }
 
   function reset() {
     if (!target) return;
@@ -212,11 +223,8 @@ function makeEditor(card, ctx) {
       // The browser holds float32 values: shown to the 6 digits they carry (Apply compares with this).
       target = { ...t, value: Number(t.value.toPrecision(6)) };
       apply.disabled = false;
-      const range = Math.min(ctx.limit, Math.max(1, 3 * Math.abs(target.value)));
+      setRange(Math.min(ctx.limit, Math.max(1, 3 * Math.abs(target.value))));
       setText(name, (t.what === "bias" ? "Bias b" : "Weight w") + " at epoch " + t.epoch);
-      slider.min = String(-range);
-      slider.max = String(range);
-      slider.step = String(range / 200);
       number.value = String(target.value);
       slider.value = String(target.value);
       setText(message, "");
