@@ -5,10 +5,12 @@
 // create*View(element, spec, data) function returning {update(frame), setData?(data)} (README.md).
 
 function makePanel(root, view, title) {
-  // A titled panel whose header carries the "Epoch N" label the tests and the bench sample.
+  // A titled panel whose header carries the "Epoch N" label the tests and the bench sample, and a place for the
+  // view's own controls (.panel-tools: the graph's hidden layers' − and +).
   const panel = htmlEl("section", { className: "panel panel-" + view }, root);
   const head = htmlEl("header", null, panel);
   htmlEl("span", { className: "panel-title", textContent: title }, head);
+  htmlEl("span", { className: "panel-tools" }, head);
   const label = htmlEl("span", { className: "epoch-label", textContent: "Epoch 0" }, head);
   label.dataset.view = view;
   const body = htmlEl("div", { className: "panel-body" }, panel);

@@ -28,6 +28,8 @@ function createGraphView(element, spec, data) {
   const drawing = htmlEl("div", { className: "graph-drawing" }, plate);
   const svg = svgEl("svg", { class: "graph-svg", role: "img", "aria-label": "Network graph" }, drawing);
   const thumbLayer = htmlEl("div", { className: "graph-thumbs" }, drawing);
+  const panel = element.closest(".panel");  // its header's place for the hidden layers' − and + (core.js)
+  const tools = (panel && panel.querySelector(".panel-tools")) || htmlEl("span", null, root);
   const tip = makeTip(root);
   const legend = htmlEl("div", { className: "view-legend" }, root);
   element.appendChild(root);
@@ -205,7 +207,7 @@ function createGraphView(element, spec, data) {
     Object.assign(detailCtx, { table, activation: data.forward.activation, control: data.control, units: recs,
       limit: data.editing ? data.editing.limit : 0 });
     if (!detail) detail = createGraphDetail(row, detailCtx);
-    shapeControls(shapeBar, data, cols.filter((c, ci) => ci > 0 && ci < cols.length - 1).map((c) => c.x - g.left));
+    shapeControls(shapeBar, tools, data, cols.filter((c, ci) => ci > 0 && ci < cols.length - 1).map((c) => c.x - g.left));
     buildLegend();
   }
 
@@ -228,8 +230,8 @@ function createGraphView(element, spec, data) {
 
   function buildLegend() {
     legend.replaceChildren();
-    const item = (swatch, text, wraps) => {
-      const span = htmlEl("span", { className: "legend-item" + (wraps ? " wraps" : "") }, legend);
+    const item = (swatch, text, kind) => {
+      const span = htmlEl("span", { className: "legend-item" + (kind ? " " + kind : "") }, legend);
       if (swatch) span.appendChild(swatch);
       htmlEl("span", { textContent: text }, span);
     };
@@ -252,8 +254,8 @@ function createGraphView(element, spec, data) {
       " (\u00B1" + fmt(g.bs) + ")");
     if (g.thumbs) {
       const ps = g.plane.ps;
-      item(null, "inside each unit: its output over " + ps.x.name + " \u00D7 " + ps.y.name + " (" + ps.title + ")" +
-        (built.data.forward.activation === "relu" ? "; grey: off" : "") + "; click a unit to enlarge", true);
+      item(null, "in each unit: its output over " + ps.x.name + " \u00D7 " + ps.y.name + " (" + ps.title + ")" +
+        (built.data.forward.activation === "relu" ? ", grey where off" : "") + "; click one to enlarge", "maps");
     } else item(null, "click a unit: its map");
   }
 

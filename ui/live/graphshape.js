@@ -3,9 +3,11 @@
 // makes them the network setting — the sidebar's "Hidden layers" and the link follow — and a new run starts.
 // data.editing gives the sizes now and the limits (ui/settings: the "Hidden layers" setting's range).
 
-// bar: the element above the graph, emptied and filled; xs: each hidden column's centre (CSS px from the bar's left).
-function shapeControls(bar, data, xs) {
+// bar: the element above the graph, emptied and filled with each hidden layer's − n +; xs: each hidden column's centre
+// (CSS px from the bar's left); tools: the panel header's place for the hidden layers' − and + (core.js makePanel).
+function shapeControls(bar, tools, data, xs) {
   bar.replaceChildren();
+  tools.replaceChildren();
   const e = data.editing, control = data.control;
   if (!e || !control) return;
   const hidden = e.hidden, [low, high] = e.units;
@@ -20,7 +22,7 @@ function shapeControls(bar, data, xs) {
     b.addEventListener("click", () => send(sizes));
     return b;
   };
-  const layers = htmlEl("div", { className: "graph-shape-layers" }, bar);
+  const layers = htmlEl("span", { className: "graph-shape-layers" }, tools);
   htmlEl("span", { textContent: hidden.length + " hidden layer" + (hidden.length === 1 ? "" : "s") }, layers);
   const lastSize = hidden.length ? hidden[hidden.length - 1] : Math.min(high, Math.max(low, 2));
   button(layers, "\u2212", "Remove the last hidden layer", hidden.length > 0, hidden.slice(0, -1),
