@@ -92,7 +92,7 @@ def test_every_unit_shows_its_map_and_the_maps_follow_the_training(app_page, art
     assert [a["pixels"] == b["pixels"] for a, b in zip(before, after, strict=True)] == [True] * 3 + [False] * 6
     assert len({t["pixels"] for t in after}) == 9  # nine different maps, none blank or alike
     legend = page.evaluate(f"() => {LIVE}.querySelector('.graph-view .view-legend').textContent")
-    assert "inside each unit: its output over x1 \u00D7 x2" in legend
+    assert "in each unit: its output over x1 \u00D7 x2" in legend
 
 
 def test_dead_units_are_named_dead_as_mlp_core_finds_them(browser, streamlit_server, artifacts_dir):

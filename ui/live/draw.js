@@ -142,6 +142,30 @@ function squareCrossings(c0, c1, c2, c3, i, j, eu, ev) {
   eu[3] = i; ev[3] = j + c0 / (c0 - c3);
 }
 
+// The zero line of L, values at the nodes of a G × G grid (node (i, j) at j * G + i, j up), traced by marching
+// squares into ctx's current path: node (i, j) at (x0 + i * cell, y0 + (G − 1 − j) * cell). Returns whether it
+// crossed any cell. The slices trace p = 0.5 on the logit; the graph's card a unit's pre-activation z = 0.
+const ZERO_EU = new Float64Array(4), ZERO_EV = new Float64Array(4);
+
+function traceZeroLine(ctx, L, G, x0, y0, cell) {
+  const S = cell * (G - 1), ex = ZERO_EU, ey = ZERO_EV;
+  let any = false;
+  for (let j = 0; j < G - 1; j++) {
+    for (let i = 0; i < G - 1; i++) {
+      const a = L[j * G + i], b = L[j * G + i + 1], c = L[(j + 1) * G + i + 1], d = L[(j + 1) * G + i];
+      const seg = squareSegments(a, b, c, d);
+      if (!seg) continue;
+      squareCrossings(a, b, c, d, i, j, ex, ey);
+      for (let s = 0; s < seg.length; s += 2) {
+        ctx.moveTo(x0 + ex[seg[s]] * cell, y0 + S - ey[seg[s]] * cell);
+        ctx.lineTo(x0 + ex[seg[s + 1]] * cell, y0 + S - ey[seg[s + 1]] * cell);
+      }
+      any = true;
+    }
+  }
+  return any;
+}
+
 // svgEl sets attributes (SVG has no properties for most of them); htmlEl sets properties (className,
 // textContent, title, hidden ...), so that text given to it is never parsed as markup.
 // An input on an axis that is one category of a one-hot column (axis.group: the column's other inputs) keeps the

@@ -77,20 +77,8 @@ function createGraphDetail(host, ctx) {
     c.drawImage(image.off, -cell / 2, -cell / 2, cell * G, cell * G);
     const z = maps.pre(index);
     if (!z) return;
-    const ex = new Float64Array(4), ey = new Float64Array(4);
     c.beginPath();
-    for (let j = 0; j < G - 1; j++) {
-      for (let i = 0; i < G - 1; i++) {
-        const a = z[j * G + i], b = z[j * G + i + 1], cc = z[(j + 1) * G + i + 1], d = z[(j + 1) * G + i];
-        const seg = squareSegments(a, b, cc, d);
-        if (!seg) continue;
-        squareCrossings(a, b, cc, d, i, j, ex, ey);
-        for (let s = 0; s < seg.length; s += 2) {
-          c.moveTo(ex[seg[s]] * cell, S - ey[seg[s]] * cell);
-          c.lineTo(ex[seg[s + 1]] * cell, S - ey[seg[s + 1]] * cell);
-        }
-      }
-    }
+    traceZeroLine(c, z, G, 0, 0, cell);
     c.strokeStyle = "rgba(20,20,20,0.9)";
     c.lineWidth = 2;
     c.stroke();

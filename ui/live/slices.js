@@ -197,27 +197,9 @@ function createSlicesView(element, spec, data) {
   }
 
   // Marching squares on the logit, which a ReLU network makes piecewise linear, so linear interpolation
-  // puts the p = 0.5 line where the network has it (squareSegments and squareCrossings, in draw.js).
-  const ex = new Float64Array(4), ey = new Float64Array(4);
-
-  function contourPath(ctx, L, x0, y0, cell) {
-    const S = cell * (G - 1);
-    let any = false;
-    for (let j = 0; j < G - 1; j++) {
-      for (let i = 0; i < G - 1; i++) {
-        const a = L[j * G + i], b = L[j * G + i + 1], c = L[(j + 1) * G + i + 1], d = L[(j + 1) * G + i];
-        const seg = squareSegments(a, b, c, d);
-        if (!seg) continue;
-        squareCrossings(a, b, c, d, i, j, ex, ey);
-        for (let s = 0; s < seg.length; s += 2) {
-          ctx.moveTo(x0 + ex[seg[s]] * cell, y0 + S - ey[seg[s]] * cell);
-          ctx.lineTo(x0 + ex[seg[s + 1]] * cell, y0 + S - ey[seg[s + 1]] * cell);
-        }
-        any = true;
-      }
-    }
-    return any;
-  }
+  // puts the p = 0.5 line where the network has it (traceZeroLine, in draw.js).
+  const contourPath = (ctx, L, x0, y0, cell) => traceZeroLine(ctx, L, G, x0, y0, cell);
+  const ex = new Float64Array(4), ey = new Float64Array(4);  // the k classes' borders' crossings (drawRegions)
 
   // k classes, the predicted class: each node in its class's colour, as sure as the network is (p of that class
   // from 1/k to 1), and the lines where the class changes: for each class present at a cell's corners, the zero

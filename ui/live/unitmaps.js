@@ -75,16 +75,16 @@ function createUnitMaps(table, activation, plane, T) {
 }
 
 // Which ReLU units are dead at an epoch: off (pre-activation ≤ 0) for every one of the training rows sent
-// (rows: {values: Float32Array, n, d, total}). A pass over the rows does at most DEAD_CHECK_WORK multiply-adds a
-// frame and ends as soon as every hidden unit has been on once (a live network: after a few rows); its result is
-// the epoch it started at. step(theta, epoch) goes on (or starts a pass at `epoch`) and returns the last result:
+// (rows: {values: Float32Array, n, d, total}). A pass over the rows takes a chunk of them a frame (at most
+// DEAD_CHECK_WORK multiply-adds: the whole pass, for the article's network) and ends as soon as every hidden unit has
+// been on once (a live network: after the first chunk); its result is the epoch it started at. step(theta, epoch) goes on (or starts a pass at `epoch`) and returns the last result:
 // {epoch, dead: Uint8Array (1 for a dead unit, by the graph's unit order), rows} or null.
 function createDeadCheck(table, rows) {
   const hidden = table.slice(0, -1), d = table[0][0], first = d;
   const total = hidden.reduce((s, r) => s + r[1], 0);
-  const cost = hidden.reduce((s, r) => s + r[0] * r[1], 0) || 1;
-  const widest = Math.max(d, ...hidden.map((r) => r[1]));
-  let a = new Float64Array(widest), z = new Float64Array(widest);
+  const cost = table.reduce((s, r) => s + r[0] * r[1], 0) || 1;
+  const chunk = Math.max(1, Math.min(rows ? rows.n : 1, Math.floor(DEAD_CHECK_WORK / cost)));  // rows a frame
+  const net = makeLayers(table, "relu", chunk);
   let pass = null, result = null;
 
   function start(theta, epoch) {
@@ -102,32 +102,23 @@ function createDeadCheck(table, rows) {
     if (!hidden.length || !rows || !rows.n) return null;
     if (!pass && (!result || result.epoch !== epoch)) start(theta, epoch);
     if (!pass) return result;
-    const th = pass.theta, on = pass.on;
-    let work = 0;
-    while (pass.row < rows.n && pass.count < total && work < DEAD_CHECK_WORK) {
-      const r = pass.row++;
-      for (let k = 0; k < d; k++) a[k] = rows.values[r * d + k];
-      let base = 0;
-      for (const [fin, fout, w, b] of hidden) {
-        for (let j = 0; j < fout; j++) z[j] = th[b + j];
-        for (let k = 0; k < fin; k++) {
-          const ak = a[k];
-          if (ak === 0) continue;
-          const row = w + k * fout;
-          for (let j = 0; j < fout; j++) z[j] += th[row + j] * ak;
+    const count = Math.min(chunk, rows.n - pass.row), on = pass.on;
+    net.forward(pass.theta, rows.values.subarray(pass.row * d, (pass.row + count) * d), count, d);
+    let base = 0;
+    hidden.forEach(([, fout], li) => {
+      const z = net.Z[li];
+      for (let j = 0; j < fout; j++) {
+        if (on[base + j]) continue;
+        for (let s = 0; s < count; s++) {
+          if (z[s * fout + j] > 0) { on[base + j] = 1; pass.count++; break; }
         }
-        for (let j = 0; j < fout; j++) {
-          if (z[j] > 0 && !on[base + j]) { on[base + j] = 1; pass.count++; }
-          z[j] = z[j] > 0 ? z[j] : 0;
-        }
-        base += fout;
-        const t = a; a = z; z = t;
       }
-      work += cost;
-    }
+      base += fout;
+    });
+    pass.row += count;
     if (pass.row >= rows.n || pass.count >= total) finish();
     return result;
   }
 
-  return { step, reset: () => { pass = null; result = null; } };
+  return { step };
 }
