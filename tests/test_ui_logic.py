@@ -11,6 +11,7 @@ from ui.live import wire
 from ui.live.payload import (
     Sent,
     Want,
+    dead_check_rows,
     heatmap_spec,
     live_payload,
     network_graph_spec,
@@ -20,6 +21,7 @@ from ui.live.payload import (
 )
 from ui.session.data import synthetic
 from ui.session.recording import Recording
+from ui.settings import limits
 from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings
 from ui.settings.link import from_query, to_query
 from ui.settings.table import parse_hidden
@@ -188,15 +190,22 @@ def _wire_bytes(payload) -> int:
 def test_the_frames_travel_as_one_float32_column_beside_the_json():
     exp, d, rec = _recording(epochs=50)
     rec.extend(until_epoch=20)
-    payload = live_payload(rec, d, "1.0", exp.view, PLAYBACK, Sent())
+    sent = Sent()
+    payload = live_payload(rec, d, "1.0", exp.view, PLAYBACK, sent)
     wired = wire(payload)
     column = wired["frame_values"].column("v")
     assert str(column.type) == "float" and len(column) == 21 * 2 * rec.architecture.size
     np.testing.assert_array_equal(column.to_numpy(), payload["frames"]["values"].ravel())
-    assert "values" not in wired["frames"] and json.dumps({**wired, "frame_values": None})  # the rest is JSON
-    # Sent already: nothing new, no table.
-    empty = wire(live_payload(rec, d, "1.0", exp.view, PLAYBACK, Sent(run_id="1.0", views_key="x", scalars=21)))
+    assert "values" not in wired["frames"] and json.dumps({**wired, "frame_values": None, "unit_rows": None})
+    # With new views, the graph's dead-unit check's training rows travel the same way (all of them, standardized).
+    rows = wired["unit_rows"].column("v")
+    assert str(rows.type) == "float" and payload["specs"]["graph"]["rows"] == {"n": len(d.Z_train), "d": 3,
+                                                                                "total": len(d.Z_train)}
+    np.testing.assert_array_equal(rows.to_numpy(), d.Z_train.astype(np.float32).ravel())
+    # Sent already: nothing new, no table (the views' specs and their rows neither).
+    empty = wire(live_payload(rec, d, "1.0", exp.view, PLAYBACK, sent))
     assert empty["frame_values"] is None and empty["frames"]["epochs"] == []
+    assert empty["specs"] is None and empty["unit_rows"] is None
 
 
 PLAYBACK = {"playing": False, "epoch": 3, "speed": 30, "token": 1}
@@ -241,3 +250,13 @@ def test_payload_bytes_do_not_grow_with_the_epochs_recorded():
         rec.extend(until_epoch=rec.n_epochs + 9)
         sizes.append(_wire_bytes(live_payload(rec, d, "1.0", exp.view, PLAYBACK, sent)))
     assert max(sizes) - min(sizes) < 200, sizes  # 10 new epochs each time, after 410 … 2,460 recorded
+
+
+def test_the_dead_unit_check_gets_an_evenly_spread_sample_of_a_large_tables_rows(monkeypatch):
+    exp, d, _ = _recording(epochs=5)
+    assert dead_check_rows(d, "tanh") is None  # no unit of another activation is ever dead
+    monkeypatch.setattr(limits, "UNIT_ROWS_VALUES", 3 * 50)  # room for 50 rows of the 3 inputs
+    rows = dead_check_rows(d, "relu")
+    assert rows.shape == (50, 3) and rows.dtype == np.float32
+    idx = np.linspace(0, len(d.Z_train) - 1, 50).round().astype(int)
+    np.testing.assert_array_equal(rows, d.Z_train[idx].astype(np.float32))  # first and last rows among them
