@@ -131,6 +131,14 @@ def test_a_click_on_a_unit_enlarges_its_map_beside_the_graph(app_page, artifacts
     size = page.evaluate(f"() => {{ const c = {LIVE}.querySelector('.graph-detail-map'); "
                          "return [c.clientWidth, c.clientHeight, c.toDataURL().length]; }")
     assert size[0] == size[1] == 200 and size[2] > 2000  # drawn: a blank canvas's data is a few hundred bytes
+    # The graph laid out again beside the card: each thumbnail still inside its unit's box, centred on it.
+    offsets = page.evaluate(f"""() => {{ const live = {LIVE};
+        const rects = Array.from(live.querySelectorAll('.graph-svg .node rect')).map((r) => r.getBoundingClientRect());
+        return Array.from(live.querySelectorAll('.graph-thumb')).map((c, i) => {{
+          const t = c.getBoundingClientRect(), r = rects[i];
+          return [t.left + t.width / 2 - (r.left + r.width / 2), t.top + t.height / 2 - (r.top + r.height / 2),
+                  r.width - t.width]; }}); }}""")
+    assert len(offsets) == 9 and all(abs(dx) < 1 and abs(dy) < 1 and 0 < room < 8 for dx, dy, room in offsets), offsets
     page.locator(".graph-detail-close").click()
     card.wait_for(state="hidden")
 

@@ -197,7 +197,7 @@ function createGraphView(element, spec, data) {
     plate.style.width = w + "px";
     g = { edges, slots, pooled, nodes: recs, ws: spec.weight_scale || 1, bs: spec.bias_scale || 1,
       count: nodes.length, ecount: spec.edges.length, roomy, order: pooled ? new Float32Array(edges.length) : null,
-      thumbs, plane, r, left: x0 - pad, top: y0 - pad };
+      thumbs, plane, r, left: x0 - pad, top: y0 - pad, w, h };
     built = { spec, data, full };
     placeThumbs();
     maps = thumbs ? createUnitMaps(table, data.forward.activation, plane, THUMB_GRID) : null;
@@ -211,13 +211,15 @@ function createGraphView(element, spec, data) {
     buildLegend();
   }
 
-  // The thumbnails over their nodes (the SVG's user units are CSS px: a node's box, less its border).
+  // The thumbnails over their nodes, each in its node's box less the border: the SVG's user units are CSS px, unless
+  // a panel too narrow for the drawing shrinks it (style.css's max-width; its height stays, the drawing centred in it).
   function placeThumbs() {
+    const shown = svg.getBoundingClientRect().width, s = shown > 0 ? Math.min(1, shown / g.w) : 1;
+    const dy = (g.h - g.h * s) / 2, side = (2 * g.r - 4) * s;
     for (const n of g.nodes) {
       if (!n.canvas) continue;
-      const side = 2 * g.r - 4;
-      Object.assign(n.canvas.style, { left: n.x - g.r + 2 - g.left + "px", top: n.y - g.r + 2 - g.top + "px",
-        width: side + "px", height: side + "px" });
+      Object.assign(n.canvas.style, { left: (n.x - g.r + 2 - g.left) * s + "px",
+        top: dy + (n.y - g.r + 2 - g.top) * s + "px", width: side + "px", height: side + "px" });
     }
   }
 
