@@ -113,6 +113,10 @@ def test_dead_units_are_named_dead_as_mlp_core_finds_them(browser, streamlit_ser
             words = page.evaluate(f"() => Array.from({LIVE}.querySelectorAll('.graph-svg .node-dead'))"
                                   ".filter((t) => t.style.display !== 'none').length")
             assert words == sum(expected)  # the word "dead" by each dead unit, not only a colour
+            unit = 3 + expected.index(True)  # the first dead unit, after the 3 inputs: its card says why
+            page.locator(f".graph-svg [data-node='{unit}']").click()
+            state = page.locator(".graph-detail-state").text_content()
+            assert state.startswith(f"Dead: off for every one of the {len(data.Z_train)} training rows at epoch 30")
     shutil.copy(_shot(page, "seed36-dead.png", artifacts_dir), SHOTS / "seed36-dead.png")
     page.context.close()
 

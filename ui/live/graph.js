@@ -3,9 +3,9 @@
 // unit shows what it computes over the slice plane, a thumbnail of its own (unitmaps.js), and a dead ReLU unit says
 // so; a click on a unit enlarges its map, a click on an edge shows its weight, beside the graph, where a paused run's
 // weights and biases can be changed (graphdetail.js); + and − above change the network (graphshape.js). Built once
-// per payload; update() only sets attributes, and only those that changed. A large network (more than DRAWN_EDGES weights,
-// a hairball whose painting alone would take longer than a frame) shows its DRAWN_EDGES strongest weights of
-// the epoch, on a fixed set of paths that update() hands from edge to edge.
+// per payload; update() only sets attributes, and only those that changed. A large network (more than DRAWN_EDGES
+// weights, a hairball whose painting alone would take longer than a frame) shows its DRAWN_EDGES strongest weights of
+// the epoch, on a fixed set of paths that update() hands from edge to edge (graphedges.js).
 let GRAPH_PICK = null;  // the unit or edge the card shows, across the views' rebuilds (pick() in the view)
 
 function createGraphView(element, spec, data) {
@@ -207,7 +207,8 @@ function createGraphView(element, spec, data) {
     Object.assign(detailCtx, { table, activation: data.forward.activation, control: data.control, units: recs,
       limit: data.editing ? data.editing.limit : 0 });
     if (!detail) detail = createGraphDetail(row, detailCtx);
-    shapeControls(shapeBar, tools, data, cols.filter((c, ci) => ci > 0 && ci < cols.length - 1).map((c) => c.x - g.left));
+    const hiddenXs = cols.filter((c, ci) => ci > 0 && ci < cols.length - 1).map((c) => c.x - g.left);
+    shapeControls(shapeBar, tools, data, hiddenXs);
     buildLegend();
   }
 
@@ -361,7 +362,7 @@ function createGraphView(element, spec, data) {
       lines.push("input feature, fed in standardized");
     } else if (last && last.theta.length) {
       const what = hover.path ? "w" : "b";
-      if (hover.dead && dead) lines.push("dead: off for every one of the " + dead.rows + " training rows (epoch " + dead.epoch + ")");
+      if (hover.dead && dead) lines.push("dead: off for every one of " + dead.rows + " (epoch " + dead.epoch + ")");
       lines.push(what + " = " + fmt(last.theta[hover.param]));
       lines.push("\u2202loss/\u2202" + what + " = " + fmt(last.grad[hover.param]) + "  (epoch " + last.epoch + ")");
     }

@@ -110,7 +110,7 @@ function createGraphDetail(host, ctx) {
       : "Its output over the plane (" + axes + "); black: where its pre-activation z = 0" +
         (u.kind === "output" && ctx.table[ctx.table.length - 1][1] === 1 ? " (p = 0.5)." : "."));
     setText(state, dead && dead.dead[shown.index]
-      ? "Dead: off for every one of the " + dead.rows.toLocaleString("en") + " training rows at epoch " + dead.epoch +
+      ? "Dead: off for every one of " + dead.rows + " at epoch " + dead.epoch +
         ", so no gradient reaches its weights."
       : u.kind === "hidden" && ctx.activation === "relu" ? "Grey: off (z \u2264 0), its output 0." : "");
     editor.show(paused && u.param !== null

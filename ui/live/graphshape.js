@@ -3,8 +3,8 @@
 // makes them the network setting — the sidebar's "Hidden layers" and the link follow — and a new run starts.
 // data.editing gives the sizes now and the limits (ui/settings: the "Hidden layers" setting's range).
 
-// bar: the element above the graph, emptied and filled with each hidden layer's − n +; xs: each hidden column's centre
-// (CSS px from the bar's left); tools: the panel header's place for the hidden layers' − and + (core.js makePanel).
+// bar: the element above the graph, emptied and filled with each hidden layer's − n +; xs: each hidden column's
+// centre (CSS px from the bar's left); tools: the panel header's place for the hidden layers' − and + (core.js).
 function shapeControls(bar, tools, data, xs) {
   bar.replaceChildren();
   tools.replaceChildren();

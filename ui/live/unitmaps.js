@@ -77,8 +77,16 @@ function createUnitMaps(table, activation, plane, T) {
 // Which ReLU units are dead at an epoch: off (pre-activation ≤ 0) for every one of the training rows sent
 // (rows: {values: Float32Array, n, d, total}). A pass over the rows takes a chunk of them a frame (at most
 // DEAD_CHECK_WORK multiply-adds: the whole pass, for the article's network) and ends as soon as every hidden unit has
-// been on once (a live network: after the first chunk); its result is the epoch it started at. step(theta, epoch) goes on (or starts a pass at `epoch`) and returns the last result:
-// {epoch, dead: Uint8Array (1 for a dead unit, by the graph's unit order), rows} or null.
+// been on once (a live network: after the first chunk); its result is the epoch it started at. step(theta, epoch)
+// goes on (or starts a pass at `epoch`) and returns the last result: {epoch, dead: Uint8Array (1 for a dead unit, by
+// the graph's unit order), rows: the words for the rows checked} or null.
+// "the 300 training rows", or for a sample of a large table "2,000 training rows sampled from 90,000".
+function rowsChecked(rows) {
+  const n = rows.n.toLocaleString("en");
+  return rows.total > rows.n ? n + " training rows sampled from " + rows.total.toLocaleString("en")
+    : "the " + n + " training rows";
+}
+
 function createDeadCheck(table, rows) {
   const hidden = table.slice(0, -1), d = table[0][0], first = d;
   const total = hidden.reduce((s, r) => s + r[1], 0);
@@ -94,7 +102,7 @@ function createDeadCheck(table, rows) {
   function finish() {
     const dead = new Uint8Array(first + total + table[table.length - 1][1]);
     for (let u = 0; u < total; u++) dead[first + u] = pass.on[u] ? 0 : 1;
-    result = { epoch: pass.epoch, dead, rows: rows.n };
+    result = { epoch: pass.epoch, dead, rows: rowsChecked(rows) };
     pass = null;
   }
 
