@@ -113,8 +113,13 @@ def test_main_page_hostile_uploads_clear_the_run_and_show_names_as_text(watched,
     page.get_by_role("button", name="Pause", exact=True).click()
     wait_until_idle(page)
     expander.click()
+    names = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "**bold**"]
+    # The live views draw those names too, once their render after the Pause has arrived: wait for it (a loaded
+    # machine was seen reading the page before), then read the whole page.
+    every_name = f"(names) => {{ const t = ({ALL_TEXT.strip()})(); return names.every((n) => t.includes(n)); }}"
+    page.wait_for_function(every_name, arg=names, timeout=30_000)
     text = page.evaluate(ALL_TEXT)
-    for name in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "**bold**"):
+    for name in names:
         assert name in text  # shown, literally
     watched.assert_clean()
     whole_page_screenshot(page, artifacts_dir / "hostile-main-markup.png")
