@@ -326,8 +326,10 @@ function createGraphView(element, spec, data) {
     if (maps) {
       maps.compute(th);
       g.nodes.forEach((n, i) => {
+        if (n.kind === "input" && n.painted) return;  // an input's map is its own value: the same every epoch
         maps.paint(i, n.pix);
         n.ctx.putImageData(n.img, 0, 0);
+        n.painted = true;
       });
       root.dataset.mapsEpoch = String(frame.epoch);  // the bench checks they are of the epoch the views show
     }

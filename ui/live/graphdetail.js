@@ -21,7 +21,7 @@ function createGraphDetail(host, ctx) {
   const state = htmlEl("div", { className: "graph-detail-state" }, card);
   const editor = makeEditor(card, ctx);
   let shown = null;   // {kind: "unit", index} | {kind: "edge", rec}
-  let maps = null, mapsKey = "", frame = null, plane = null;
+  let maps = null, mapsFor = null, frame = null, plane = null;  // mapsFor: the plane and table maps was made for
   const image = { off: htmlEl("canvas", { width: DETAIL_GRID, height: DETAIL_GRID }) };
   image.ctx = image.off.getContext("2d");
   image.img = image.ctx.createImageData(DETAIL_GRID, DETAIL_GRID);
@@ -56,9 +56,9 @@ function createGraphDetail(host, ctx) {
 
   // The map of unit `index` on the plane, its z = 0 line in black.
   function drawMap(index) {
-    const key = plane ? JSON.stringify([plane.ps, ctx.table]) : "";
-    if (key !== mapsKey) {
-      mapsKey = key;
+    // A new plane or network comes with new views (new objects): the maps are made again only then, not every frame.
+    if (!mapsFor || mapsFor.plane !== plane || mapsFor.table !== ctx.table) {
+      mapsFor = { plane, table: ctx.table };
       maps = plane ? createUnitMaps(ctx.table, ctx.activation, plane, DETAIL_GRID) : null;
     }
     canvas.hidden = !maps;
