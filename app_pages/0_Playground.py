@@ -227,17 +227,17 @@ def toolbar(session: Session) -> None:
     toolbar_box = st.container(key="toolbar")  # stays in view while the page scrolls (TOOLBAR_STYLE)
     cols = toolbar_box.columns([1, 1, 1, 1, 1, 3.4, 0.6])
     cols[0].button("Train", icon=":material/play_arrow:", on_click=on_train, type="primary", key="b_train",
-                   disabled=pb.playing, use_container_width=True)
+                   disabled=pb.playing, width="stretch")
     cols[1].button("Pause", icon=":material/pause:", on_click=on_pause, disabled=not pb.playing, key="b_pause",
-                   use_container_width=True)
+                   width="stretch")
     cols[2].button("Step", icon=":material/skip_next:", on_click=on_step, args=(1,), key="b_step",
-                   use_container_width=True,
+                   width="stretch",
                    help="One epoch forward")
     cols[3].button("+10", icon=":material/fast_forward:", on_click=on_step, args=(10,), key="b_step10",
-                   use_container_width=True,
+                   width="stretch",
                    help="Ten epochs forward")
     cols[4].button("Reset", icon=":material/restart_alt:", on_click=on_reset, key="b_reset",
-                   use_container_width=True,
+                   width="stretch",
                    help="Back to the same initial weights")
     shown = pb.current(last)
     rec = session.recording
@@ -348,7 +348,7 @@ def held_section(session: Session, exp: Experiment, axes: Axes) -> None:
                    "grows when one input's column is shuffled among the rows. The axes start at the two (three for "
                    "the 3-D view) most relied on, inputs of many values before 0/1 inputs; in purple, those on the "
                    "axes now.")
-        st.plotly_chart(importance_figure(list(names), found.importance, shown), use_container_width=True)
+        st.plotly_chart(importance_figure(list(names), found.importance, shown))
 
 
 def waiting(session: Session) -> None:

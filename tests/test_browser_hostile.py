@@ -12,11 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_watch import ALL_TEXT, Watched
 from tests.conftest import StreamlitServer, _free_port, choose, run_cleared, wait_until_idle, whole_page_screenshot
 from tests.hostile.make_corpus import write_large
 from ui.common.text import inert
+from ui.settings.sidebar import CHOOSE
 
 pytestmark = pytest.mark.browser
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -42,6 +44,21 @@ def _upload(page, path: Path, *, to: str = "CSV file", name: str | None = None) 
         target.set_input_files(str(path))
     else:
         target.set_input_files({"name": name, "mimeType": "text/csv", "buffer": path.read_bytes()})
+    # The uploader names the new file once it has taken it (in full in the name's title; a long name is shortened
+    # in the middle): only then can the page's answer be waited for (the page may still show its answer to the
+    # previous file, which can say the same words).
+    chip = uploader.locator("[data-testid=stFileChipName]").and_(page.get_by_title(name or path.name, exact=True))
+    chip.wait_for(timeout=60_000)
+
+
+def _target_choice(page) -> None:
+    """Wait until the page, having read a new file with no column named like a label, asks for its target: the
+    sidebar's "Target column" shows no choice (a new file starts without the previous file's), and the main page
+    says to choose one."""
+    box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text="Target column")
+    expect(box.locator("input")).to_have_value(CHOOSE, timeout=60_000)
+    page.get_by_text("choose the target column").wait_for(timeout=60_000)
+    wait_until_idle(page, timeout_ms=60_000)
 
 
 def _error(page, *words: str) -> str:
@@ -90,8 +107,7 @@ def test_main_page_hostile_uploads_clear_the_run_and_show_names_as_text(watched,
         assert run_cleared(page)  # good.csv's run is gone: nothing trains on the old data
         watched.assert_clean()
     _upload(page, CSV / "three_classes.csv")
-    page.get_by_text("choose the target column").wait_for(timeout=60_000)  # no two-valued label: the page asks
-    wait_until_idle(page)
+    _target_choice(page)  # no two-valued label: the page asks
     assert run_cleared(page)
     choose(page, "Target column", "x1")  # a number of many values, not a class
     _error(page, "60 classes", "looks like a number to predict")
@@ -100,8 +116,7 @@ def test_main_page_hostile_uploads_clear_the_run_and_show_names_as_text(watched,
     page.screenshot(path=str(artifacts_dir / "hostile-main-refused.png"))
 
     _upload(page, CSV / "markup_headers.csv", name=HOSTILE_NAME)
-    page.get_by_text("choose the target column").wait_for(timeout=60_000)
-    wait_until_idle(page)
+    _target_choice(page)
     choose(page, "Target column", "[link](javascript:alert(1))")  # the last column, named as a markdown link
     expander = page.locator("[data-testid=stExpander]").filter(has_text="What was done with")
     expander.filter(has_text=inert(HOSTILE_NAME)).wait_for(timeout=60_000)  # the file's name, as written

@@ -28,10 +28,15 @@ EXPECTED_FAILURES = {"check_non_transformer_estimators_n_iter": "diverges on uns
 def test_passes_scikit_learn_estimator_checks():
     # Without the binary-only tag: scikit-learn's multi-class checks run too.
     assert MLPPlaygroundClassifier().__sklearn_tags__().classifier_tags.multi_class
+    # A fixed seed: some checks fit the estimator as given, without setting its random_state. On the unscaled
+    # blobs of check_decision_proba_consistency at learning rate 0.1, 1 initialization in 2,000 (seed 1548) climbs
+    # past the divergence rule's 2 times the initial loss at epoch 3 (MLPClassifier's loss curve with that seed:
+    # 0.75, 1.22, 1.84, then 0.87), and fit refuses; with no seed, CI met such a draw once.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", SkipTestWarning)
-        results = check_estimator(MLPPlaygroundClassifier(), on_fail=None, expected_failed_checks=EXPECTED_FAILURES)
+        results = check_estimator(MLPPlaygroundClassifier(random_state=0), on_fail=None,
+                                  expected_failed_checks=EXPECTED_FAILURES)
     failed = {r["check_name"]: repr(r["exception"]) for r in results if r["status"] == "failed"}
     assert not failed
     assert {r["check_name"] for r in results if r["status"] == "xfail"} == set(EXPECTED_FAILURES)

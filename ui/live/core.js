@@ -43,7 +43,7 @@ export default function (component) {
   // The live views' state (the run's store, the views, the playback clock), kept on the element across reruns.
   let live = parentElement.__mlpLive;
   if (!live || live.store.runId !== data.run_id) {
-    if (live && live.raf) cancelAnimationFrame(live.raf);
+    if (live) stop(live);
     if (live && live.root) live.root.remove();
     const root = htmlEl("div", { className: "mlp-live" }, parentElement);
     live = parentElement.__mlpLive = { store: createRunStore(data), root, views: [], viewsKey: null, drawn: -1,
@@ -71,10 +71,17 @@ export default function (component) {
     }
   }
   live.asked = null; // a render answers whatever was asked before it
+  // Streamlit calls the function the last render returned when the views leave the page (another data source, a
+  // file that cannot be read): from then on they neither draw nor ask the server for anything.
+  const unmount = () => {
+    stop(live);
+    if (parentElement.__mlpLive === live) parentElement.__mlpLive = null;
+    if (window.__mlpLiveState === live) window.__mlpLiveState = null;
+  };
   const lost = absorbPayload(live.store, data, Math.max(0, live.drawn));
   if (lost) {
     ask(live, "resync", true);
-    return;
+    return unmount;
   }
   usePalette(live.store.specs.palette);
   live.root.style.setProperty("--positive", `rgb(${DIVERGING.pos.join(",")})`);
@@ -158,6 +165,16 @@ export default function (component) {
       return K === 1 ? flat : X.map((_, s) => flat.slice(s * K, (s + 1) * K));  // k classes: a row each
     },
   };
+  return unmount;
+}
+
+// The views of a run that has left (a new run, or the views removed from the page): no more frames, no timer left
+// to ask the server for anything (a landscape map asked for every 2 s until it came, a scrub still to tell).
+function stop(live) {
+  live.stopped = true;
+  cancelAnimationFrame(live.raf);
+  clearTimeout(live.landscapeAsk);
+  clearTimeout(live.tellTimer);
 }
 
 // What the views may do besides drawing (the network graph: its card and its + and −): whether the run plays,
@@ -209,7 +226,7 @@ function askForMap(live, key, delay) {
 
 // Ask the server for something with a trigger (one rerun), once until the next render answers.
 function ask(live, what, value) {
-  if (live.asked) return;
+  if (live.asked || live.stopped) return;
   live.asked = what;
   live.setTriggerValue(what, value);
 }
