@@ -23,7 +23,9 @@ from .network import as_random_state, init_params, layer_units, log_loss, one_ho
 from .optimizers import apply_updates, make_optimizer
 
 # Training counts as diverged when an epoch's loss exceeds this multiple of the initial loss: gradient
-# descent that works never climbs that far, and clipped log loss saturates instead of becoming infinite.
+# descent that works seldom climbs that far (one initialization in 2,000 on scikit-learn's unscaled check blobs at
+# step 0.1 reaches 2.4 times and comes back, tests/test_estimator.py), and clipped log loss saturates instead of
+# becoming infinite.
 DIVERGENCE_FACTOR = 2.0
 
 
