@@ -126,6 +126,35 @@ def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_clears_the_old_run():
     assert not at.button(key="b_train").disabled
 
 
+def test_switching_the_data_source_and_back_keeps_each_sources_settings():
+    # The widgets of the source not shown are not drawn, and Streamlit forgets an undrawn widget's value: coming
+    # back, the teaching dataset showed its first dataset and the sliders' minimums (20 points, no noise) and
+    # trained on them, and a file's chosen target was asked for again.
+    at = open_app({"ds": "moons", "n": "300", "noise": "0.25", "dseed": "3"})
+    at.radio(key="w_src").set_value("csv")
+    at = at.run()
+    rows = ["a,b,year,score"] + [f"{i % 5},{(i * 7) % 3},{2007 + i % 3},{i % 4}" for i in range(90)]
+    at.file_uploader(key="w_upload").set_value(("years.csv", "\n".join(rows).encode(), "text/csv"))
+    at = at.run()
+    at.selectbox(key="w_target").set_value("score")
+    at = at.run()
+    assert session_of(at).data.feature_names == ("a", "b", "year")
+    for _ in range(2):  # there and back twice: the held values survive more than one run
+        at.radio(key="w_src").set_value("synthetic")
+        at = at.run()
+        assert not at.exception
+        widgets = (at.selectbox(key="w_ds").value, at.slider(key="w_n").value, at.slider(key="w_noise").value,
+                   at.number_input(key="w_dseed").value)
+        assert widgets == ("moons", 300, 0.25, 3)
+        data = session_of(at).experiment.data
+        assert (data.source, data.dataset, data.n, data.noise, data.seed) == ("synthetic", "moons", 300, 0.25, 3)
+        at.radio(key="w_src").set_value("csv")
+        at = at.run()
+        assert not at.exception
+        assert at.selectbox(key="w_target").value == "score"
+        assert session_of(at).data.feature_names == ("a", "b", "year")  # trained on the same choices again
+
+
 def test_a_many_valued_target_is_never_taken_silently_and_its_error_disables_train():
     at = open_app()
     at.radio(key="w_src").set_value("csv")

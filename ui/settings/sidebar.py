@@ -26,6 +26,9 @@ AUTO = "(automatic)"
 CHOOSE = "(choose the target)"
 CSV_KEYS = ("w_target", "w_positive", "w_features")  # the reading choices of one file
 FULL_BATCH = 0  # how the batch-size widget holds "full batch"
+# The widgets of each data source's own settings: the teaching dataset's (the test share is both's) and a file's
+# reading choices.
+SOURCE_KEYS = tuple(BY_KEY[key].widget_key for key in ("ds", "n", "noise", "dseed")) + CSV_KEYS + ("w_impute",)
 
 
 def to_widget(s: Setting, value):
@@ -74,6 +77,13 @@ def resend_seeded(keys: tuple[str, ...]) -> None:
     (or just after it ended), the browser may never get the values: it shows the widgets' defaults, and sends
     them back as new settings with the next click. Setting a key to its current value (for a widget just clicked,
     the click's value) makes this run send it again."""
+    hold(keys)
+
+
+def hold(keys) -> None:
+    """Set each of these widget keys that has a value to that value again. Streamlit then sends it with its widget
+    in this run (``resend_seeded``), and keeps it through a run that does not draw its widget, which it would
+    otherwise forget (``data_controls``: the settings of the data source not shown)."""
     for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
@@ -128,6 +138,10 @@ def _decimals(value) -> int:
 def data_controls(session: Session, current: DataSettings) -> tuple[DataSettings, dict | None]:
     """The data source and its settings; for a CSV also how to read it (target, positive, features)."""
     st.header("Data")
+    # Each source's own settings, set again in every run: Streamlit forgets the value of a widget that a run does
+    # not draw (those of the source not shown), and sends a value held for a widget only in a run that sets it
+    # (the run that shows them again), else the browser shows the widget's default.
+    hold(SOURCE_KEYS)
     source = widget("src")
     if source == "synthetic":
         key = widget("ds")
