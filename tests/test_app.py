@@ -7,6 +7,7 @@ import pytest
 from mlp_core.edits import Edit
 from tests.apptest import PLAYGROUND, ask, click, let_go_replay, live_data, messages, open_app, replayed, session_of
 from ui.settings.limits import MAX_EDITS
+from ui.settings.sidebar import slice_keys
 
 
 def test_opens_with_the_articles_network_ready_at_epoch_zero():
@@ -129,8 +130,11 @@ def test_uploaded_csv_trains_on_its_columns_and_a_bad_file_clears_the_old_run():
 def test_switching_the_data_source_and_back_keeps_each_sources_settings():
     # The widgets of the source not shown are not drawn, and Streamlit forgets an undrawn widget's value: coming
     # back, the teaching dataset showed its first dataset and the sliders' minimums (20 points, no noise) and
-    # trained on them, and a file's chosen target was asked for again.
+    # trained on them, and a file's chosen target was asked for again; each set of inputs' slice axes too.
     at = open_app({"ds": "moons", "n": "300", "noise": "0.25", "dseed": "3"})
+    teaching_x, teaching_y = slice_keys(("x1", "x2", "x3"))
+    at.selectbox(key=teaching_x).set_value(2)  # x3 across
+    at = at.run()
     at.radio(key="w_src").set_value("csv")
     at = at.run()
     rows = ["a,b,year,score"] + [f"{i % 5},{(i * 7) % 3},{2007 + i % 3},{i % 4}" for i in range(90)]
@@ -139,6 +143,11 @@ def test_switching_the_data_source_and_back_keeps_each_sources_settings():
     at.selectbox(key="w_target").set_value("score")
     at = at.run()
     assert session_of(at).data.feature_names == ("a", "b", "year")
+    file_x, file_y = slice_keys(("a", "b", "year"))
+    at.selectbox(key=file_x).set_value(1)  # b across
+    at = at.run()
+    at.selectbox(key=file_y).set_value(2)  # year up
+    at = at.run()
     for _ in range(2):  # there and back twice: the held values survive more than one run
         at.radio(key="w_src").set_value("synthetic")
         at = at.run()
@@ -148,11 +157,15 @@ def test_switching_the_data_source_and_back_keeps_each_sources_settings():
         assert widgets == ("moons", 300, 0.25, 3)
         data = session_of(at).experiment.data
         assert (data.source, data.dataset, data.n, data.noise, data.seed) == ("synthetic", "moons", 300, 0.25, 3)
+        assert (at.selectbox(key=teaching_x).value, session_of(at).experiment.view.x_input) == (2, 2)
         at.radio(key="w_src").set_value("csv")
         at = at.run()
         assert not at.exception
         assert at.selectbox(key="w_target").value == "score"
         assert session_of(at).data.feature_names == ("a", "b", "year")  # trained on the same choices again
+        view = session_of(at).experiment.view
+        shown = (at.selectbox(key=file_x).value, at.selectbox(key=file_y).value)
+        assert shown == (view.x_input, view.y_input) == (1, 2)
 
 
 def test_a_many_valued_target_is_never_taken_silently_and_its_error_disables_train():

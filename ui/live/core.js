@@ -71,9 +71,12 @@ export default function (component) {
     }
   }
   live.asked = null; // a render answers whatever was asked before it
-  // Streamlit calls the function the last render returned when the views leave the page (another data source, a
-  // file that cannot be read): from then on they neither draw nor ask the server for anything.
+  // Streamlit calls the function a render returned when the views leave the page (another data source, a file that
+  // cannot be read): from then on they neither draw nor ask the server for anything. It calls it too for a render
+  // that a newer one overtook while this one's module was loading (quick reruns): the views are still on the page
+  // then, and go on as the newer render says.
   const unmount = () => {
+    if (parentElement.isConnected) return;
     stop(live);
     if (parentElement.__mlpLive === live) parentElement.__mlpLive = null;
     if (window.__mlpLiveState === live) window.__mlpLiveState = null;

@@ -29,6 +29,7 @@ FULL_BATCH = 0  # how the batch-size widget holds "full batch"
 # The widgets of each data source's own settings: the teaching dataset's (the test share is both's) and a file's
 # reading choices.
 SOURCE_KEYS = tuple(BY_KEY[key].widget_key for key in ("ds", "n", "noise", "dseed")) + CSV_KEYS + ("w_impute",)
+SLICE_KEYS = ("w_x_", "w_y_")  # how the slice selectboxes' keys begin (``slice_keys``)
 
 
 def to_widget(s: Setting, value):
@@ -249,7 +250,7 @@ def slice_keys(feature_names) -> tuple[str, str]:
     """The slice selectboxes' keys, one pair per set of input names: the browser keeps showing a selectbox's
     old option text when only its format_func changes, so a file with other inputs gets new widgets."""
     tag = zlib.crc32("\0".join(feature_names).encode())
-    return f"w_x_{tag}", f"w_y_{tag}"
+    return f"{SLICE_KEYS[0]}{tag}", f"{SLICE_KEYS[1]}{tag}"
 
 
 def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
@@ -263,6 +264,9 @@ def view_controls(current: ViewSettings, feature_names: tuple[str, ...] | None,
     log_scale = widget("log")
     d = 0 if feature_names is None else len(feature_names)
     x, y = current.x_input, current.y_input
+    # The axes chosen for each set of inputs and the class shown, held while other data is shown (as in
+    # ``data_controls``): back to a dataset, its slices are as they were.
+    hold([key for key in st.session_state if key.startswith(SLICE_KEYS)] + [BY_KEY["shade"].widget_key])
     if d >= 2:
         options = list(range(d))
         key_x, key_y = slice_keys(feature_names)
