@@ -163,6 +163,7 @@ def test_switching_the_data_source_and_back_keeps_each_sources_settings():
         assert not at.exception
         assert at.selectbox(key="w_target").value == "score"
         assert session_of(at).data.feature_names == ("a", "b", "year")  # trained on the same choices again
+        assert any(c.value.startswith("Using years\\.csv, uploaded earlier") for c in at.sidebar.caption)
         view = session_of(at).experiment.view
         shown = (at.selectbox(key=file_x).value, at.selectbox(key=file_y).value)
         assert shown == (view.x_input, view.y_input) == (1, 2)

@@ -70,6 +70,7 @@ def test_each_sources_settings_come_back_as_they_were(browser, streamlit_server,
             assert {k: _link(page).get(k) for k in LINK} == LINK
             _source(page, "Your CSV file")
             page.get_by_text("What was done with good.csv").wait_for(timeout=60_000)
+            assert _sidebar(page).get_by_text("Using good.csv, uploaded earlier").is_visible()  # the empty uploader
             chosen = features.get_by_role("group", name="Selected values").locator("[data-tag]").all_inner_texts()
             assert [t.strip() for t in chosen] == ["x1", "x2"]
         page.screenshot(path=str(artifacts_dir / "sources-back-to-csv.png"))

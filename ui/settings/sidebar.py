@@ -17,7 +17,7 @@ from mlp_core.csv_messages import CSVError
 from mlp_core.csv_preview import suggested_target
 from mlp_core.csv_table import Table, read_table
 from mlp_core.datasets import DATASETS
-from ui.common.text import quoted, say
+from ui.common.text import literal, quoted, say
 from ui.session.state import Session
 from ui.settings.experiment import DataSettings, Experiment, NetworkSettings, TrainingSettings, ViewSettings
 from ui.settings.table import BY_KEY, SETTINGS, Setting, number
@@ -167,6 +167,8 @@ def csv_controls(session: Session) -> dict | None:
     if session.csv_bytes is None:
         say("info", "Upload a CSV file to train on your own data.")
         return None
+    if upload is None:  # back from other data or another page: Streamlit's uploader forgot the file, the page did not
+        st.caption(f"Using {literal(session.csv_name)}, uploaded earlier; upload a file to replace it.")
     table = _table(session)
     if isinstance(table, str):
         return None  # the page says why, beside the preview it cannot show
