@@ -443,7 +443,7 @@ def playground() -> None:
         session.seeded_widgets = sidebar.seed_widgets(session.experiment, session.csv_choices, names)
         session.sent = Sent()
     else:  # a click may have stopped the seeding run, or followed it, before the browser got the values
-        sidebar.resend_seeded(session.seeded_widgets)
+        sidebar.hold(session.seeded_widgets)
     with session.lock:
         take_asks(session, st.session_state.get("live"))  # when this run, not the views' fragment's, carries them
         apply_pending_network(session)  # the hidden layers the views asked for, before the sidebar draws them

@@ -4,8 +4,9 @@ An upload begins with the browser asking the server where to send the file (``Ba
 answer (``ForwardMsg.file_urls_response``) waits in the session's queue of outgoing messages until the next flush.
 Streamlit 1.67 clears that queue when a run of the whole page starts, keeping only a few kinds of message, and the
 answer is not among them; the browser waits for it without a time limit, so the file never arrives and the page
-does not change (the user has to drop it again). This script measures it without a browser, on loopback: N
-requests alone, then N each followed at once by a rerun of the page, and prints how many were never answered.
+does not change (the user has to drop it again). This script measures it on loopback without a browser
+(``bench/visitor.py``): N requests alone, then N each followed at once by a rerun of the page, and prints how many
+were never answered.
 
     python bench/upload_race.py [N]      # about 30 s for N = 20
 
@@ -21,63 +22,26 @@ import sys
 import tempfile
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.visitor import Visitor  # noqa: E402
 from tests.conftest import StreamlitServer, _free_port  # noqa: E402
 
 
 async def unanswered(url: str, n: int, rerun_after: bool) -> int:
-    """How many of ``n`` file-address requests get no answer; each followed at once by a rerun if asked."""
-    host = url.split("//", 1)[1].split("/", 1)[0]
-    ws = await websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
-                                  origin=f"http://{host}", max_size=None, compression=None)
-    answered, finished, page = set(), asyncio.Event(), {"hash": "", "session": ""}
-
-    async def receive() -> None:
-        async for data in ws:
-            msg = ForwardMsg()
-            msg.ParseFromString(data)
-            kind = msg.WhichOneof("type")
-            if kind == "file_urls_response":
-                answered.add(msg.file_urls_response.response_id)
-            elif kind == "new_session":
-                page["hash"] = msg.new_session.page_script_hash
-                page["session"] = msg.new_session.initialize.session_id or page["session"]
-            elif kind == "script_finished":
-                finished.set()
-
-    def rerun() -> bytes:
-        back = BackMsg()
-        back.rerun_script.page_script_hash = page["hash"]
-        return back.SerializeToString()
-
-    def ask(i: int) -> bytes:
-        back = BackMsg()
-        back.file_urls_request.request_id = f"r{i}"
-        back.file_urls_request.file_names.append("data.csv")
-        back.file_urls_request.session_id = page["session"]
-        return back.SerializeToString()
-
-    listener = asyncio.create_task(receive())
+    """How many of ``n`` upload-address requests get no answer; each followed at once by a rerun if asked."""
+    visitor = await Visitor.open(url)
     try:
-        await ws.send(rerun())
-        await asyncio.wait_for(finished.wait(), 120)
         for i in range(n):
-            finished.clear()
-            await ws.send(ask(i))
+            await visitor.ask_upload_address(f"r{i}")
             if rerun_after:
-                await ws.send(rerun())
-                await asyncio.wait_for(finished.wait(), 120)
+                await visitor.rerun()
+                await visitor.wait()
             await asyncio.sleep(0.3)
         await asyncio.sleep(2)  # time for any late answer
-        return n - len(answered)
+        return n - len(visitor.upload_addresses)
     finally:
-        listener.cancel()
-        await ws.close()
+        await visitor.close()
 
 
 def main() -> None:

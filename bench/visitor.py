@@ -44,6 +44,7 @@ class Visitor:
         self.bytes_received = 0
         self.messages_received = 0
         self.fragment_runs = 0  # runs of a fragment alone (its own reruns, not the page's)
+        self.upload_addresses: set[str] = set()  # the upload-address requests answered (``ask_upload_address``)
         self._finished = asyncio.Event()
         self._ws = None
         self._tasks: list[asyncio.Task] = []
@@ -82,6 +83,18 @@ class Visitor:
     async def play(self, seconds: float) -> None:
         """Stay on the page for ``seconds``, sending the reruns its fragments ask for, as a browser does."""
         await asyncio.sleep(seconds)
+
+    async def rerun(self) -> None:
+        """Ask for a run of the whole page, as the browser does when a widget changes; ``wait`` for its end."""
+        await self._rerun()
+
+    async def ask_upload_address(self, request_id: str) -> None:
+        """Ask where to send a file, as the browser does when a file is dropped on an uploader (the answer's id is
+        then in ``upload_addresses``)."""
+        back = BackMsg()
+        back.file_urls_request.request_id = request_id
+        back.file_urls_request.file_names.append("data.csv")
+        await self._ws.send(back.SerializeToString())
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -126,6 +139,8 @@ class Visitor:
                 self._stop_fragments(msg.stop_auto_rerun.fragment_ids)
             elif kind == "script_finished" and msg.script_finished in FINISHED:
                 self._finished.set()
+            elif kind == "file_urls_response":
+                self.upload_addresses.add(msg.file_urls_response.response_id)
 
     def _element(self, element) -> None:
         what = element.WhichOneof("type")

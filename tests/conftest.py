@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -149,6 +150,11 @@ def choose(page, label: str, option: str) -> None:
     page.keyboard.type(option)  # the list shows only the options in view: filter it to the one wanted
     page.get_by_role("option", name=option, exact=True).click()
     wait_until_idle(page, timeout_ms=60_000)
+
+
+def link_settings(page) -> dict[str, str]:
+    """The settings in the page's link (its query string), each key's last value."""
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
 def run_cleared(page) -> bool:

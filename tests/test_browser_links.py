@@ -5,12 +5,12 @@ settings on every page; and no request leaves the machine (a link's image addres
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import urlencode
 
 import pytest
 
 from tests.browser_watch import ALL_TEXT, Watched
-from tests.conftest import wait_until_idle, wait_until_main_page_ready
+from tests.conftest import link_settings, wait_until_idle, wait_until_main_page_ready
 from ui.settings.link import from_query, to_query
 
 pytestmark = pytest.mark.browser
@@ -41,10 +41,6 @@ def _sidebar(page) -> dict:
     return shown
 
 
-def _url_settings(page) -> dict:
-    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
 @pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "Playground")
 def test_a_hostile_link_opens_every_page_with_its_valid_settings(browser, streamlit_server, artifacts_dir, path):
     expected, notices = from_query(LINK)
@@ -61,17 +57,17 @@ def test_a_hostile_link_opens_every_page_with_its_valid_settings(browser, stream
             assert notice in text  # as written: the markup of the link is shown, not rendered
         assert page.locator("[data-testid=stAlertContentError]").count() == 0
         watched.assert_clean()
-        assert _url_settings(page) == to_query(expected)  # the valid settings stay in the URL on every page
+        assert link_settings(page) == to_query(expected)  # the valid settings stay in the URL on every page
         page.screenshot(path=str(artifacts_dir / f"link-{path or 'Playground'}.png"))
         if path:  # then to the main page: its sidebar holds the link's settings
             page.locator("[data-testid=stSidebarNav] a").filter(has_text="Playground").click()
             wait_until_main_page_ready(page)
         assert _sidebar(page) == {key: value for key, value in SIDEBAR.items()}
-        assert _url_settings(page) == to_query(expected)
+        assert link_settings(page) == to_query(expected)
         page.locator("[data-testid=stSidebarNav] a").filter(has_text="Compare with scikit-learn").click()
         page.locator("h1").filter(has_text="Compare with scikit-learn").wait_for(timeout=30_000)
         wait_until_idle(page, timeout_ms=60_000)
-        assert _url_settings(page) == to_query(expected)
+        assert link_settings(page) == to_query(expected)
         assert page.locator("[data-testid=stAlertContentError]").count() == 0
         watched.assert_clean()
     finally:

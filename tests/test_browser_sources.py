@@ -5,11 +5,10 @@ click then trained on, and a file's reading choices were asked for again."""
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.conftest import wait_until_idle, wait_until_main_page_ready
+from tests.conftest import link_settings, wait_until_idle, wait_until_main_page_ready
 
 pytestmark = pytest.mark.browser
 GOOD_CSV = Path(__file__).resolve().parent / "hostile" / "csv" / "good.csv"  # x1, x2, x3 and a yes/no label
@@ -28,10 +27,6 @@ def _shown_dataset_settings(page) -> tuple[str, str, str, str]:
               .locator("[data-testid=stSliderThumbValue]").inner_text() for name in ("Points", "Noise")}
     seed = side.locator("[data-testid=stNumberInput]").filter(has_text="Data seed").locator("input").input_value()
     return dataset, slider["Points"], slider["Noise"], seed
-
-
-def _link(page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
 def _source(page, label: str) -> None:
@@ -67,7 +62,7 @@ def test_each_sources_settings_come_back_as_they_were(browser, streamlit_server,
             page.get_by_text(re.compile(r"^Epoch 10 · loss")).first.wait_for(timeout=60_000)
             wait_until_idle(page)
             assert _shown_dataset_settings(page) == before
-            assert {k: _link(page).get(k) for k in LINK} == LINK
+            assert {k: link_settings(page).get(k) for k in LINK} == LINK
             _source(page, "Your CSV file")
             page.get_by_text("What was done with good.csv").wait_for(timeout=60_000)
             assert _sidebar(page).get_by_text("Using good.csv, uploaded earlier").is_visible()  # the empty uploader

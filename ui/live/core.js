@@ -43,8 +43,10 @@ export default function (component) {
   // The live views' state (the run's store, the views, the playback clock), kept on the element across reruns.
   let live = parentElement.__mlpLive;
   if (!live || live.store.runId !== data.run_id) {
-    if (live) stop(live);
-    if (live && live.root) live.root.remove();
+    if (live) {
+      stop(live);
+      live.root.remove();
+    }
     const root = htmlEl("div", { className: "mlp-live" }, parentElement);
     live = parentElement.__mlpLive = { store: createRunStore(data), root, views: [], viewsKey: null, drawn: -1,
                                        token: null, asked: null, finished: null, scrubbing: false, told: null };

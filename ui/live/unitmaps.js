@@ -74,19 +74,20 @@ function createUnitMaps(table, activation, plane, T) {
   return { compute, paint, pre, units, T, softmax: K > 1 };
 }
 
-// Which ReLU units are dead at an epoch: off (pre-activation ≤ 0) for every one of the training rows sent
-// (rows: {values: Float32Array, n, d, total}). A pass over the rows takes a chunk of them a frame (at most
-// DEAD_CHECK_WORK multiply-adds: the whole pass, for the article's network) and ends as soon as every hidden unit has
-// been on once (a live network: after the first chunk); its result is the epoch it started at. step(theta, epoch)
-// goes on (or starts a pass at `epoch`) and returns the last result: {epoch, dead: Uint8Array (1 for a dead unit, by
-// the graph's unit order), rows: the words for the rows checked} or null.
-// "the 300 training rows", or for a sample of a large table "2,000 training rows sampled from 90,000".
+// The words for the rows a dead check went through: "the 300 training rows", or for a sample of a large table
+// "2,000 training rows sampled from 90,000".
 function rowsChecked(rows) {
   const n = rows.n.toLocaleString("en");
   return rows.total > rows.n ? n + " training rows sampled from " + rows.total.toLocaleString("en")
     : "the " + n + " training rows";
 }
 
+// Which ReLU units are dead at an epoch: off (pre-activation ≤ 0) for every one of the training rows sent
+// (rows: {values: Float32Array, n, d, total}). A pass over the rows takes a chunk of them a frame (at most
+// DEAD_CHECK_WORK multiply-adds: the whole pass, for the article's network) and ends as soon as every hidden unit has
+// been on once (a live network: after the first chunk); its result is the epoch it started at. step(theta, epoch)
+// goes on (or starts a pass at `epoch`) and returns the last result: {epoch, dead: Uint8Array (1 for a dead unit, by
+// the graph's unit order), rows: the words for the rows checked} or null.
 function createDeadCheck(table, rows) {
   const hidden = table.slice(0, -1), d = table[0][0], first = d;
   const total = hidden.reduce((s, r) => s + r[1], 0);

@@ -64,7 +64,7 @@ class Session:
     held_row: int | None = None  # the training row a CSV file's views hold the inputs off the axes at
     reliance: object = None  # (run_id, ui.session.axes.Reliance): what the run's network relies on, measured once
     notices: list[str] = field(default_factory=list)
-    seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.resend_seeded)
+    seeded_widgets: tuple[str, ...] = ()  # seeded widget keys to send again (sidebar.hold)
     replay_report: object = None  # the last epoch the browser's replay slider was let go at, used once
     pause_report: object = None  # the last "paused at" message from the browser, used once
     edit_report: object = None  # the last weight the browser set by hand (its ``at``), used once

@@ -56,7 +56,7 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
                  feature_names: tuple[str, ...] = ("x1", "x2", "x3")) -> tuple[str, ...]:
     """Put an experiment's values (and the CSV reading choices) into the widgets' state before they
     are drawn: at the first visit (from the URL), and when coming back from another page, since
-    Streamlit forgets the widgets a page did not draw. Returns the keys set, for ``resend_seeded``."""
+    Streamlit forgets the widgets a page did not draw. Returns the keys set, for ``hold``."""
     values = {s.widget_key: to_widget(s, exp.get(s)) for s in SETTINGS if s.widget != "input"}
     key_x, key_y = slice_keys(feature_names)
     values.update({key_x: exp.view.x_input, key_y: exp.view.y_input, BY_KEY["shade"].widget_key: exp.view.shown_class})
@@ -69,22 +69,16 @@ def seed_widgets(exp: Experiment, csv_choices: dict | None = None,
     return tuple(values)
 
 
-def resend_seeded(keys: tuple[str, ...]) -> None:
-    """Make this run send the seeded widgets' values to the browser again. Call it before any widget is drawn,
-    in the runs after the seeding one, until one of them has drawn the whole page.
-
-    Streamlit sends a value set in ``st.session_state`` along with its widget only in the run that set it, and a
-    new run drops the messages not yet sent. So when a click reaches the server while the seeding run is drawing
-    (or just after it ended), the browser may never get the values: it shows the widgets' defaults, and sends
-    them back as new settings with the next click. Setting a key to its current value (for a widget just clicked,
-    the click's value) makes this run send it again."""
-    hold(keys)
-
-
 def hold(keys) -> None:
-    """Set each of these widget keys that has a value to that value again. Streamlit then sends it with its widget
-    in this run (``resend_seeded``), and keeps it through a run that does not draw its widget, which it would
-    otherwise forget (``data_controls``: the settings of the data source not shown)."""
+    """Set each of these widget keys that has a value to that value again (for a widget just clicked, the click's
+    value). Call it before the widgets are drawn. Streamlit then
+
+    - sends the value with its widget in this run: it does so only in the run that set it, and a new run drops the
+      messages not yet sent, so when a click reaches the server while the seeding run (``seed_widgets``) is drawing
+      or just after it, the browser may never get the values, show the widgets' defaults and send them back as new
+      settings with the next click (the main page holds the seeded keys until a run has drawn the whole page);
+    - keeps the value through a run that does not draw its widget, which it would otherwise forget
+      (``data_controls``: the settings of the data source not shown)."""
     for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
