@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import link_settings, wait_until_idle, wait_until_main_page_ready
 
@@ -29,8 +30,11 @@ def _shown_dataset_settings(page) -> tuple[str, str, str, str]:
     return dataset, slider["Points"], slider["Noise"], seed
 
 
-def _source(page, label: str) -> None:
+def _source(page, label: str, shows: str) -> None:
+    """Choose the data source ``label`` and wait until the sidebar shows its widget labelled ``shows`` and the run
+    has ended (the page may still be redrawing, its old elements beside the new, when the idle marker first shows)."""
     _sidebar(page).get_by_text(label, exact=True).click()
+    _sidebar(page).locator("[data-testid=stWidgetLabel]").filter(has_text=shows).first.wait_for(timeout=60_000)
     wait_until_idle(page, timeout_ms=60_000)
 
 
@@ -42,7 +46,7 @@ def test_each_sources_settings_come_back_as_they_were(browser, streamlit_server,
         wait_until_main_page_ready(page)
         before = _shown_dataset_settings(page)
         assert before == ("Interleaved moons, tilted", "300", "0.25", "3")
-        _source(page, "Your CSV file")
+        _source(page, "Your CSV file", "CSV file")
         upload = page.locator("[data-testid=stFileUploaderDropzoneInput]")
         upload.set_input_files(str(GOOD_CSV))
         page.get_by_text("What was done with good.csv").wait_for(timeout=60_000)
@@ -55,15 +59,17 @@ def test_each_sources_settings_come_back_as_they_were(browser, streamlit_server,
         page.keyboard.press("Escape")
         page.get_by_text(re.compile(r"^Epoch 0 · loss")).first.wait_for(timeout=60_000)
         for _ in range(2):  # there and back twice
-            _source(page, "Teaching dataset")
+            _source(page, "Teaching dataset", "Dataset")
             page.get_by_text(re.compile(r"^Epoch 0 · loss")).first.wait_for(timeout=60_000)
             assert _shown_dataset_settings(page) == before
-            page.get_by_role("button", name="+10").click()  # a click sends what the page shows
+            step10 = page.get_by_role("button", name="+10")
+            expect(step10).to_have_count(1, timeout=60_000)  # the old toolbar gone, not only the run ended
+            step10.click()  # a click sends what the page shows
             page.get_by_text(re.compile(r"^Epoch 10 · loss")).first.wait_for(timeout=60_000)
             wait_until_idle(page)
             assert _shown_dataset_settings(page) == before
             assert {k: link_settings(page).get(k) for k in LINK} == LINK
-            _source(page, "Your CSV file")
+            _source(page, "Your CSV file", "CSV file")
             page.get_by_text("What was done with good.csv").wait_for(timeout=60_000)
             assert _sidebar(page).get_by_text("Using good.csv, uploaded earlier").is_visible()  # the empty uploader
             chosen = features.get_by_role("group", name="Selected values").locator("[data-tag]").all_inner_texts()
